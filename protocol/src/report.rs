@@ -1,0 +1,405 @@
+//! Report schema v1: the one document the widget builds, the relay stores and the team's backend
+//! receives. Field names are the wire names (snake_case JSON). Unknown fields are refused so that a
+//! typo or a smuggled field becomes a clear error instead of silently stored data.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The schema version this crate reads and writes. A relay refuses any other value with 422, so
+/// an old relay never half-understands a newer widget.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// A bug report as filed from a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Chosen by the client so that a retry of the same report is recognised (idempotency key).
+    pub id: Uuid,
+    /// Must equal [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// When the user pressed send, RFC 3339 as the client's clock saw it.
+    pub created_at: String,
+    /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    pub feedback: Feedback,
+    pub page: Page,
+    /// Only present when the host app called `identify`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Host-supplied key/values from `setMetadata`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, MetadataValue>,
+    #[serde(default)]
+    pub console: Vec<ConsoleEntry>,
+    #[serde(default)]
+    pub errors: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub network: Vec<NetworkEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dom: Option<DomSnapshot>,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+    /// Media the client will upload after the report is accepted (screenshot, large DOM, files).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// How many values each redaction rule replaced. Never the values themselves.
+    #[serde(default)]
+    pub redactions: BTreeMap<String, u64>,
+    pub client: Client,
+}
+
+/// The deployment a key is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Local,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Local => "local",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "local" => Ok(Environment::Local),
+            "staging" => Ok(Environment::Staging),
+            "production" => Ok(Environment::Production),
+            other => Err(format!(
+                "unknown environment {other:?}: expected local, staging or production"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the person filing the report wrote and chose.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Contact address typed into the form when the host did not `identify` the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// Where the report was filed from. The URL and referrer are scrubbed before they leave the page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    pub viewport: Size,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<Size>,
+    pub device_pixel_ratio: f64,
+    #[serde(default)]
+    pub user_agent: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Who filed the report, as the host app told the widget through `identify`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Metadata values are scalars only, so a host cannot ship an object graph by accident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(untagged)]
+pub enum MetadataValue {
+    Bool(bool),
+    Number(f64),
+    String(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleLevel {
+    Log,
+    Info,
+    Warn,
+    Error,
+    Debug,
+    Trace,
+    Assert,
+    Table,
+    Group,
+}
+
+impl ConsoleLevel {
+    /// Every level the widget captures, in the order of the `console` methods it wraps.
+    pub const ALL: [ConsoleLevel; 9] = [
+        ConsoleLevel::Log,
+        ConsoleLevel::Info,
+        ConsoleLevel::Warn,
+        ConsoleLevel::Error,
+        ConsoleLevel::Debug,
+        ConsoleLevel::Trace,
+        ConsoleLevel::Assert,
+        ConsoleLevel::Table,
+        ConsoleLevel::Group,
+    ];
+
+    /// The `console` method this level is captured from.
+    pub fn method(self) -> &'static str {
+        match self {
+            ConsoleLevel::Log => "log",
+            ConsoleLevel::Info => "info",
+            ConsoleLevel::Warn => "warn",
+            ConsoleLevel::Error => "error",
+            ConsoleLevel::Debug => "debug",
+            ConsoleLevel::Trace => "trace",
+            ConsoleLevel::Assert => "assert",
+            ConsoleLevel::Table => "table",
+            ConsoleLevel::Group => "group",
+        }
+    }
+}
+
+/// One console call. `args` holds each argument serialized to a bounded string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleEntry {
+    pub level: ConsoleLevel,
+    /// The arguments joined the way devtools shows them on one line.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub timestamp: f64,
+    /// Set when an argument was cut at a depth, key-count or length limit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// An uncaught exception (`window.onerror`).
+    Error,
+    /// A promise rejected with no handler.
+    UnhandledRejection,
+    /// A script, image or stylesheet that failed to load.
+    Resource,
+}
+
+/// An uncaught error, unhandled rejection or failed resource load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErrorEntry {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+    /// Milliseconds since the Unix epoch of the first occurrence.
+    pub timestamp: f64,
+    /// How many identical errors this entry stands for (bursts are de-duplicated).
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkKind {
+    Fetch,
+    Xhr,
+    Beacon,
+}
+
+/// One request the page made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NetworkEntry {
+    pub kind: NetworkKind,
+    pub method: String,
+    /// Scrubbed: userinfo and sensitive query values are replaced before capture.
+    pub url: String,
+    /// Absent when the request failed or was aborted before a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Milliseconds since the Unix epoch.
+    pub start_time: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    /// Filtered: sensitive headers keep their name with the value `[REDACTED]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub request_headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub response_headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<Body>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<Body>,
+    /// Network failure or abort reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aborted: bool,
+}
+
+/// A captured request or response body. Only text bodies are ever read, and only a bounded head.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Redacted text; absent when the body was not read (opaque, binary, not allow-listed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Size in bytes when known, even when the text was not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// A cross-origin response whose body the page itself cannot read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub opaque: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub binary: bool,
+}
+
+/// The masked DOM snapshot: inline when small, otherwise a declared attachment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DomSnapshot {
+    /// Serialization format of `node`: `rrweb-snapshot` (rrweb's serialized-node tree).
+    pub format: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<serde_json::Value>,
+    /// Name of the attachment that holds the snapshot when it is too large to inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationKind {
+    Rectangle,
+    Arrow,
+    Pen,
+    Text,
+    Highlight,
+    Redact,
+}
+
+/// A shape drawn on the screenshot, in screenshot pixel coordinates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Annotation {
+    pub kind: AnnotationKind,
+    /// Corners for rectangles, start and end for arrows, the path for the pen, the anchor for text.
+    pub points: Vec<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Media the client declares in the report and uploads afterwards through a presigned URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// File-name-like identifier, unique within the report: `[A-Za-z0-9._-]`, 1–64 chars.
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// The widget that built the report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    pub name: String,
+    pub version: String,
+}

@@ -1,0 +1,3 @@
+//! The admin API: reading reports with an admin token.
+
+pub mod reports;

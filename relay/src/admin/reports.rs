@@ -1,0 +1,31 @@
+//! `GET /v1/reports/{id}`: one stored report, for the viewer, the CLI and scripts.
+
+use hyper::HeaderMap;
+
+use crate::auth::admin;
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::Scope;
+
+pub async fn get(
+    state: &AppState,
+    headers: HeaderMap,
+    id: String,
+) -> Result<serde_json::Value, ApiError> {
+    let stored = state
+        .store
+        .call(move |store| {
+            Ok(
+                admin::authorize(store, &headers, Scope::ReportsRead).and_then(|_| {
+                    // Ids are UUIDs; anything else cannot exist and never reaches the query.
+                    if uuid::Uuid::parse_str(&id).is_err() {
+                        return Err(ApiError::NotFound);
+                    }
+                    store.get_report(&id)?.ok_or(ApiError::NotFound)
+                }),
+            )
+        })
+        .await??;
+    serde_json::to_value(stored)
+        .map_err(|e| ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string())))
+}

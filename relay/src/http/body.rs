@@ -1,0 +1,43 @@
+//! Reading request bodies within a limit: a declared length over the limit is refused before a
+//! byte is read, and a streamed body is cut off as soon as it passes the limit.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::HeaderMap;
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE};
+
+use super::ApiError;
+
+pub async fn read_limited(
+    body: Incoming,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(ApiError::PayloadTooLarge { limit })
+        }
+        Err(e) => Err(ApiError::InvalidJson {
+            message: format!("the body could not be read: {e}"),
+        }),
+    }
+}
+
+/// True for `application/json`, with or without parameters such as `charset=utf-8`. Requiring it
+/// forces browsers to preflight, so a foreign page cannot post with a simple `text/plain` form.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}

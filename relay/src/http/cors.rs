@@ -1,0 +1,73 @@
+//! CORS for the widget routes. The relay reflects an `Origin` only when some active key allows
+//! it, never answers `*`, and always sends `Vary: Origin` so caches keep answers apart.
+
+use hyper::header::{self, HeaderValue};
+use hyper::{HeaderMap, Response, StatusCode};
+
+use super::error::ApiError;
+use super::response::{self, Body};
+use crate::auth::origin;
+use crate::store::Store;
+
+const ALLOWED_METHODS: &str = "POST, PUT, OPTIONS";
+const ALLOWED_HEADERS: &str = "content-type, x-bugcap-key";
+const MAX_AGE_SECONDS: &str = "600";
+
+/// The request's `Origin` header, when present and readable.
+pub fn request_origin(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+}
+
+/// True when any active key lists `origin`.
+pub fn is_known_origin(store: &Store, origin: &str) -> Result<bool, ApiError> {
+    Ok(origin::is_allowed(&store.active_origin_patterns()?, origin))
+}
+
+/// Answers an `OPTIONS` preflight.
+pub fn preflight(known_origin: Option<&str>) -> Response<Body> {
+    let Some(origin) = known_origin else {
+        let mut res = response::error(&ApiError::OriginNotAllowed(
+            "this origin is not allowed by any widget key",
+        ));
+        vary(&mut res);
+        return res;
+    };
+    let mut res = response::empty(StatusCode::NO_CONTENT);
+    allow(&mut res, origin);
+    let h = res.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(ALLOWED_METHODS),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(ALLOWED_HEADERS),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static(MAX_AGE_SECONDS),
+    );
+    res
+}
+
+/// Lets a known origin's page read this answer (success or error) and marks it as varying.
+pub fn decorate(res: &mut Response<Body>, known_origin: Option<&str>) {
+    if let Some(origin) = known_origin {
+        allow(res, origin);
+    } else {
+        vary(res);
+    }
+}
+
+fn allow(res: &mut Response<Body>, origin: &str) {
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        res.headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    }
+    vary(res);
+}
+
+fn vary(res: &mut Response<Body>) {
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Origin"));
+}

@@ -1,0 +1,115 @@
+//! API errors: one enum, each variant mapped to an HTTP status and a stable error `code`.
+//! Every error leaves the relay as `{"error": {"code", "message", "field"?}}`.
+
+use bugcap_protocol::ValidationError;
+use hyper::StatusCode;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("send the key in the x-bugcap-key header; keys in URLs end up in logs and are refused")]
+    KeyInQuery,
+    #[error("the body is not valid JSON: {message}")]
+    InvalidJson { message: String },
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
+    #[error("{0}")]
+    Validation(ValidationError),
+    #[error("this request needs a widget key in the x-bugcap-key header")]
+    MissingKey,
+    #[error("the widget key is unknown, malformed or revoked")]
+    InvalidKey,
+    #[error("this request needs an admin token: Authorization: Bearer bc_adm_…")]
+    MissingToken,
+    #[error("the admin token is unknown, malformed or revoked")]
+    InvalidToken,
+    #[error("the admin token lacks the {0} scope")]
+    InsufficientScope(&'static str),
+    #[error("{0}")]
+    OriginNotAllowed(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("a report with this id was filed with another key")]
+    IdConflict,
+    #[error("the body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("send the report as Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("storage is unavailable; retry later")]
+    Unavailable(#[source] StoreError),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::KeyInQuery | ApiError::InvalidJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidField { .. } | ApiError::Validation(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::MissingKey
+            | ApiError::InvalidKey
+            | ApiError::MissingToken
+            | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
+            ApiError::InsufficientScope(_) | ApiError::OriginNotAllowed(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::IdConflict => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::KeyInQuery => "key_in_query",
+            ApiError::InvalidJson { .. } => "invalid_json",
+            ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::Validation(v) => v.code,
+            ApiError::MissingKey => "missing_key",
+            ApiError::InvalidKey => "invalid_key",
+            ApiError::MissingToken => "missing_token",
+            ApiError::InvalidToken => "invalid_token",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::OriginNotAllowed(_) => "origin_not_allowed",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::IdConflict => "id_conflict",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Unavailable(_) => "unavailable",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::InvalidField { field, .. } => Some(field),
+            ApiError::Validation(v) => Some(&v.field),
+            _ => None,
+        }
+    }
+
+    /// The JSON body sent to the client.
+    pub fn body(&self) -> serde_json::Value {
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        if let Some(field) = self.field() {
+            error["field"] = field.into();
+        }
+        serde_json::json!({ "error": error })
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Unavailable(e)
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError::Validation(e)
+    }
+}

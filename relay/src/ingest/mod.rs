@@ -1,0 +1,3 @@
+//! Taking reports in from widgets.
+
+pub mod report;

@@ -1,0 +1,94 @@
+//! `POST /v1/reports`: authenticate the key and origin, read the body within the limit, parse
+//! and validate against schema v1, stamp project and environment from the key, store durably.
+
+use bugcap_protocol::{Report, validate};
+use hyper::body::Incoming;
+use hyper::{Request, StatusCode};
+use serde_json::json;
+
+use crate::auth::widget_key;
+use crate::http::ApiError;
+use crate::http::body::{is_json, read_limited};
+use crate::state::AppState;
+use crate::store::InsertOutcome;
+
+/// Returns the status and JSON answer for a report submission.
+pub async fn submit(
+    state: &AppState,
+    req: Request<Incoming>,
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    widget_key::refuse_key_in_query(req.uri())?;
+    if !is_json(req.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let headers = req.headers().clone();
+    let key = state
+        .store
+        .call(move |store| Ok(widget_key::authenticate(store, &headers)))
+        .await??;
+
+    let (parts, body) = req.into_parts();
+    let bytes = read_limited(body, &parts.headers, state.limits.max_body_bytes).await?;
+    let mut report = parse(&bytes)?;
+    validate(&report, &state.limits)?;
+    // The key decides where a report belongs; the client's claim is discarded.
+    report.project = Some(key.project.clone());
+    report.environment = Some(key.environment);
+
+    let id = report.id;
+    let key_prefix = key.prefix.clone();
+    let outcome = state
+        .store
+        .call(move |store| store.insert_report(&key, &report))
+        .await?;
+    let (status, report_status) = match outcome {
+        InsertOutcome::Created { status } => (StatusCode::CREATED, status),
+        InsertOutcome::AlreadyStored { status } => (StatusCode::OK, status),
+        InsertOutcome::IdTakenByAnotherKey => return Err(ApiError::IdConflict),
+    };
+    tracing::info!(report_id = %id, key = %key_prefix, created = status == StatusCode::CREATED, "report stored");
+    Ok((status, json!({ "id": id, "status": report_status })))
+}
+
+/// Parses a body as a v1 report, naming the JSON path of the first type error.
+fn parse(bytes: &[u8]) -> Result<Report, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let report: Report = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::InvalidField {
+                field: path,
+                message: inner.to_string(),
+            },
+            _ => ApiError::InvalidJson {
+                message: inner.to_string(),
+            },
+        }
+    })?;
+    de.end().map_err(|e| ApiError::InvalidJson {
+        message: e.to_string(),
+    })?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_errors_name_the_field() {
+        let err =
+            parse(br#"{"id": "0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23", "schema_version": "one"}"#)
+                .unwrap_err();
+        assert_eq!(err.code(), "invalid_field");
+        assert_eq!(err.field(), Some("schema_version"));
+    }
+
+    #[test]
+    fn syntax_errors_are_invalid_json() {
+        for body in [&b"{"[..], b"not json", b"{} trailing", b"\"\xff\""] {
+            assert_eq!(parse(body).unwrap_err().code(), "invalid_json", "{body:?}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! bugcap-relay: the small server a team runs beside its backend. It takes reports from the
+//! bugcap widget, checks the widget key against the request's origin, validates, stores durably
+//! and serves the stored reports to admin-token holders.
+
+pub mod admin;
+pub mod auth;
+pub mod cli;
+pub mod http;
+pub mod ingest;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod store;

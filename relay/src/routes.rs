@@ -1,0 +1,85 @@
+//! The route table: which handler answers which method and path, and the headers every answer
+//! gets on the way out (security headers always, CORS on widget routes).
+
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::json;
+
+use crate::http::response::{self, Body};
+use crate::http::{ApiError, cors};
+use crate::state::AppState;
+use crate::{admin, ingest};
+
+pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Response<Body> {
+    let mut res = route(&state, req).await;
+    response::add_security_headers(&mut res, state.hsts);
+    res
+}
+
+async fn route(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let method = req.method().clone();
+    match (method, segments.as_slice()) {
+        (Method::GET, ["healthz"]) => response::json(StatusCode::OK, &json!({ "status": "ok" })),
+        (Method::GET, ["readyz"]) => match state.store.call(|s| s.ping()).await {
+            Ok(()) => response::json(StatusCode::OK, &json!({ "status": "ready" })),
+            Err(e) => response::error(&ApiError::Unavailable(e)),
+        },
+        (Method::OPTIONS, ["v1", ..]) => {
+            let origin = known_origin(state, &req).await;
+            match origin {
+                Ok(origin) => cors::preflight(origin.as_deref()),
+                Err(e) => response::error(&e),
+            }
+        }
+        (Method::POST, ["v1", "reports"]) => {
+            let origin = known_origin(state, &req).await;
+            let mut res = respond(ingest::report::submit(state, req).await);
+            cors::decorate(&mut res, origin.ok().flatten().as_deref());
+            res
+        }
+        (Method::GET, ["v1", "reports", id]) => {
+            let id = (*id).to_owned();
+            respond(
+                admin::reports::get(state, req.into_parts().0.headers, id)
+                    .await
+                    .map(|v| (StatusCode::OK, v)),
+            )
+        }
+        (_, ["healthz" | "readyz"]) | (_, ["v1", "reports"]) | (_, ["v1", "reports", _]) => {
+            response::error(&ApiError::MethodNotAllowed)
+        }
+        _ => response::error(&ApiError::NotFound),
+    }
+}
+
+fn respond(result: Result<(StatusCode, serde_json::Value), ApiError>) -> Response<Body> {
+    match result {
+        Ok((status, value)) => response::json(status, &value),
+        Err(err) => {
+            if let ApiError::Unavailable(cause) = &err {
+                tracing::error!(error = %cause, "request failed on storage");
+            }
+            response::error(&err)
+        }
+    }
+}
+
+/// The request's Origin when some active key allows it (so its page may read the answer).
+async fn known_origin(
+    state: &AppState,
+    req: &Request<Incoming>,
+) -> Result<Option<String>, ApiError> {
+    let Some(origin) = cors::request_origin(req.headers()).map(str::to_owned) else {
+        return Ok(None);
+    };
+    state
+        .store
+        .call(move |store| {
+            Ok(cors::is_known_origin(store, &origin).map(|known| known.then_some(origin)))
+        })
+        .await?
+}

@@ -1,0 +1,376 @@
+//! Widget keys and admin tokens at rest: prefix, SHA-256 hash and settings, never the secret.
+
+use bugcap_protocol::Environment;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, StoreError, now_ms};
+use crate::auth::origin::OriginPattern;
+use crate::auth::secret::{self, SecretKind};
+
+/// Settings for a new widget key.
+#[derive(Debug, Clone)]
+pub struct NewWidgetKey {
+    pub project: String,
+    pub environment: Environment,
+    pub origins: Vec<OriginPattern>,
+}
+
+/// An active widget key as the ingest path needs it.
+#[derive(Debug, Clone)]
+pub struct WidgetKey {
+    pub id: i64,
+    pub prefix: String,
+    pub project: String,
+    pub environment: Environment,
+    pub origins: Vec<OriginPattern>,
+}
+
+/// What `keys list` shows: no secret, no hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInfo {
+    pub prefix: String,
+    pub project: String,
+    pub environment: String,
+    pub origins: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Admin token permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    #[serde(rename = "reports:read")]
+    ReportsRead,
+    #[serde(rename = "keys:manage")]
+    KeysManage,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::ReportsRead => "reports:read",
+            Scope::KeysManage => "keys:manage",
+        }
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Scope, String> {
+        match s {
+            "reports:read" => Ok(Scope::ReportsRead),
+            "keys:manage" => Ok(Scope::KeysManage),
+            other => Err(format!(
+                "unknown scope {other:?}: expected reports:read or keys:manage"
+            )),
+        }
+    }
+}
+
+/// An active admin token as the admin API needs it.
+#[derive(Debug, Clone)]
+pub struct AdminToken {
+    pub id: i64,
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+}
+
+/// What `tokens list` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub prefix: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl Store {
+    /// Creates a widget key and returns its plaintext, which is never stored or shown again.
+    pub fn create_widget_key(&self, new: &NewWidgetKey) -> Result<(String, KeyInfo), StoreError> {
+        let key = secret::generate(SecretKind::WidgetKey)
+            .map_err(|e| StoreError::Random(e.to_string()))?;
+        let origins: Vec<String> = new.origins.iter().map(ToString::to_string).collect();
+        let origins_json =
+            serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO widget_keys (prefix, hash, project, environment, origins, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                secret::prefix(&key),
+                secret::hash(&key),
+                new.project,
+                new.environment.as_str(),
+                origins_json,
+                now
+            ],
+        )?;
+        audit(
+            &tx,
+            "key.create",
+            secret::prefix(&key),
+            &format!(
+                "project={} env={} origins={}",
+                new.project,
+                new.environment,
+                origins.join(",")
+            ),
+        )?;
+        tx.commit()?;
+        let info = KeyInfo {
+            prefix: secret::prefix(&key).to_owned(),
+            project: new.project.clone(),
+            environment: new.environment.to_string(),
+            origins,
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        Ok((key, info))
+    }
+
+    /// Finds the active widget key matching a presented secret. The lookup goes by prefix and
+    /// the hash is compared in constant time.
+    pub fn find_widget_key(&self, presented: &str) -> Result<Option<WidgetKey>, StoreError> {
+        if !secret::is_well_formed(SecretKind::WidgetKey, presented) {
+            return Ok(None);
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, hash, project, environment, origins FROM widget_keys
+             WHERE prefix = ?1 AND revoked_at IS NULL",
+        )?;
+        let rows = stmt.query_map([secret::prefix(presented)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, hash, project, environment, origins) = row?;
+            if secret::matches_hash(presented, &hash) {
+                touch_last_used(&conn, "widget_keys", id)?;
+                return Ok(Some(WidgetKey {
+                    id,
+                    prefix: secret::prefix(presented).to_owned(),
+                    project,
+                    environment: environment.parse().map_err(StoreError::Corrupt)?,
+                    origins: parse_origins(&origins)?,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every origin pattern of every active key: the set CORS preflights may be answered for.
+    pub fn active_origin_patterns(&self) -> Result<Vec<OriginPattern>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT origins FROM widget_keys WHERE revoked_at IS NULL")?;
+        let mut out = Vec::new();
+        for origins in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            out.extend(parse_origins(&origins?)?);
+        }
+        Ok(out)
+    }
+
+    pub fn list_widget_keys(&self) -> Result<Vec<KeyInfo>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT prefix, project, environment, origins, created_at, last_used_at, revoked_at
+             FROM widget_keys ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (prefix, project, environment, origins, created_at, last_used_at, revoked_at) =
+                row?;
+            Ok(KeyInfo {
+                prefix,
+                project,
+                environment,
+                origins: serde_json::from_str(&origins)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                created_at,
+                last_used_at,
+                revoked_at,
+            })
+        })
+        .collect()
+    }
+
+    /// Revokes the key with this prefix; the next request with it is refused.
+    pub fn revoke_widget_key(&self, prefix: &str) -> Result<(), StoreError> {
+        self.revoke("widget_keys", "key.revoke", prefix)
+    }
+
+    /// Creates an admin token and returns its plaintext, which is never stored or shown again.
+    pub fn create_admin_token(&self, scopes: &[Scope]) -> Result<(String, TokenInfo), StoreError> {
+        let token = secret::generate(SecretKind::AdminToken)
+            .map_err(|e| StoreError::Random(e.to_string()))?;
+        let scope_names: Vec<String> = scopes.iter().map(|s| s.as_str().to_owned()).collect();
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO admin_tokens (prefix, hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                secret::prefix(&token),
+                secret::hash(&token),
+                scope_names.join(" "),
+                now
+            ],
+        )?;
+        audit(
+            &tx,
+            "token.create",
+            secret::prefix(&token),
+            &format!("scopes={}", scope_names.join(" ")),
+        )?;
+        tx.commit()?;
+        let info = TokenInfo {
+            prefix: secret::prefix(&token).to_owned(),
+            scopes: scope_names,
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        Ok((token, info))
+    }
+
+    /// Finds the active admin token matching a presented secret (constant-time hash compare).
+    pub fn find_admin_token(&self, presented: &str) -> Result<Option<AdminToken>, StoreError> {
+        if !secret::is_well_formed(SecretKind::AdminToken, presented) {
+            return Ok(None);
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, hash, scopes FROM admin_tokens WHERE prefix = ?1 AND revoked_at IS NULL",
+        )?;
+        let rows = stmt.query_map([secret::prefix(presented)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, hash, scopes) = row?;
+            if secret::matches_hash(presented, &hash) {
+                touch_last_used(&conn, "admin_tokens", id)?;
+                let scopes = scopes
+                    .split_whitespace()
+                    .map(|s| s.parse().map_err(StoreError::Corrupt))
+                    .collect::<Result<_, _>>()?;
+                return Ok(Some(AdminToken {
+                    id,
+                    prefix: secret::prefix(presented).to_owned(),
+                    scopes,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn list_admin_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT prefix, scopes, created_at, last_used_at, revoked_at FROM admin_tokens ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TokenInfo {
+                prefix: r.get(0)?,
+                scopes: r
+                    .get::<_, String>(1)?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                created_at: r.get(2)?,
+                last_used_at: r.get(3)?,
+                revoked_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn revoke_admin_token(&self, prefix: &str) -> Result<(), StoreError> {
+        self.revoke("admin_tokens", "token.revoke", prefix)
+    }
+
+    fn revoke(&self, table: &str, action: &str, prefix: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            &format!("UPDATE {table} SET revoked_at = ?1 WHERE prefix = ?2 AND revoked_at IS NULL"),
+            params![now_ms(), prefix],
+        )?;
+        if changed == 0 {
+            let exists: Option<i64> = tx
+                .query_row(
+                    &format!("SELECT id FROM {table} WHERE prefix = ?1"),
+                    [prefix],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            return Err(StoreError::NotFound(match exists {
+                Some(_) => format!("{prefix} is already revoked"),
+                None => format!("no key or token with prefix {prefix}"),
+            }));
+        }
+        audit(&tx, action, prefix, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Records use at minute resolution, so a busy key does not turn every request into a write.
+fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64) -> rusqlite::Result<()> {
+    let now = now_ms();
+    conn.execute(
+        &format!(
+            "UPDATE {table} SET last_used_at = ?1
+             WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1 - 60000)"
+        ),
+        params![now, id],
+    )
+    .map(drop)
+}
+
+fn parse_origins(json: &str) -> Result<Vec<OriginPattern>, StoreError> {
+    let list: Vec<String> =
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // Stored patterns were checked when the key was created, `*` included only when opted into.
+    list.iter()
+        .map(|p| OriginPattern::parse(p, true).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
+}
+
+fn audit(
+    tx: &rusqlite::Transaction<'_>,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, action, subject, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![now_ms(), action, subject, detail],
+    )
+    .map(drop)
+}

@@ -1,0 +1,58 @@
+//! Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE widget_keys (
+    id           INTEGER PRIMARY KEY,
+    prefix       TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE,
+    project      TEXT NOT NULL,
+    environment  TEXT NOT NULL,
+    origins      TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at   INTEGER
+);
+CREATE INDEX widget_keys_prefix ON widget_keys(prefix);
+
+CREATE TABLE admin_tokens (
+    id           INTEGER PRIMARY KEY,
+    prefix       TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE,
+    scopes       TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at   INTEGER
+);
+CREATE INDEX admin_tokens_prefix ON admin_tokens(prefix);
+
+CREATE TABLE reports (
+    id          TEXT PRIMARY KEY,
+    key_id      INTEGER NOT NULL REFERENCES widget_keys(id),
+    project     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    body        TEXT NOT NULL
+);
+CREATE INDEX reports_received ON reports(project, received_at);
+
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL
+);
+"#];
+
+pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in (0_i64..).zip(MIGRATIONS).skip(current.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+    }
+    tx.commit()
+}

@@ -1,0 +1,127 @@
+//! Reports at rest. A report is written in one fsync'd transaction; its client-chosen id makes
+//! a retry from the same key idempotent.
+
+use bugcap_protocol::Report;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{Store, StoreError, now_ms};
+use crate::store::WidgetKey;
+
+/// What happened to a submitted report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored now; answer 201.
+    Created { status: String },
+    /// The same key filed this id before; answer 200 with the original status.
+    AlreadyStored { status: String },
+    /// Another key filed this id; answer 409 and store nothing.
+    IdTakenByAnotherKey,
+}
+
+/// A stored report with what the relay knows about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredReport {
+    pub id: String,
+    pub status: String,
+    pub project: String,
+    pub environment: String,
+    pub received_at: i64,
+    pub key_prefix: String,
+    pub report: serde_json::Value,
+}
+
+impl Store {
+    /// Stores `report` (already validated, with project and environment taken from `key`).
+    /// Returns only after the commit is durable.
+    pub fn insert_report(
+        &self,
+        key: &WidgetKey,
+        report: &Report,
+    ) -> Result<InsertOutcome, StoreError> {
+        let id = report.id.to_string();
+        let status = if report.attachments.is_empty() {
+            "received"
+        } else {
+            "awaiting_media"
+        };
+        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT key_id, status FROM reports WHERE id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((key_id, status)) = existing {
+            return Ok(if key_id == key.id {
+                InsertOutcome::AlreadyStored { status }
+            } else {
+                InsertOutcome::IdTakenByAnotherKey
+            });
+        }
+        tx.execute(
+            "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                key.id,
+                key.project,
+                key.environment.as_str(),
+                status,
+                now_ms(),
+                body
+            ],
+        )?;
+        tx.commit()?;
+        Ok(InsertOutcome::Created {
+            status: status.to_owned(),
+        })
+    }
+
+    pub fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT r.id, r.status, r.project, r.environment, r.received_at, k.prefix, r.body
+                 FROM reports r JOIN widget_keys k ON k.id = r.key_id WHERE r.id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(
+            |(id, status, project, environment, received_at, key_prefix, body)| {
+                Ok(StoredReport {
+                    id,
+                    status,
+                    project,
+                    environment,
+                    received_at,
+                    key_prefix,
+                    report: serde_json::from_str(&body)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// Number of stored reports (used by tests and `/metrics`).
+    pub fn count_reports(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM reports", [], |r| r.get(0))?)
+    }
+}
