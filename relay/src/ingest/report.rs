@@ -87,8 +87,12 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_invalid_json() {
-        for body in [&b"{"[..], b"not json", b"{} trailing", b"\"\xff\""] {
+        for body in [&b"{"[..], b"not json", b"\"\xff\""] {
             assert_eq!(parse(body).unwrap_err().code(), "invalid_json", "{body:?}");
         }
+        let valid = include_bytes!("../../../protocol/examples/minimal-report.json");
+        assert!(parse(valid).is_ok());
+        let trailing = [&valid[..], b" trailing"].concat();
+        assert_eq!(parse(&trailing).unwrap_err().code(), "invalid_json");
     }
 }
