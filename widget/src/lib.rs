@@ -1,1 +1,75 @@
-pub fn placeholder() {}
+//! The bugcap widget: captures context from the moment `init` runs and files a report when the
+//! user sends one. Nothing leaves the page before `submit`.
+
+pub mod capture;
+pub mod config;
+pub mod error;
+pub mod report;
+pub mod transport;
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::capture::console::ConsoleCapture;
+use crate::config::{Options, SubmitInput};
+use crate::error::WidgetError;
+
+/// The widget's version, sent in every report's `client` field.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+struct Widget {
+    options: Options,
+    console: ConsoleCapture,
+}
+
+thread_local! {
+    static WIDGET: RefCell<Option<Widget>> = const { RefCell::new(None) };
+}
+
+/// Starts capture. Calling it again replaces the previous configuration (and restarts capture),
+/// so hot-reloading hosts do not stack wrappers.
+#[wasm_bindgen]
+pub fn init(options: JsValue) -> Result<(), JsValue> {
+    let options = Options::from_js(options)?;
+    destroy();
+    let console = ConsoleCapture::install(options.console_limit).map_err(WidgetError::into_js)?;
+    WIDGET.with(|w| *w.borrow_mut() = Some(Widget { options, console }));
+    Ok(())
+}
+
+/// Builds a report from what has been captured and `input`, and sends it to the relay.
+/// Resolves to `{id, status}`; rejects with an `Error` whose `code` is the relay's error code.
+#[wasm_bindgen]
+pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
+    let input = SubmitInput::from_js(input)?;
+    let (options, report) = WIDGET
+        .with(|w| {
+            let w = w.borrow();
+            let w = w.as_ref().ok_or(WidgetError::NotInitialised)?;
+            Ok::<_, WidgetError>((
+                w.options.clone(),
+                report::build(&input, w.console.entries())?,
+            ))
+        })
+        .map_err(WidgetError::into_js)?;
+    let answer = transport::post_report(&options, &report)
+        .await
+        .map_err(WidgetError::into_js)?;
+    serde_wasm_bindgen::to_value(&answer)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Stops capture: restores every patched function. Safe to call when not initialised.
+#[wasm_bindgen]
+pub fn destroy() {
+    if let Some(widget) = WIDGET.with(|w| w.borrow_mut().take()) {
+        widget.console.uninstall();
+    }
+}
+
+/// The widget's version string.
+#[wasm_bindgen]
+pub fn version() -> String {
+    VERSION.to_owned()
+}

@@ -1,0 +1,46 @@
+/** Options for {@link init}. */
+export interface InitOptions {
+  /** The public widget key, `bc_pub_…`, created with `bugcap-relay keys create`. */
+  key: string;
+  /** Base URL of your bugcap relay, e.g. `https://bugs.example.com`. */
+  relay: string;
+  /** How many recent console calls are kept (1–1000). Default 100. */
+  consoleLimit?: number;
+}
+
+/** What the user reports. */
+export interface SubmitInput {
+  /** What went wrong, in the user's words. Must not be empty. */
+  text: string;
+  category?: string;
+  severity?: "low" | "medium" | "high" | "critical";
+  /** Contact address, when the user gave one. */
+  email?: string;
+}
+
+/** The relay's answer to an accepted report. */
+export interface SubmitResult {
+  id: string;
+  /** `received`, or `awaiting_media` while declared attachments are still uploading. */
+  status: string;
+}
+
+/** Errors from bugcap carry a machine-readable `code` (the relay's error code when it answered). */
+export interface BugcapError extends Error {
+  code: string;
+  /** HTTP status, when the relay answered. */
+  status?: number;
+}
+
+export interface Bugcap {
+  submit(input: SubmitInput): Promise<SubmitResult>;
+  destroy(): void;
+  version: string;
+}
+
+/** Starts capture. Resolves once the widget is loaded and capturing. */
+export function init(options: InitOptions): Promise<Bugcap>;
+/** Sends a report. Rejects with a {@link BugcapError}. */
+export function submit(input: SubmitInput): Promise<SubmitResult>;
+/** Stops capture and restores everything the widget patched. */
+export function destroy(): void;

@@ -1,0 +1,43 @@
+// bugcap: the entry point a host page imports. It loads the WebAssembly widget once and forwards
+// to it. Nothing is captured before `init`, and nothing leaves the page before `submit`.
+import loadWasm, * as widget from "./wasm/bugcap_widget.js";
+
+let loading = null;
+// Bumped by `destroy`, so an `init` still waiting for the wasm does not start capture after
+// the host asked to stop.
+let generation = 0;
+
+function load() {
+  loading ??= loadWasm({
+    module_or_path: new URL("./wasm/bugcap_widget_bg.wasm", import.meta.url),
+  });
+  return loading;
+}
+
+/**
+ * Starts capture and returns the widget's API.
+ * @param {import("./index.d.ts").InitOptions} options
+ */
+export async function init(options) {
+  const mine = ++generation;
+  await load();
+  if (mine !== generation) throw Object.assign(new Error("bugcap: destroy() was called while init was loading"), { code: "destroyed" });
+  widget.init(options);
+  return { submit, destroy, version: widget.version() };
+}
+
+/**
+ * Sends a report with the user's text and everything captured since `init`.
+ * @param {import("./index.d.ts").SubmitInput} input
+ * @returns {Promise<import("./index.d.ts").SubmitResult>}
+ */
+export async function submit(input) {
+  await load();
+  return widget.submit(input);
+}
+
+/** Stops capture and restores everything the widget patched. */
+export function destroy() {
+  generation++;
+  if (loading) loading.then(() => widget.destroy(), () => {});
+}

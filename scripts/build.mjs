@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Builds the npm package into dist/npm: the widget compiled to wasm by wasm-pack, wrapped with
+// the loader, types, README and package.json from pkg-template/.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "dist", "npm");
+const wasmOut = join(root, "target", "wasm-pkg");
+
+export function workspaceVersion() {
+  const toml = readFileSync(join(root, "Cargo.toml"), "utf8");
+  const match = toml.match(/\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/);
+  if (!match) throw new Error("no version in [workspace.package] of Cargo.toml");
+  return match[1];
+}
+
+// Debian's binaryen (108) predates the reference-types tables that current rustc and
+// wasm-bindgen emit, and its output fails to instantiate; binaryen from npm is pinned instead.
+const WASM_OPT_FLAGS = [
+  "-Oz",
+  "--enable-reference-types",
+  "--enable-bulk-memory",
+  "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-multivalue",
+];
+
+function optimise(wasm) {
+  console.log("optimising the wasm for size (wasm-opt -Oz)…");
+  execFileSync(join(root, "node_modules", ".bin", "wasm-opt"), [...WASM_OPT_FLAGS, wasm, "-o", wasm], { stdio: "inherit" });
+}
+
+export function build({ skipBootstrap = false } = {}) {
+  if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
+  console.log("building the widget (wasm-pack, release)…");
+  execFileSync(
+    "wasm-pack",
+    ["build", "widget", "--target", "web", "--release", "--no-pack", "--no-opt", "--out-dir", wasmOut, "--out-name", "bugcap_widget"],
+    { cwd: root, stdio: "inherit" },
+  );
+  optimise(join(wasmOut, "bugcap_widget_bg.wasm"));
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, "wasm"), { recursive: true });
+  for (const file of ["bugcap_widget.js", "bugcap_widget.d.ts", "bugcap_widget_bg.wasm", "bugcap_widget_bg.wasm.d.ts"]) {
+    cpSync(join(wasmOut, file), join(out, "wasm", file));
+  }
+  cpSync(join(wasmOut, "snippets"), join(out, "wasm", "snippets"), { recursive: true });
+  for (const file of ["index.js", "index.d.ts", "README.md"]) {
+    cpSync(join(root, "pkg-template", file), join(out, file));
+  }
+  const pkg = JSON.parse(readFileSync(join(root, "pkg-template", "package.json"), "utf8"));
+  pkg.version = workspaceVersion();
+  writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  console.log(`npm package written to ${out} (bugcap@${pkg.version})`);
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  build({ skipBootstrap: process.argv.includes("--skip-bootstrap") });
+}

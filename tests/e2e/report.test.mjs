@@ -1,0 +1,143 @@
+// One report, the whole way: a real relay, the built npm package in a real page in headless
+// Chromium, read back through the admin API.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+
+import { launchBrowser } from "../support/browser.mjs";
+import { createKey, createToken, startRelay, tempDataDir } from "../support/relay.mjs";
+import { startWwwServer } from "../../scripts/www-server.mjs";
+
+describe("a report filed from the demo page", () => {
+  let dataDir, relay, browser, token;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    relay = await startRelay(dataDir);
+    token = createToken(dataDir).token;
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await relay?.stop();
+  });
+
+  const readReport = async (id) => {
+    const res = await fetch(`${relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: await res.json() };
+  };
+
+  /** Serves the demo under `publicHost` with a key allowing `origins` (page origin filled in). */
+  const site = async (publicHost, origins) => {
+    const www = await startWwwServer({ publicHost, config: { key: "", relay: relay.url } });
+    const key = createKey(dataDir, { origins: origins(www.port) }).key;
+    await www.close();
+    return startWwwServer({ publicHost, port: www.port, config: { key, relay: relay.url }, adminToken: token });
+  };
+
+  const openDemo = async (url) => {
+    const page = await browser.newPage();
+    const posted = [];
+    page.on("request", (req) => {
+      if (req.method() === "POST" && req.url().endsWith("/v1/reports")) posted.push(JSON.parse(req.postData()));
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => document.documentElement.dataset.bugcap);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.bugcap), "ready");
+    return { page, posted };
+  };
+
+  const sendReport = async (page, text) => {
+    await page.fill("#report-text", text);
+    await page.click("#send");
+    await page.waitForFunction(() => {
+      const s = document.getElementById("report-status");
+      return s.dataset.reportId || s.dataset.errorCode;
+    });
+    return page.$eval("#report-status", (s) => ({ ...s.dataset, text: s.textContent }));
+  };
+
+  test("the text and the console line reach the relay and read back", async () => {
+    const www = await site("localhost", (port) => [`http://localhost:${port}`]);
+    try {
+      const { page } = await openDemo(`${www.url}/`);
+      await page.evaluate(() => console.log("checkout total mismatch", { cart: 3, total: 42.5 }));
+      await page.click("#save"); // logs a console.error with a TypeError
+      const result = await sendReport(page, "Totals are wrong after saving");
+      assert.ok(result.reportId, `no report id: ${result.text}`);
+
+      const { status, body } = await readReport(result.reportId);
+      assert.equal(status, 200);
+      assert.equal(body.report.feedback.text, "Totals are wrong after saving");
+      assert.equal(body.project, "demo");
+      assert.equal(body.environment, "local");
+      const messages = body.report.console.map((e) => `${e.level}: ${e.message}`);
+      assert.ok(messages.includes('log: checkout total mismatch {"cart": 3, "total": 42.5}'), messages.join("\n"));
+      assert.ok(messages.some((m) => m.startsWith("error: Saving settings failed: TypeError")), messages.join("\n"));
+      assert.equal(body.report.page.url, `${www.url}/`);
+      assert.equal(body.report.page.title, "Acme Notes — bugcap demo");
+
+      // The viewer shows the same report, read through the demo server's admin proxy.
+      await page.click("#report-link");
+      await page.waitForSelector("#feedback", { timeout: 10000 });
+      assert.equal(await page.textContent("#feedback"), "Totals are wrong after saving");
+      await page.close();
+    } finally {
+      await www.close();
+    }
+  });
+
+  test("from an origin no key allows, the preflight gets 403 and nothing is stored", async () => {
+    // The key allows localhost, but the page is opened as 127.0.0.1: another origin.
+    const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
+    try {
+      const { page, posted } = await openDemo(`${www.url}/`);
+      const result = await sendReport(page, "this must not be stored");
+      // The browser refuses to send after the preflight is refused: the page sees a network error.
+      assert.equal(result.errorCode, "network_error", result.text);
+      for (const report of posted) assert.equal((await readReport(report.id)).status, 404);
+
+      // The same exchange without a browser: preflight and POST are both refused with 403.
+      const preflight = await fetch(`${relay.url}/v1/reports`, {
+        method: "OPTIONS",
+        headers: { origin: www.url, "access-control-request-method": "POST" },
+      });
+      assert.equal(preflight.status, 403);
+      assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+
+      const { key } = await (await fetch(`${www.url}/demo-config.json`)).json();
+      const body = JSON.parse(readFileSync(new URL("../../protocol/examples/minimal-report.json", import.meta.url), "utf8"));
+      body.id = randomUUID();
+      const direct = await fetch(`${relay.url}/v1/reports`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-bugcap-key": key, origin: www.url },
+        body: JSON.stringify(body),
+      });
+      assert.equal(direct.status, 403);
+      assert.equal((await direct.json()).error.code, "origin_not_allowed");
+      assert.equal((await readReport(body.id)).status, 404);
+      await page.close();
+    } finally {
+      await www.close();
+    }
+  });
+
+  test("when another key allows the origin, this key's POST gets 403 origin_not_allowed and nothing is stored", async () => {
+    const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
+    // A second key, for another project, does allow the page's origin: preflight passes.
+    createKey(dataDir, { project: "other", origins: [www.url] });
+    try {
+      const { page, posted } = await openDemo(`${www.url}/`);
+      const result = await sendReport(page, "this must not be stored either");
+      assert.equal(result.errorCode, "origin_not_allowed", result.text);
+      assert.equal(posted.length, 1);
+      const { status } = await readReport(posted[0].id);
+      assert.equal(status, 404, "a refused report must not be stored");
+      await page.close();
+    } finally {
+      await www.close();
+    }
+  });
+});

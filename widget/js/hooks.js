@@ -1,0 +1,28 @@
+// The few lines that must be JavaScript: a wrapper that takes any number of arguments and keeps
+// `this`. Everything it records goes straight to Rust. Listed in the package's ignore list so the
+// host's devtools show the host's own call sites.
+
+export function wrapConsoleMethod(target, name, record) {
+  const original = target[name];
+  if (typeof original !== "function") return undefined;
+  const wrapped = function (...args) {
+    try {
+      record(name, args);
+    } catch (_) {
+      // Capture must never break the host's logging.
+    }
+    return original.apply(this, args);
+  };
+  target[name] = wrapped;
+  return { original, wrapped };
+}
+
+// Puts the original back only if nobody wrapped the method after us; otherwise restoring would
+// silently drop the other wrapper.
+export function restoreConsoleMethod(target, name, original, wrapped) {
+  if (target[name] === wrapped) {
+    target[name] = original;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,5 @@
+//! What the widget records about the page, from `init` until the report is sent.
+
+pub mod console;
+pub mod page;
+pub mod serialize;

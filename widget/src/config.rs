@@ -1,0 +1,96 @@
+//! `init` options and `submit` input, read from plain JS objects with clear errors.
+
+use bugcap_protocol::Severity;
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use crate::error::WidgetError;
+
+/// How many console entries are kept when the host does not say.
+pub const DEFAULT_CONSOLE_LIMIT: usize = 100;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    /// The public widget key, `bc_pub_…`.
+    pub key: String,
+    /// Base URL of the relay, e.g. `https://bugs.example.com`.
+    pub relay: String,
+    /// Console entries kept in the ring buffer (1–1000).
+    #[serde(default = "default_console_limit")]
+    pub console_limit: usize,
+}
+
+fn default_console_limit() -> usize {
+    DEFAULT_CONSOLE_LIMIT
+}
+
+impl Options {
+    pub fn from_js(value: JsValue) -> Result<Options, JsValue> {
+        let options: Options = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+        options.check().map_err(WidgetError::into_js)?;
+        Ok(options)
+    }
+
+    fn check(&self) -> Result<(), WidgetError> {
+        let random = self.key.strip_prefix("bc_pub_").unwrap_or_default();
+        if random.len() != 32 || !random.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let hint = if self.key.starts_with("bc_adm_") {
+                " (that is an admin token: never put it in a page)"
+            } else {
+                ""
+            };
+            return Err(WidgetError::Options(format!(
+                "`key` must be a widget key, bc_pub_ followed by 32 letters and digits{hint}"
+            )));
+        }
+        let url = web_sys::Url::new(&self.relay)
+            .map_err(|_| WidgetError::Options(format!("`relay` is not a URL: {:?}", self.relay)))?;
+        if !matches!(url.protocol().as_str(), "https:" | "http:") {
+            return Err(WidgetError::Options(
+                "`relay` must be an http or https URL".into(),
+            ));
+        }
+        if !(1..=bugcap_protocol::Limits::default().max_console_entries)
+            .contains(&self.console_limit)
+        {
+            return Err(WidgetError::Options(
+                "`consoleLimit` must be between 1 and 1000".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The report endpoint under the configured relay base URL.
+    pub fn reports_url(&self) -> String {
+        format!("{}/v1/reports", self.relay.trim_end_matches('/'))
+    }
+}
+
+/// What the user (or the host's own UI) submits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubmitInput {
+    pub text: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl SubmitInput {
+    pub fn from_js(value: JsValue) -> Result<SubmitInput, JsValue> {
+        let input: SubmitInput = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| WidgetError::Input(format!("invalid submit input: {e}")).into_js())?;
+        if input.text.trim().is_empty() {
+            return Err(WidgetError::Input(
+                "describe the problem: `text` must not be empty".into(),
+            )
+            .into_js());
+        }
+        Ok(input)
+    }
+}

@@ -1,0 +1,60 @@
+// The demo host app. It uses bugcap exactly as a customer would: import, init, submit.
+import { init } from "/bugcap/index.js";
+
+const $ = (id) => document.getElementById(id);
+const config = await (await fetch("/demo-config.json")).json();
+
+let bugcap;
+try {
+  bugcap = await init({ key: config.key, relay: config.relay });
+  document.documentElement.dataset.bugcap = "ready";
+} catch (e) {
+  $("report-status").textContent = `bugcap failed to start: ${e.message}`;
+  document.documentElement.dataset.bugcap = "failed";
+}
+
+// Bug 1: the settings object lost its save method in a refactor.
+$("save").addEventListener("click", () => {
+  const settings = { name: $("display-name").value };
+  try {
+    settings.save();
+  } catch (e) {
+    console.error("Saving settings failed:", e);
+    $("app-status").textContent = "Something went wrong.";
+  }
+});
+
+$("log").addEventListener("click", () => {
+  console.log("demo: button clicked at", new Date().toISOString(), { clicks: ++clicks });
+});
+let clicks = 0;
+
+// Bug 2: the notes endpoint does not exist.
+$("load").addEventListener("click", async () => {
+  const res = await fetch("/api/notes");
+  console.warn("Loading notes returned", res.status);
+  $("app-status").textContent = res.ok ? "Loaded." : `Could not load notes (${res.status}).`;
+});
+
+$("report-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const status = $("report-status");
+  const text = $("report-text").value;
+  status.textContent = "Sending…";
+  $("send").disabled = true;
+  try {
+    const { id } = await bugcap.submit({ text });
+    status.replaceChildren("Thanks! Report ", Object.assign(document.createElement("a"), {
+      href: `/viewer.html?id=${encodeURIComponent(id)}`,
+      textContent: id,
+      id: "report-link",
+    }), " was sent.");
+    status.dataset.reportId = id;
+    $("report-text").value = "";
+  } catch (e) {
+    status.textContent = `Could not send the report: ${e.message}`;
+    status.dataset.errorCode = e.code ?? "unknown";
+  } finally {
+    $("send").disabled = false;
+  }
+});
