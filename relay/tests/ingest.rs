@@ -1,0 +1,366 @@
+//! `POST /v1/reports` against the running binary: each rule here fails if the rule is removed.
+
+mod support;
+
+use serde_json::json;
+use support::{ORIGIN, Relay, cli, fresh_report};
+
+#[test]
+fn the_example_report_is_stored_and_reads_back_with_project_from_the_key() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let token = relay.create_token("reports:read");
+    let mut report = fresh_report();
+    // A client's claim about project and environment is replaced by the key's.
+    report["project"] = "someone-else".into();
+    report["environment"] = "production".into();
+    let id = report["id"].as_str().unwrap().to_owned();
+
+    let res = relay.post_report(&key, Some(ORIGIN), &report);
+    assert_eq!(res.status, 201, "{:?}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json(), json!({ "id": id, "status": "received" }));
+    assert_eq!(res.header("access-control-allow-origin"), Some(ORIGIN));
+    assert_eq!(res.header("vary"), Some("Origin"));
+
+    let stored = relay.get_report(&token, &id);
+    assert_eq!(stored.status, 200);
+    let stored = stored.json();
+    assert_eq!(stored["project"], "shop");
+    assert_eq!(stored["environment"], "staging");
+    assert_eq!(stored["report"]["project"], "shop");
+    assert_eq!(stored["report"]["environment"], "staging");
+    assert_eq!(
+        stored["report"]["feedback"]["text"],
+        report["feedback"]["text"]
+    );
+    assert_eq!(stored["key_prefix"], key[..12]);
+}
+
+#[test]
+fn a_retry_with_the_same_id_is_idempotent_and_another_key_gets_409() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let other = relay.create_key(&[ORIGIN]);
+    let report = fresh_report();
+    assert_eq!(relay.post_report(&key, Some(ORIGIN), &report).status, 201);
+    let again = relay.post_report(&key, Some(ORIGIN), &report);
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        again.json(),
+        json!({ "id": report["id"], "status": "received" })
+    );
+    let stolen = relay.post_report(&other, Some(ORIGIN), &report);
+    assert_eq!(stolen.status, 409);
+    assert_eq!(stolen.error_code(), "id_conflict");
+}
+
+#[test]
+fn origins_not_on_the_list_missing_or_null_are_refused_and_nothing_is_stored() {
+    let relay = Relay::start();
+    let key = relay.create_key(&["https://*.example.com", ORIGIN]);
+    let token = relay.create_token("reports:read");
+    for origin in [
+        None,
+        Some("null"),
+        Some("http://localhost:8081"),
+        Some("https://evil-example.com"),
+        Some("https://example.com.evil.io"),
+        Some("https://example.com"),
+        Some("http://app.example.com"),
+    ] {
+        let report = fresh_report();
+        let res = relay.post_report(&key, origin, &report);
+        assert_eq!(res.status, 403, "{origin:?}");
+        assert_eq!(res.error_code(), "origin_not_allowed", "{origin:?}");
+        assert_eq!(
+            relay
+                .get_report(&token, report["id"].as_str().unwrap())
+                .status,
+            404,
+            "{origin:?}"
+        );
+    }
+    assert_eq!(
+        relay
+            .post_report(&key, Some("https://shop.example.com"), &fresh_report())
+            .status,
+        201
+    );
+}
+
+#[test]
+fn unknown_malformed_missing_and_revoked_keys_get_401() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let missing = relay.raw(
+        "POST",
+        "/v1/reports",
+        &[("content-type", "application/json"), ("origin", ORIGIN)],
+        fresh_report().to_string().as_bytes(),
+    );
+    assert_eq!(
+        (missing.status, missing.error_code().as_str()),
+        (401, "missing_key")
+    );
+    let mut wrong = key.clone();
+    wrong.replace_range(20..21, if &key[20..21] == "A" { "B" } else { "A" });
+    for bad in [
+        wrong.as_str(),
+        "bc_pub_short",
+        "bc_adm_0123456789abcdefghijABCDEFGHIJ01",
+    ] {
+        let res = relay.post_report(bad, Some(ORIGIN), &fresh_report());
+        assert_eq!(
+            (res.status, res.error_code().as_str()),
+            (401, "invalid_key"),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        relay
+            .post_report(&key, Some(ORIGIN), &fresh_report())
+            .status,
+        201
+    );
+    cli(&relay.dir(), &["keys", "revoke", &key[..12]]);
+    let res = relay.post_report(&key, Some(ORIGIN), &fresh_report());
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (401, "invalid_key")
+    );
+}
+
+#[test]
+fn a_key_in_the_query_string_is_refused() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    for path in [
+        format!("/v1/reports?key={key}"),
+        format!("/v1/reports?k={key}"),
+        "/v1/reports?x-bugcap-key=1".into(),
+    ] {
+        let res = relay.raw(
+            "POST",
+            &path,
+            &[
+                ("content-type", "application/json"),
+                ("x-bugcap-key", &key),
+                ("origin", ORIGIN),
+            ],
+            fresh_report().to_string().as_bytes(),
+        );
+        assert_eq!(
+            (res.status, res.error_code().as_str()),
+            (400, "key_in_query"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn only_application_json_is_accepted() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let body = fresh_report().to_string();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let res = relay.raw(
+            "POST",
+            "/v1/reports",
+            &[
+                ("content-type", content_type),
+                ("x-bugcap-key", &key),
+                ("origin", ORIGIN),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(
+            (res.status, res.error_code().as_str()),
+            (415, "unsupported_media_type"),
+            "{content_type}"
+        );
+    }
+    let res = relay.raw(
+        "POST",
+        "/v1/reports",
+        &[
+            ("content-type", "application/json; charset=utf-8"),
+            ("x-bugcap-key", &key),
+            ("origin", ORIGIN),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(res.status, 201);
+}
+
+#[test]
+fn bodies_over_the_limit_get_413_declared_or_not() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = Relay::start_in(data, &["--max-body-bytes", "4096"]);
+    let key = relay.create_key(&[ORIGIN]);
+    let mut report = fresh_report();
+    report["feedback"]["text"] = "x".repeat(5000).into();
+    let res = relay.post_report(&key, Some(ORIGIN), &report);
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (413, "payload_too_large")
+    );
+    // No declared length (chunked): cut off while reading.
+    let body = report.to_string();
+    let chunked = format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+    let res = relay.raw(
+        "POST",
+        "/v1/reports",
+        &[
+            ("content-type", "application/json"),
+            ("x-bugcap-key", &key),
+            ("origin", ORIGIN),
+            ("transfer-encoding", "chunked"),
+        ],
+        chunked.as_bytes(),
+    );
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (413, "payload_too_large")
+    );
+    // The same body under the limit, chunked, is accepted: the 413 above is about size.
+    let data = tempfile::tempdir().unwrap();
+    let roomy = Relay::start_in(data, &[]);
+    let key = roomy.create_key(&[ORIGIN]);
+    let res = roomy.raw(
+        "POST",
+        "/v1/reports",
+        &[
+            ("content-type", "application/json"),
+            ("x-bugcap-key", &key),
+            ("origin", ORIGIN),
+            ("transfer-encoding", "chunked"),
+        ],
+        chunked.as_bytes(),
+    );
+    assert_eq!(res.status, 201);
+}
+
+#[test]
+fn malformed_and_invalid_reports_get_json_errors_with_the_field() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let post = |body: &[u8]| {
+        relay.raw(
+            "POST",
+            "/v1/reports",
+            &[
+                ("content-type", "application/json"),
+                ("x-bugcap-key", &key),
+                ("origin", ORIGIN),
+            ],
+            body,
+        )
+    };
+    let res = post(b"{not json");
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (400, "invalid_json")
+    );
+    let res = post(b"\xff\xfe");
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (400, "invalid_json")
+    );
+
+    let mut r = fresh_report();
+    r["page"]["viewport"]["width"] = "wide".into();
+    let res = post(r.to_string().as_bytes());
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["field"], "page.viewport.width");
+
+    let mut r = fresh_report();
+    r["schema_version"] = 2.into();
+    let res = post(r.to_string().as_bytes());
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (422, "unsupported_schema_version")
+    );
+
+    let mut r = fresh_report();
+    r["feedback"]["text"] = "   ".into();
+    let res = post(r.to_string().as_bytes());
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["field"], "feedback.text");
+
+    let mut r = fresh_report();
+    r["key"] = "bc_pub_x".into();
+    let res = post(r.to_string().as_bytes());
+    assert_eq!(
+        res.status, 422,
+        "unknown fields (such as a key in the body) are refused"
+    );
+}
+
+#[test]
+fn preflight_reflects_only_origins_some_active_key_allows() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let preflight = |origin: &str| {
+        relay.raw(
+            "OPTIONS",
+            "/v1/reports",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "POST"),
+            ],
+            b"",
+        )
+    };
+    let ok = preflight(ORIGIN);
+    assert_eq!(ok.status, 204);
+    assert_eq!(ok.header("access-control-allow-origin"), Some(ORIGIN));
+    assert!(
+        ok.header("access-control-allow-headers")
+            .unwrap()
+            .contains("x-bugcap-key")
+    );
+    assert_eq!(ok.header("vary"), Some("Origin"));
+
+    let refused = preflight("https://evil.example");
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+    assert_eq!(refused.header("vary"), Some("Origin"));
+
+    cli(&relay.dir(), &["keys", "revoke", &key[..12]]);
+    assert_eq!(
+        preflight(ORIGIN).status,
+        403,
+        "a revoked key no longer opens CORS for its origins"
+    );
+}
+
+#[test]
+fn every_answer_carries_the_security_headers() {
+    let relay = Relay::start();
+    for (method, path) in [
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/nope"),
+        ("POST", "/v1/reports"),
+        ("DELETE", "/v1/reports"),
+    ] {
+        let res = relay.raw(method, path, &[], b"");
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{method} {path}"
+        );
+        assert_eq!(res.header("x-frame-options"), Some("DENY"));
+        assert_eq!(
+            res.header("referrer-policy"),
+            Some("strict-origin-when-cross-origin")
+        );
+        assert_eq!(res.header("cache-control"), Some("no-store"));
+        assert_eq!(res.header("strict-transport-security"), None);
+        assert!(res.json().is_object(), "{method} {path} answers JSON");
+    }
+}

@@ -1,0 +1,255 @@
+//! Runs the real `bugcap-relay` binary in a temporary data directory and talks HTTP to it.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_bugcap-relay");
+pub const ORIGIN: &str = "http://localhost:8080";
+
+pub fn example_report() -> Value {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../protocol/examples/minimal-report.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The example report under a fresh id.
+pub fn fresh_report() -> Value {
+    let mut r = example_report();
+    r["id"] = uuid_v4().into();
+    r
+}
+
+pub fn uuid_v4() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).unwrap();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+pub struct Relay {
+    pub data_dir: tempfile::TempDir,
+    pub base: String,
+    pub addr: String,
+    child: Child,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+impl Relay {
+    pub fn start() -> Relay {
+        Self::start_in(tempfile::tempdir().unwrap(), &[])
+    }
+
+    pub fn start_in(data_dir: tempfile::TempDir, extra: &[&str]) -> Relay {
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("BUGCAP_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+        assert!(
+            base.starts_with("http://"),
+            "unexpected first line: {line:?}"
+        );
+        let addr = base.trim_start_matches("http://").to_owned();
+        Relay {
+            data_dir,
+            base,
+            addr,
+            child,
+        }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.data_dir.path().to_owned()
+    }
+
+    pub fn create_key(&self, origins: &[&str]) -> String {
+        let mut args = vec!["keys", "create", "--project", "shop", "--env", "staging"];
+        for o in origins {
+            args.extend(["--origin", o]);
+        }
+        cli(self.data_dir.path(), &args)["key"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub fn create_token(&self, scope: &str) -> String {
+        cli(
+            self.data_dir.path(),
+            &["tokens", "create", "--scope", scope],
+        )["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Sends a raw HTTP/1.1 request and returns (status, headers lower-cased, body).
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n",
+            self.addr
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        let framed = headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")
+        });
+        if !framed {
+            req.push_str(&format!("content-length: {}\r\n", body.len()));
+        }
+        req.push_str("\r\n");
+        stream.write_all(req.as_bytes()).unwrap();
+        let _ = stream.write_all(body);
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        Response::parse(&raw)
+    }
+
+    pub fn post_report(&self, key: &str, origin: Option<&str>, body: &Value) -> Response {
+        let mut headers = vec![("content-type", "application/json"), ("x-bugcap-key", key)];
+        if let Some(o) = origin {
+            headers.push(("origin", o));
+        }
+        self.raw("POST", "/v1/reports", &headers, body.to_string().as_bytes())
+    }
+
+    pub fn get_report(&self, token: &str, id: &str) -> Response {
+        let auth = format!("Bearer {token}");
+        self.raw(
+            "GET",
+            &format!("/v1/reports/{id}"),
+            &[("authorization", &auth)],
+            b"",
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("no header end");
+        let head = String::from_utf8_lossy(&raw[..split]);
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let mut body = raw[split + 4..].to_vec();
+        if headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v == "chunked")
+        {
+            body = dechunk(&body);
+        }
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[end + 4 + size..];
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test bugcap has: formatting and lints for both targets, Rust unit and integration tests
+# (including the relay binary), wasm-bindgen tests in headless Chromium, and end-to-end browser
+# tests against the real relay. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "bootstrap"
+bash scripts/bootstrap.sh
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (native)"
+cargo clippy --workspace --all-targets --features bugcap-protocol/schema -- -D warnings
+
+step "cargo clippy (wasm32)"
+cargo clippy -p bugcap-widget -p bugcap-protocol --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "cargo test (native: protocol, relay)"
+cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema
+
+step "wasm-bindgen tests in headless Chromium"
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" widget
+
+step "build the npm package"
+node scripts/build.mjs --skip-bootstrap
+
+step "end-to-end tests (real relay, headless Chromium)"
+cargo build -p bugcap-relay
+node --test --test-concurrency=1 tests/e2e/
