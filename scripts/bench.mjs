@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the package, then prints each benchmark's figures beside the peers
+// measured in the same run. Figures only: nothing here passes or fails on speed or size.
+import { build } from "./build.mjs";
+import { root } from "../tests/support/relay.mjs";
+import { run as size } from "../bench/size.mjs";
+
+build();
+size({ root });

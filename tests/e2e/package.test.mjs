@@ -1,0 +1,46 @@
+// dist/npm is a real, installable package: `npm pack` it, install the tarball into an empty
+// project, and check that what a bundler resolves is there and self-consistent.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { root } from "../support/relay.mjs";
+
+test("the built package packs, installs and exposes init/submit/destroy with types", () => {
+  const work = mkdtempSync(join(tmpdir(), "bugcap-pack-"));
+  const [packed] = JSON.parse(
+    execFileSync("npm", ["pack", join(root, "dist", "npm"), "--json", "--pack-destination", work], { encoding: "utf8" }),
+  );
+  const files = packed.files.map((f) => f.path);
+  for (const f of ["package.json", "index.js", "index.d.ts", "README.md", "wasm/bugcap_widget.js", "wasm/bugcap_widget_bg.wasm"]) {
+    assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(", ")}`);
+  }
+  assert.ok(files.some((f) => f.startsWith("wasm/snippets/") && f.endsWith("hooks.js")), "the JS snippet must ship");
+
+  const app = join(work, "app");
+  execFileSync("mkdir", ["-p", app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "host-app", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(work, packed.filename)], { cwd: app, stdio: "pipe" });
+
+  const installed = join(app, "node_modules", "bugcap");
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  const cargoVersion = readFileSync(join(root, "Cargo.toml"), "utf8").match(/\nversion = "([^"]+)"/)[1];
+  assert.equal(pkg.version, cargoVersion);
+  assert.equal(pkg.exports["."].import, "./index.js");
+  assert.ok(existsSync(join(installed, pkg.exports["."].types)));
+
+  const entry = readFileSync(join(installed, "index.js"), "utf8");
+  for (const name of ["init", "submit", "destroy"]) {
+    assert.match(entry, new RegExp(`export (async )?function ${name}\\(`));
+    assert.match(readFileSync(join(installed, "index.d.ts"), "utf8"), new RegExp(`export function ${name}\\(`));
+  }
+  // The loader's import of the wasm glue resolves inside the package.
+  const glue = entry.match(/from "\.\/(wasm\/[^"]+)"/)[1];
+  assert.ok(existsSync(join(installed, glue)), glue);
+  const wasm = readFileSync(join(installed, "wasm", "bugcap_widget_bg.wasm"));
+  assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], "a WebAssembly module");
+  assert.ok(WebAssembly.validate(wasm), "the optimised module validates");
+});
