@@ -24,6 +24,7 @@ step "cargo test (native: protocol, relay)"
 cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema
 
 step "wasm-bindgen tests in headless Chromium"
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" protocol
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" widget
 
 step "build the npm package"

@@ -4,6 +4,7 @@
 //! widget), so the browser and the server apply the very same rules.
 
 pub mod limits;
+pub mod redact;
 pub mod report;
 pub mod validate;
 

@@ -1,0 +1,224 @@
+//! The privacy engine: header filtering, URL scrubbing, structured-body scrubbing and secret
+//! patterns in free text. The widget runs it before a report leaves the page and the relay runs
+//! it again on arrival, from this one implementation, so the two cannot disagree.
+//!
+//! Secrets are replaced by `[REDACTED:<rule>]` (headers and URL parameters by `[REDACTED]`), and
+//! [`Counts`] records how many values each rule replaced, never the values. Running the engine
+//! over its own output changes nothing.
+
+pub mod body;
+pub mod headers;
+pub mod names;
+pub mod patterns;
+pub mod report;
+pub mod url;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use body::{BodyKind, body_kind};
+pub use headers::HeaderPolicy;
+use patterns::Found;
+
+/// Replacements made, per rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts(pub BTreeMap<String, u64>);
+
+impl Counts {
+    pub fn add(&mut self, rule: &str) {
+        *self.0.entry(rule.to_owned()).or_default() += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
+
+    /// Adds these counts into a report's `redactions`.
+    pub fn merge_into(&self, target: &mut BTreeMap<String, u64>) {
+        for (rule, n) in &self.0 {
+            *target.entry(rule.clone()).or_default() += n;
+        }
+    }
+}
+
+/// A host-given pattern: every match is replaced by `[REDACTED:<name>]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomPattern {
+    /// Rule name used in the replacement and the counts: `[a-z0-9_]`, 1–40 characters.
+    pub name: String,
+    /// A regular expression (the `regex-lite` dialect: no Unicode classes).
+    pub pattern: String,
+}
+
+/// What the engine redacts beyond its defaults. The same document configures the widget
+/// (`init({ redaction })`), the relay (`[redaction]` in its config) and `bugcap-relay redact`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedactionConfig {
+    /// Also replace email addresses (off by default: they are often what the report is about).
+    pub emails: bool,
+    /// Also replace IPv4 and IPv6 addresses.
+    pub ip_addresses: bool,
+    /// Extra sensitive key names for JSON, forms and URL parameters.
+    pub extra_keys: Vec<String>,
+    /// Extra value patterns.
+    pub extra_patterns: Vec<CustomPattern>,
+    /// Which headers are kept.
+    pub headers: HeaderPolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("custom pattern name {0:?} must be 1-40 characters of a-z, 0-9 and _")]
+    PatternName(String),
+    #[error("custom pattern {name:?} is not a valid regular expression: {message}")]
+    Pattern { name: String, message: String },
+    #[error("custom pattern {0:?} matches the empty string, which would redact everything")]
+    EmptyMatch(String),
+    #[error("at most {0} custom patterns")]
+    TooMany(usize),
+}
+
+/// Limits on host-given rules, so a config cannot make redaction arbitrarily slow.
+pub const MAX_CUSTOM_PATTERNS: usize = 32;
+const MAX_PATTERN_LEN: usize = 1_000;
+
+/// A compiled [`RedactionConfig`].
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    options: patterns::Options,
+    extra_keys: Vec<String>,
+    custom: Vec<(String, regex_lite::Regex)>,
+    headers: HeaderPolicy,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::new(&RedactionConfig::default()).expect("the default config is valid")
+    }
+}
+
+impl Redactor {
+    pub fn new(config: &RedactionConfig) -> Result<Redactor, ConfigError> {
+        if config.extra_patterns.len() > MAX_CUSTOM_PATTERNS {
+            return Err(ConfigError::TooMany(MAX_CUSTOM_PATTERNS));
+        }
+        let mut custom = Vec::with_capacity(config.extra_patterns.len());
+        for p in &config.extra_patterns {
+            let name_ok = (1..=40).contains(&p.name.len())
+                && p.name
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_');
+            if !name_ok {
+                return Err(ConfigError::PatternName(p.name.clone()));
+            }
+            let invalid = |message: String| ConfigError::Pattern {
+                name: p.name.clone(),
+                message,
+            };
+            if p.pattern.len() > MAX_PATTERN_LEN {
+                return Err(invalid(format!("longer than {MAX_PATTERN_LEN} characters")));
+            }
+            let regex = regex_lite::RegexBuilder::new(&p.pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| invalid(e.to_string()))?;
+            if regex.is_match("") {
+                return Err(ConfigError::EmptyMatch(p.name.clone()));
+            }
+            custom.push((p.name.clone(), regex));
+        }
+        Ok(Redactor {
+            options: patterns::Options {
+                emails: config.emails,
+                ip_addresses: config.ip_addresses,
+            },
+            extra_keys: config
+                .extra_keys
+                .iter()
+                .map(|k| names::normalise(k))
+                .collect(),
+            custom,
+            headers: config.headers.clone(),
+        })
+    }
+
+    pub fn headers(&self) -> &HeaderPolicy {
+        &self.headers
+    }
+
+    /// Replaces every secret found in free text. Borrows when nothing was found.
+    pub fn text<'a>(&self, text: &'a str, counts: &mut Counts) -> Cow<'a, str> {
+        let mut found: Vec<Found> = Vec::new();
+        patterns::scan(text, self.options, &mut found);
+        let replaced = replace(text, &found, counts);
+        if self.custom.is_empty() {
+            return replaced;
+        }
+        let mut current = replaced;
+        for (name, regex) in &self.custom {
+            let hits: Vec<Found> = regex
+                .find_iter(&current)
+                .filter(|m| !m.as_str().is_empty() && !inside_placeholder(&current, m.start()))
+                .map(|m| Found {
+                    start: m.start(),
+                    end: m.end(),
+                    rule: "",
+                })
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let mut out = String::with_capacity(current.len());
+            let mut last = 0;
+            for h in &hits {
+                out.push_str(&current[last..h.start]);
+                out.push_str("[REDACTED:");
+                out.push_str(name);
+                out.push(']');
+                counts.add(name);
+                last = h.end;
+            }
+            out.push_str(&current[last..]);
+            current = Cow::Owned(out);
+        }
+        current
+    }
+
+    /// Redacts a string in place (no allocation when it is clean).
+    pub fn text_in_place(&self, text: &mut String, counts: &mut Counts) {
+        if let Cow::Owned(new) = self.text(text, counts) {
+            *text = new;
+        }
+    }
+}
+
+/// True when `at` falls inside a `[REDACTED:…]` placeholder already in `text`.
+fn inside_placeholder(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    match before.rfind("[REDACTED") {
+        Some(open) => !before[open..].contains(']'),
+        None => false,
+    }
+}
+
+fn replace<'a>(text: &'a str, found: &[Found], counts: &mut Counts) -> Cow<'a, str> {
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + found.len() * 16);
+    let mut last = 0;
+    for f in found {
+        out.push_str(&text[last..f.start]);
+        out.push_str("[REDACTED:");
+        out.push_str(f.rule);
+        out.push(']');
+        counts.add(f.rule);
+        last = f.end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
