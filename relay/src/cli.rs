@@ -43,6 +43,12 @@ pub enum Command {
     /// Manage admin tokens (read reports, manage keys).
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Redact a report, any JSON document or plain text from stdin to stdout, as ingest would.
+    Redact {
+        /// Redaction config (JSON): emails, ip_addresses, extra_keys, extra_patterns, headers.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +62,9 @@ pub struct ServeArgs {
     /// Send Strict-Transport-Security (set when clients reach the relay over HTTPS).
     #[arg(long, env = "BUGCAP_HSTS")]
     pub hsts: bool,
+    /// Redaction config (JSON) applied to every stored report, on top of the defaults.
+    #[arg(long, env = "BUGCAP_REDACTION_CONFIG")]
+    pub redaction_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,10 +147,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve(cli.data_dir, args),
         Command::Keys(cmd) => keys(&Store::open(&cli.data_dir)?, cmd),
         Command::Tokens(cmd) => tokens(&Store::open(&cli.data_dir)?, cmd),
+        Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
     }
 }
 
 fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
+    let redactor = crate::redact_cmd::load_config(args.redaction_config.as_deref())?;
     let store = Store::open(&data_dir)?;
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
@@ -151,6 +162,7 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         store,
         limits,
         hsts: args.hsts,
+        redactor,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
 use bugcap_protocol::Limits;
+use bugcap_protocol::redact::Redactor;
 
 use crate::store::Store;
 
@@ -9,4 +10,6 @@ pub struct AppState {
     pub limits: Limits,
     /// Send `Strict-Transport-Security` (only when the relay is reached over HTTPS).
     pub hsts: bool,
+    /// Applied to every report before it is stored, whatever the client already did.
+    pub redactor: Redactor,
 }

@@ -61,10 +61,13 @@ pub struct RedactionConfig {
     /// Also replace email addresses (off by default: they are often what the report is about).
     pub emails: bool,
     /// Also replace IPv4 and IPv6 addresses.
+    #[serde(alias = "ipAddresses")]
     pub ip_addresses: bool,
     /// Extra sensitive key names for JSON, forms and URL parameters.
+    #[serde(alias = "extraKeys")]
     pub extra_keys: Vec<String>,
     /// Extra value patterns.
+    #[serde(alias = "extraPatterns")]
     pub extra_patterns: Vec<CustomPattern>,
     /// Which headers are kept.
     pub headers: HeaderPolicy,

@@ -31,6 +31,11 @@ pub async fn submit(
     let bytes = read_limited(body, &parts.headers, state.limits.max_body_bytes).await?;
     let mut report = parse(&bytes)?;
     validate(&report, &state.limits)?;
+    // Redact again: an old or tampered widget may have sent what the page should have removed.
+    let counts = state.redactor.report(&mut report);
+    if counts.total() > 0 {
+        tracing::info!(report_id = %report.id, replaced = counts.total(), "relay redacted values the client sent");
+    }
     // The key decides where a report belongs; the client's claim is discarded.
     report.project = Some(key.project.clone());
     report.environment = Some(key.environment);
