@@ -6,6 +6,25 @@ export interface InitOptions {
   relay: string;
   /** How many recent console calls are kept (1–1000). Default 100. */
   consoleLimit?: number;
+  /** Redaction beyond the defaults, applied in the page before a report is sent. */
+  redaction?: RedactionOptions;
+}
+
+/**
+ * Redaction settings. The defaults (always on) remove credentials and secret shapes: JWTs,
+ * bearer tokens, private keys, cloud and SaaS keys, card numbers, IBANs, password-like keys.
+ */
+export interface RedactionOptions {
+  /** Also replace email addresses. Default false. */
+  emails?: boolean;
+  /** Also replace IPv4/IPv6 addresses. Default false. */
+  ipAddresses?: boolean;
+  /** Extra sensitive key names for JSON bodies, forms and URL parameters. */
+  extraKeys?: string[];
+  /** Extra patterns; each match becomes `[REDACTED:<name>]`. `name`: a-z, 0-9, _. */
+  extraPatterns?: { name: string; pattern: string }[];
+  /** Which request/response headers keep their values. Default: deny sensitive names. */
+  headers?: { mode: "deny"; extra?: string[] } | { mode: "allow"; names: string[] };
 }
 
 /** What the user reports. */
@@ -44,3 +63,5 @@ export function init(options: InitOptions): Promise<Bugcap>;
 export function submit(input: SubmitInput): Promise<SubmitResult>;
 /** Stops capture and restores everything the widget patched. */
 export function destroy(): void;
+/** Redacts text as reports are redacted; rejects on an invalid config. */
+export function redact(text: string, config?: RedactionOptions): Promise<string>;

@@ -36,6 +36,17 @@ export async function submit(input) {
   return widget.submit(input);
 }
 
+/**
+ * Redacts `text` as a report would be redacted (default rules, or `config` in the shape of the
+ * `redaction` init option). For checking rules in the browser.
+ * @param {string} text
+ * @param {import("./index.d.ts").RedactionOptions} [config]
+ */
+export async function redact(text, config) {
+  await load();
+  return widget.redact(text, config);
+}
+
 /** Stops capture and restores everything the widget patched. */
 export function destroy() {
   generation++;

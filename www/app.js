@@ -6,7 +6,9 @@ const config = await (await fetch("/demo-config.json")).json();
 
 let bugcap;
 try {
-  bugcap = await init({ key: config.key, relay: config.relay });
+  const options = { key: config.key, relay: config.relay };
+  if (config.redaction) options.redaction = config.redaction;
+  bugcap = await init(options);
   document.documentElement.dataset.bugcap = "ready";
 } catch (e) {
   $("report-status").textContent = `bugcap failed to start: ${e.message}`;

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 
 import { launchBrowser } from "../support/browser.mjs";
 import { createKey, createToken, startRelay, tempDataDir } from "../support/relay.mjs";
-import { startWwwServer } from "../../scripts/www-server.mjs";
+import { demoSite, openDemo as open, sendReport } from "../support/demo.mjs";
 
 describe("a report filed from the demo page", () => {
   let dataDir, relay, browser, token;
@@ -29,40 +29,13 @@ describe("a report filed from the demo page", () => {
     return { status: res.status, body: await res.json() };
   };
 
-  /** Serves the demo under `publicHost` with a key allowing `origins` (page origin filled in). */
-  const site = async (publicHost, origins) => {
-    const www = await startWwwServer({ publicHost, config: { key: "", relay: relay.url } });
-    const key = createKey(dataDir, { origins: origins(www.port) }).key;
-    await www.close();
-    return startWwwServer({ publicHost, port: www.port, config: { key, relay: relay.url }, adminToken: token });
-  };
-
-  const openDemo = async (url) => {
-    const page = await browser.newPage();
-    const posted = [];
-    page.on("request", (req) => {
-      if (req.method() === "POST" && req.url().endsWith("/v1/reports")) posted.push(JSON.parse(req.postData()));
-    });
-    await page.goto(url);
-    await page.waitForFunction(() => document.documentElement.dataset.bugcap);
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.bugcap), "ready");
-    return { page, posted };
-  };
-
-  const sendReport = async (page, text) => {
-    await page.fill("#report-text", text);
-    await page.click("#send");
-    await page.waitForFunction(() => {
-      const s = document.getElementById("report-status");
-      return s.dataset.reportId || s.dataset.errorCode;
-    });
-    return page.$eval("#report-status", (s) => ({ ...s.dataset, text: s.textContent }));
-  };
+  const site = (publicHost, origins) =>
+    demoSite({ relay, dataDir, adminToken: token, publicHost, origins });
 
   test("the text and the console line reach the relay and read back", async () => {
     const www = await site("localhost", (port) => [`http://localhost:${port}`]);
     try {
-      const { page } = await openDemo(`${www.url}/`);
+      const { page } = await open(browser, `${www.url}/`);
       await page.evaluate(() => console.log("checkout total mismatch", { cart: 3, total: 42.5 }));
       await page.click("#save"); // logs a console.error with a TypeError
       const result = await sendReport(page, "Totals are wrong after saving");
@@ -93,7 +66,7 @@ describe("a report filed from the demo page", () => {
     // The key allows localhost, but the page is opened as 127.0.0.1: another origin.
     const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
     try {
-      const { page, posted } = await openDemo(`${www.url}/`);
+      const { page, posted } = await open(browser, `${www.url}/`);
       const result = await sendReport(page, "this must not be stored");
       // The browser refuses to send after the preflight is refused: the page sees a network error.
       assert.equal(result.errorCode, "network_error", result.text);
@@ -129,7 +102,7 @@ describe("a report filed from the demo page", () => {
     // A second key, for another project, does allow the page's origin: preflight passes.
     createKey(dataDir, { project: "other", origins: [www.url] });
     try {
-      const { page, posted } = await openDemo(`${www.url}/`);
+      const { page, posted } = await open(browser, `${www.url}/`);
       const result = await sendReport(page, "this must not be stored either");
       assert.equal(result.errorCode, "origin_not_allowed", result.text);
       assert.equal(posted.length, 1);

@@ -19,6 +19,9 @@ pub struct Options {
     /// Console entries kept in the ring buffer (1–1000).
     #[serde(default = "default_console_limit")]
     pub console_limit: usize,
+    /// Redaction beyond the defaults (emails, IPs, extra keys and patterns, header policy).
+    #[serde(default)]
+    pub redaction: bugcap_protocol::redact::RedactionConfig,
 }
 
 fn default_console_limit() -> usize {

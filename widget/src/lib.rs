@@ -11,6 +11,8 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
+use bugcap_protocol::redact::Redactor;
+
 use crate::capture::console::ConsoleCapture;
 use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
@@ -21,6 +23,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 struct Widget {
     options: Options,
     console: ConsoleCapture,
+    redactor: Redactor,
 }
 
 thread_local! {
@@ -32,9 +35,17 @@ thread_local! {
 #[wasm_bindgen]
 pub fn init(options: JsValue) -> Result<(), JsValue> {
     let options = Options::from_js(options)?;
+    let redactor = Redactor::new(&options.redaction)
+        .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
     destroy();
     let console = ConsoleCapture::install(options.console_limit).map_err(WidgetError::into_js)?;
-    WIDGET.with(|w| *w.borrow_mut() = Some(Widget { options, console }));
+    WIDGET.with(|w| {
+        *w.borrow_mut() = Some(Widget {
+            options,
+            console,
+            redactor,
+        })
+    });
     Ok(())
 }
 
@@ -47,10 +58,10 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
         .with(|w| {
             let w = w.borrow();
             let w = w.as_ref().ok_or(WidgetError::NotInitialised)?;
-            Ok::<_, WidgetError>((
-                w.options.clone(),
-                report::build(&input, w.console.entries())?,
-            ))
+            let mut report = report::build(&input, w.console.entries())?;
+            // Secrets leave the report here, before anything is sent.
+            w.redactor.report(&mut report);
+            Ok::<_, WidgetError>((w.options.clone(), report))
         })
         .map_err(WidgetError::into_js)?;
     let answer = transport::post_report(&options, &report)
@@ -66,6 +77,21 @@ pub fn destroy() {
     if let Some(widget) = WIDGET.with(|w| w.borrow_mut().take()) {
         widget.console.uninstall();
     }
+}
+
+/// Redacts `text` with the default rules, or with `config` (the `redaction` option's shape).
+/// Lets a host check its rules in the browser: `redact("Bearer abc…")`.
+#[wasm_bindgen]
+pub fn redact(text: &str, config: JsValue) -> Result<String, JsValue> {
+    let config = if config.is_undefined() || config.is_null() {
+        Default::default()
+    } else {
+        serde_wasm_bindgen::from_value(config)
+            .map_err(|e| WidgetError::Options(e.to_string()).into_js())?
+    };
+    let redactor =
+        Redactor::new(&config).map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+    Ok(redactor.text(text, &mut Default::default()).into_owned())
 }
 
 /// The widget's version string.

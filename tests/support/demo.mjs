@@ -1,0 +1,43 @@
+// Shared end-to-end fixtures: the demo site served under a chosen host name with a fresh key,
+// and the demo page opened in Chromium with every report POST recorded as the browser sent it.
+import assert from "node:assert/strict";
+
+import { startWwwServer } from "../../scripts/www-server.mjs";
+import { createKey } from "./relay.mjs";
+
+/**
+ * Serves the demo under `publicHost` with a new key whose origins are `origins(port)`.
+ * Extra `config` entries are passed to the page's `init`.
+ */
+export async function demoSite({ relay, dataDir, adminToken, publicHost, origins, config = {} }) {
+  const probe = await startWwwServer({ publicHost, config: {} });
+  const port = probe.port;
+  await probe.close();
+  const key = createKey(dataDir, { origins: origins(port) }).key;
+  return startWwwServer({ publicHost, port, config: { key, relay: relay.url, ...config }, adminToken });
+}
+
+/** Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent. */
+export async function openDemo(browser, url) {
+  const page = await browser.newPage();
+  const posted = [];
+  page.on("request", (req) => {
+    if (req.method() === "POST" && req.url().endsWith("/v1/reports")) posted.push(JSON.parse(req.postData()));
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.dataset.bugcap);
+  const state = await page.evaluate(() => document.documentElement.dataset.bugcap);
+  assert.equal(state, "ready", await page.textContent("#report-status"));
+  return { page, posted };
+}
+
+/** Types `text` into the demo's report form, sends it and returns the outcome shown. */
+export async function sendReport(page, text) {
+  await page.fill("#report-text", text);
+  await page.click("#send");
+  await page.waitForFunction(() => {
+    const s = document.getElementById("report-status");
+    return s.dataset.reportId || s.dataset.errorCode;
+  });
+  return page.$eval("#report-status", (s) => ({ ...s.dataset, text: s.textContent }));
+}
