@@ -2,70 +2,78 @@
 //! Names are compared after normalising (lower case, `_`, `-`, `.` and spaces removed), so
 //! `X-Api-Key`, `api_key`, `apiKey` and `API-KEY` are one name.
 
-/// Normalised names whose value is always secret, whatever its type.
-const EXACT: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "accesstoken",
-    "refreshtoken",
-    "idtoken",
-    "authtoken",
-    "authorization",
-    "auth",
-    "credentials",
-    "credential",
-    "privatekey",
-    "clientsecret",
-    "otp",
-    "totp",
-    "ssn",
-    "cardnumber",
-    "ccnumber",
-    "creditcard",
-    "creditcardnumber",
-    "cvv",
-    "cvc",
-    "cvv2",
-    "cvc2",
-    "securitycode",
-    "pin",
-    "sessionid",
-    "session",
-    "sessiontoken",
-    "cookie",
-    "setcookie",
-    "accesskey",
-    "secretkey",
-    "secretaccesskey",
-    "signature",
-    "jwt",
-    "bearer",
-    "csrftoken",
-    "xsrftoken",
-    "iban",
-];
+/// Normalised names whose value is always secret, whatever its type. A `match` on byte
+/// strings compiles to a length switch, so most names are rejected without a comparison.
+fn is_exact(n: &[u8]) -> bool {
+    matches!(
+        n,
+        b"password"
+            | b"passwd"
+            | b"pwd"
+            | b"pass"
+            | b"passphrase"
+            | b"secret"
+            | b"token"
+            | b"apikey"
+            | b"accesstoken"
+            | b"refreshtoken"
+            | b"idtoken"
+            | b"authtoken"
+            | b"authorization"
+            | b"auth"
+            | b"credentials"
+            | b"credential"
+            | b"privatekey"
+            | b"clientsecret"
+            | b"otp"
+            | b"totp"
+            | b"ssn"
+            | b"cardnumber"
+            | b"ccnumber"
+            | b"creditcard"
+            | b"creditcardnumber"
+            | b"cvv"
+            | b"cvc"
+            | b"cvv2"
+            | b"cvc2"
+            | b"securitycode"
+            | b"pin"
+            | b"sessionid"
+            | b"session"
+            | b"sessiontoken"
+            | b"cookie"
+            | b"setcookie"
+            | b"accesskey"
+            | b"secretkey"
+            | b"secretaccesskey"
+            | b"signature"
+            | b"jwt"
+            | b"bearer"
+            | b"csrftoken"
+            | b"xsrftoken"
+            | b"iban"
+    )
+}
 
 /// Substrings that make a name sensitive when its value is text (so `max_tokens: 256` keeps its
 /// number while `github_token: "…"` loses its value).
-const CONTAINS: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "apikey",
-    "privatekey",
-    "credential",
-    "cardnumber",
-    "creditcard",
-    "accesskey",
-    "sessionid",
-];
+fn contains_sensitive_part(n: &[u8]) -> bool {
+    (0..n.len()).any(|j| {
+        let rest = &n[j..];
+        match rest[0] {
+            b'p' => rest.starts_with(b"passw") || rest.starts_with(b"privatekey"),
+            b's' => rest.starts_with(b"secret") || rest.starts_with(b"sessionid"),
+            b't' => rest.starts_with(b"token"),
+            b'a' => rest.starts_with(b"apikey") || rest.starts_with(b"accesskey"),
+            b'c' => {
+                rest.starts_with(b"credential")
+                    || rest.starts_with(b"cardnumber")
+                    || rest.starts_with(b"creditcard")
+            }
+            _ => false,
+        }
+    })
+}
 
 /// Extra query-parameter names that carry secrets in URLs (OAuth codes, signed-URL parts).
 const URL_EXTRA: &[&str] = &[
@@ -90,6 +98,25 @@ pub fn normalise(name: &str) -> String {
         .collect()
 }
 
+/// Longest name classified without allocating; longer names take the slow path.
+const FAST_LEN: usize = 48;
+
+/// Normalises an ASCII name into `buf` (no allocation); `None` for non-ASCII or long names.
+fn normalise_ascii<'b>(name: &[u8], buf: &'b mut [u8; FAST_LEN]) -> Option<&'b [u8]> {
+    let mut n = 0;
+    for &c in name {
+        if matches!(c, b'_' | b'-' | b'.' | b' ') {
+            continue;
+        }
+        if !c.is_ascii() || n == FAST_LEN {
+            return None;
+        }
+        buf[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    Some(&buf[..n])
+}
+
 /// How sensitive a key is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyClass {
@@ -103,10 +130,26 @@ pub enum KeyClass {
 
 /// Classifies a JSON key or form field name; `extra` holds host-given normalised names.
 pub fn classify_key(name: &str, extra: &[String]) -> KeyClass {
-    let n = normalise(name);
-    if EXACT.contains(&n.as_str()) || extra.contains(&n) {
+    classify_bytes(name.as_bytes(), extra)
+}
+
+/// [`classify_key`] on raw bytes, allocation-free for the names real payloads use.
+pub fn classify_bytes(name: &[u8], extra: &[String]) -> KeyClass {
+    let mut buf = [0u8; FAST_LEN];
+    let slow;
+    let n: &[u8] = match normalise_ascii(name, &mut buf) {
+        Some(n) => n,
+        None => {
+            slow = normalise(&String::from_utf8_lossy(name));
+            slow.as_bytes()
+        }
+    };
+    if n.len() < 2 {
+        return KeyClass::Plain;
+    }
+    if is_exact(n) || extra.iter().any(|e| e.as_bytes() == n) {
         KeyClass::Always
-    } else if CONTAINS.iter().any(|c| n.contains(c)) {
+    } else if contains_sensitive_part(n) {
         KeyClass::TextOnly
     } else {
         KeyClass::Plain
@@ -115,8 +158,7 @@ pub fn classify_key(name: &str, extra: &[String]) -> KeyClass {
 
 /// True when a URL query parameter's value must be replaced.
 pub fn is_sensitive_param(name: &str, extra: &[String]) -> bool {
-    let n = normalise(name);
-    classify_key(name, extra) != KeyClass::Plain || URL_EXTRA.contains(&n.as_str())
+    classify_key(name, extra) != KeyClass::Plain || URL_EXTRA.contains(&normalise(name).as_str())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! where the format has one (Luhn for cards, mod 97 for IBANs). Clean prose and data therefore
 //! cost about one table lookup per byte, and the engine stays small enough to ship in the wasm.
 
-use super::names::{KeyClass, classify_key};
+use super::names::{KeyClass, classify_bytes};
 
 /// One secret found in a text: the byte range to replace and the rule that found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,20 +62,83 @@ fn boundary(b: &[u8], i: usize) -> bool {
     i >= b.len() || !is_word(b[i])
 }
 
+/// Word positions of a text, 64 bytes at a time: finding where words start and end is then
+/// bit arithmetic rather than a mispredicted branch at every boundary.
+struct WordMask<'a> {
+    b: &'a [u8],
+    base: usize,
+    mask: u64,
+}
+
+impl<'a> WordMask<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        let mut m = WordMask {
+            b,
+            base: usize::MAX,
+            mask: 0,
+        };
+        m.load(0);
+        m
+    }
+
+    /// Makes the loaded chunk start at `pos`. Bytes past the end count as non-word.
+    fn load(&mut self, pos: usize) {
+        let chunk = &self.b[pos.min(self.b.len())..(pos + 64).min(self.b.len())];
+        let mut mask = 0u64;
+        for (k, &c) in chunk.iter().enumerate() {
+            mask |= ((CLASS[c as usize] & WORD) as u64) << k;
+        }
+        self.base = pos;
+        self.mask = mask;
+    }
+
+    fn bits_from(&mut self, pos: usize) -> u64 {
+        if pos < self.base || pos >= self.base + 64 {
+            self.load(pos);
+        }
+        self.mask >> (pos - self.base)
+    }
+
+    /// First word byte at or after `pos`.
+    fn next_word(&mut self, mut pos: usize) -> Option<usize> {
+        while pos < self.b.len() {
+            let bits = self.bits_from(pos);
+            if bits != 0 {
+                return Some(pos + bits.trailing_zeros() as usize);
+            }
+            pos = self.base + 64;
+        }
+        None
+    }
+
+    /// First non-word byte at or after `pos` (or the end of the text).
+    fn word_end(&mut self, mut pos: usize) -> usize {
+        while pos < self.b.len() {
+            let bits = !self.bits_from(pos);
+            // `bits_from` leaves `base <= pos < base + 64`; zeros shifted in at the top are not
+            // word ends, so only the first `valid` bits count.
+            let valid = 64 - (pos - self.base);
+            let tz = bits.trailing_zeros() as usize;
+            if tz < valid {
+                return (pos + tz).min(self.b.len());
+            }
+            pos = self.base + 64;
+        }
+        self.b.len()
+    }
+}
+
 /// Appends every secret in `text` to `out`, in order and without overlaps.
 pub fn scan(text: &str, options: Options, out: &mut Vec<Found>) {
     let b = text.as_bytes();
     let first = out.len();
+    let mut words = WordMask::new(b);
     let mut i = 0;
-    while i < b.len() {
-        if !is_word(b[i]) {
-            i += 1;
-            continue;
-        }
-        let end = run(b, i, is_word);
-        match at_word(b, i, end) {
+    while let Some(start) = words.next_word(i) {
+        let end = words.word_end(start);
+        match at_word(b, start, end) {
             Some(found) => {
-                i = found.end.max(i + 1);
+                i = found.end.max(start + 1);
                 out.push(found);
             }
             None => i = end,
@@ -112,6 +175,7 @@ fn merge(out: &mut Vec<Found>, first: usize, extra: Vec<Found>) {
 /// Checks the word `b[i..end]` (and what follows it) against every rule that can start there.
 fn at_word(b: &[u8], i: usize, end: usize) -> Option<Found> {
     let word = &b[i..end];
+    let len = word.len();
     let found = |e: usize, rule| {
         Some(Found {
             start: i,
@@ -120,20 +184,22 @@ fn at_word(b: &[u8], i: usize, end: usize) -> Option<Found> {
         })
     };
     let starts = |p: &[u8]| word.starts_with(p);
+    // Every check is gated on the word's length first: ordinary words are short, and most
+    // secret shapes are long, so prose never reaches a prefix comparison.
     match b[i] {
         b'-' if b[i..].starts_with(b"-----BEGIN ") => return pem(b, i),
-        b'e' if starts(b"eyJ") => {
+        b'e' if len >= 10 && starts(b"eyJ") => {
             if let Some(e) = jwt(b, i) {
                 return found(e, "jwt");
             }
         }
-        b'B' | b'b' if word.eq_ignore_ascii_case(b"bearer") => {
+        b'B' | b'b' if len == 6 && word.eq_ignore_ascii_case(b"bearer") => {
             if let Some(f) = bearer(b, end) {
                 return Some(f);
             }
         }
-        b'A' => {
-            if word.len() == 20
+        b'A' if len == 20 || len == 39 => {
+            if len == 20
                 && [
                     &b"AKIA"[..],
                     b"ASIA",
@@ -152,64 +218,55 @@ fn at_word(b: &[u8], i: usize, end: usize) -> Option<Found> {
             {
                 return found(end, "aws_access_key_id");
             }
-            if word.len() == 39 && starts(b"AIza") {
+            if len == 39 && starts(b"AIza") {
                 return found(end, "google_api_key");
             }
         }
-        b'g' => {
+        b'g' if len >= 25 => {
             let classic = [&b"ghp_"[..], b"gho_", b"ghu_", b"ghs_", b"ghr_"];
-            if word.len() == 40 && classic.iter().any(|p| word.starts_with(p)) && alnum(&word[4..])
-            {
+            if len == 40 && classic.iter().any(|p| word.starts_with(p)) && alnum(&word[4..]) {
                 return found(end, "github_token");
             }
-            if starts(b"github_pat_") && word.len() >= 11 + 70 {
+            if starts(b"github_pat_") && len >= 11 + 70 {
                 return found(end, "github_token");
             }
             let gitlab = [&b"glpat-"[..], b"glptt-", b"glrt-", b"gldt-", b"gloas-"];
             if let Some(p) = gitlab.iter().find(|p| word.starts_with(p))
-                && word.len() >= p.len() + 20
+                && len >= p.len() + 20
             {
                 return found(end, "gitlab_token");
             }
         }
-        b'x' => {
-            let slack = word.len() >= 15
-                && (starts(b"xapp-")
-                    || (starts(b"xox")
-                        && word.len() > 4
-                        && b"abposr".contains(&word[3])
-                        && word[4] == b'-'));
+        b'x' if len >= 15 => {
+            let slack = starts(b"xapp-")
+                || (starts(b"xox") && b"abposr".contains(&word[3]) && word[4] == b'-');
             if slack {
                 return found(end, "slack_token");
             }
         }
-        b's' | b'r' => {
+        b's' | b'r' if len >= 24 => {
             let stripe = [&b"sk_live_"[..], b"rk_live_", b"sk_test_", b"rk_test_"];
             if let Some(p) = stripe.iter().find(|p| word.starts_with(p))
-                && word.len() >= p.len() + 16
                 && alnum(&word[p.len()..])
             {
                 return found(end, "stripe_key");
             }
-            if starts(b"sk-ant-") && word.len() >= 7 + 32 {
+            if starts(b"sk-ant-") && len >= 7 + 32 {
                 return found(end, "anthropic_key");
             }
-            if starts(b"sk-") && word.len() >= 3 + 32 && has_digit_and_letter(&word[3..]) {
+            if starts(b"sk-") && len >= 3 + 32 && has_digit_and_letter(&word[3..]) {
                 return found(end, "openai_key");
             }
         }
-        b'n' if word.len() == 40 && starts(b"npm_") && alnum(&word[4..]) => {
+        b'n' if len == 40 && starts(b"npm_") && alnum(&word[4..]) => {
             return found(end, "npm_token");
         }
-        b'S' => {
+        b'S' if len == 2 || len == 34 => {
             if word == b"SG" {
                 if let Some(e) = sendgrid(b, end) {
                     return found(e, "sendgrid_key");
                 }
-            } else if word.len() == 34
-                && starts(b"SK")
-                && word[2..].iter().all(u8::is_ascii_hexdigit)
-            {
+            } else if starts(b"SK") && word[2..].iter().all(u8::is_ascii_hexdigit) {
                 return found(end, "twilio_key");
             }
         }
@@ -453,27 +510,31 @@ const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
 /// Country code, two check digits and the account part, compact or in groups of four
 /// separated by single spaces; the length must fit the country and mod 97 must be 1.
 fn iban(b: &[u8], i: usize) -> Option<usize> {
-    let country = b.get(i..i + 2)?;
-    let &(_, len) = IBAN_LENGTHS.iter().find(|(c, _)| &c[..] == country)?;
-    let mut chars = Vec::with_capacity(len);
+    // Shape first (two letters, two digits), then the country table; no allocation.
+    let head = b.get(i..i + 4)?;
+    if !(head[1].is_ascii_uppercase() && head[2].is_ascii_digit() && head[3].is_ascii_digit()) {
+        return None;
+    }
+    let &(_, len) = IBAN_LENGTHS.iter().find(|(c, _)| c[..] == head[..2])?;
+    let mut chars = [0u8; 34];
+    let mut n = 0;
     let mut j = i;
-    while chars.len() < len {
+    while n < len {
         let c = *b.get(j)?;
         if c.is_ascii_digit() || c.is_ascii_uppercase() {
-            chars.push(c);
+            chars[n] = c;
+            n += 1;
             j += 1;
-        } else if c == b' '
-            && chars.len() % 4 == 0
-            && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
-        {
+        } else if c == b' ' && n % 4 == 0 && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
             j += 1;
         } else {
             return None;
         }
     }
-    if !chars[2].is_ascii_digit() || !chars[3].is_ascii_digit() || !boundary(b, j) {
+    if !boundary(b, j) {
         return None;
     }
+    let chars = &chars[..n];
     let mut rem = 0u32;
     for &c in chars[4..].iter().chain(&chars[..4]) {
         rem = if c.is_ascii_digit() {
@@ -505,8 +566,7 @@ fn pair(b: &[u8], i: usize, end: usize) -> Option<Found> {
     if sep == b':' && b[j..].starts_with(b"://") {
         return None;
     }
-    let name = std::str::from_utf8(word).ok()?;
-    let class = classify_key(name, &[]);
+    let class = classify_bytes(word, &[]);
     if class == KeyClass::Plain {
         return None;
     }
@@ -561,8 +621,9 @@ fn pair(b: &[u8], i: usize, end: usize) -> Option<Found> {
     if harmless {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
-    let rule = if lower.contains("aws") && lower.contains("secret") {
+    let lower = word.to_ascii_lowercase();
+    let has = |n: &[u8]| lower.windows(n.len()).any(|w| w == n);
+    let rule = if has(b"aws") && has(b"secret") {
         "aws_secret_access_key"
     } else {
         "secret_pair"
