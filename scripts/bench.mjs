@@ -3,7 +3,9 @@
 // measured in the same run. Figures only: nothing here passes or fails on speed or size.
 import { build } from "./build.mjs";
 import { root } from "../tests/support/relay.mjs";
+import { run as redaction } from "../bench/redaction.mjs";
 import { run as size } from "../bench/size.mjs";
 
 build();
 size({ root });
+await redaction();
