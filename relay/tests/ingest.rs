@@ -211,15 +211,9 @@ fn bodies_over_the_limit_get_413_declared_or_not() {
     // No declared length (chunked): cut off while reading.
     let body = report.to_string();
     let chunked = format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
-    let res = relay.raw(
-        "POST",
-        "/v1/reports",
-        &[
-            ("content-type", "application/json"),
-            ("x-bugcap-key", &key),
-            ("origin", ORIGIN),
-            ("transfer-encoding", "chunked"),
-        ],
+    let res = relay.post_bytes(
+        &key,
+        &[("transfer-encoding", "chunked")],
         chunked.as_bytes(),
     );
     assert_eq!(
@@ -230,15 +224,9 @@ fn bodies_over_the_limit_get_413_declared_or_not() {
     let data = tempfile::tempdir().unwrap();
     let roomy = Relay::start_in(data, &[]);
     let key = roomy.create_key(&[ORIGIN]);
-    let res = roomy.raw(
-        "POST",
-        "/v1/reports",
-        &[
-            ("content-type", "application/json"),
-            ("x-bugcap-key", &key),
-            ("origin", ORIGIN),
-            ("transfer-encoding", "chunked"),
-        ],
+    let res = roomy.post_bytes(
+        &key,
+        &[("transfer-encoding", "chunked")],
         chunked.as_bytes(),
     );
     assert_eq!(res.status, 201);
@@ -248,18 +236,7 @@ fn bodies_over_the_limit_get_413_declared_or_not() {
 fn malformed_and_invalid_reports_get_json_errors_with_the_field() {
     let relay = Relay::start();
     let key = relay.create_key(&[ORIGIN]);
-    let post = |body: &[u8]| {
-        relay.raw(
-            "POST",
-            "/v1/reports",
-            &[
-                ("content-type", "application/json"),
-                ("x-bugcap-key", &key),
-                ("origin", ORIGIN),
-            ],
-            body,
-        )
-    };
+    let post = |body: &[u8]| relay.post_bytes(&key, &[], body);
     let res = post(b"{not json");
     assert_eq!(
         (res.status, res.error_code().as_str()),

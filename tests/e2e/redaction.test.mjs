@@ -3,27 +3,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser } from "../support/browser.mjs";
-import { demoSite, openDemo, sendReport } from "../support/demo.mjs";
-import { createToken, startRelay, tempDataDir } from "../support/relay.mjs";
+import { demoSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
 
 const GITHUB = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
 const CARD = "4111 1111 1111 1111";
 
 describe("redaction in the page", () => {
-  let dataDir, relay, browser, token;
+  let stack, dataDir, relay, browser, token;
 
   before(async () => {
-    dataDir = tempDataDir();
-    relay = await startRelay(dataDir);
-    token = createToken(dataDir).token;
-    browser = await launchBrowser();
+    stack = await startStack();
+    ({ dataDir, relay, browser, token } = stack);
   });
 
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-  });
+  after(() => stack?.close());
 
   test("secrets in console output, the page URL and the text never leave the page", async () => {
     const www = await demoSite({

@@ -5,24 +5,18 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser } from "../support/browser.mjs";
-import { createKey, createToken, startRelay, tempDataDir } from "../support/relay.mjs";
-import { demoSite, openDemo as open, sendReport } from "../support/demo.mjs";
+import { createKey } from "../support/relay.mjs";
+import { demoSite, openDemo as open, sendReport, startStack } from "../support/demo.mjs";
 
 describe("a report filed from the demo page", () => {
-  let dataDir, relay, browser, token;
+  let stack, dataDir, relay, browser, token;
 
   before(async () => {
-    dataDir = tempDataDir();
-    relay = await startRelay(dataDir);
-    token = createToken(dataDir).token;
-    browser = await launchBrowser();
+    stack = await startStack();
+    ({ dataDir, relay, browser, token } = stack);
   });
 
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-  });
+  after(() => stack?.close());
 
   const readReport = async (id) => {
     const res = await fetch(`${relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${token}` } });

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 
 import { startWwwServer } from "../../scripts/www-server.mjs";
-import { createKey } from "./relay.mjs";
+import { launchBrowser } from "./browser.mjs";
+import { createKey, createToken, startRelay, tempDataDir } from "./relay.mjs";
 
 /**
  * Serves the demo under `publicHost` with a new key whose origins are `origins(port)`.
@@ -40,4 +41,25 @@ export async function sendReport(page, text) {
     return s.dataset.reportId || s.dataset.errorCode;
   });
   return page.$eval("#report-status", (s) => ({ ...s.dataset, text: s.textContent }));
+}
+
+/**
+ * A real relay in a fresh data dir, an admin token for reading back and a Chromium: the stack
+ * every browser test runs against. Call `close()` when done.
+ */
+export async function startStack() {
+  const dataDir = tempDataDir();
+  const relay = await startRelay(dataDir);
+  const token = createToken(dataDir).token;
+  const browser = await launchBrowser();
+  return {
+    dataDir,
+    relay,
+    token,
+    browser,
+    close: async () => {
+      await browser.close();
+      await relay.stop();
+    },
+  };
 }

@@ -158,6 +158,18 @@ impl Relay {
         Response::parse(&raw)
     }
 
+    /// POSTs raw bytes to `/v1/reports` the way the widget does (JSON, key, allowed origin),
+    /// plus `extra` headers.
+    pub fn post_bytes(&self, key: &str, extra: &[(&str, &str)], body: &[u8]) -> Response {
+        let mut headers = vec![
+            ("content-type", "application/json"),
+            ("x-bugcap-key", key),
+            ("origin", ORIGIN),
+        ];
+        headers.extend_from_slice(extra);
+        self.raw("POST", "/v1/reports", &headers, body)
+    }
+
     pub fn post_report(&self, key: &str, origin: Option<&str>, body: &Value) -> Response {
         let mut headers = vec![("content-type", "application/json"), ("x-bugcap-key", key)];
         if let Some(o) = origin {
