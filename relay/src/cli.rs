@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::auth::origin::OriginPattern;
+use crate::limit::client_ip::TrustedProxies;
+use crate::limit::rate::{Rate, RateLimits};
 use crate::server;
 use crate::state::AppState;
 use crate::store::{KeyInfo, NewWidgetKey, Scope, Store, TokenInfo};
@@ -62,6 +64,25 @@ pub struct ServeArgs {
     /// Send Strict-Transport-Security (set when clients reach the relay over HTTPS).
     #[arg(long, env = "BUGCAP_HSTS")]
     pub hsts: bool,
+    /// Report submissions per minute from one client IP (0 turns the limit off).
+    #[arg(long, env = "BUGCAP_RATE_PER_IP", default_value_t = 30)]
+    pub rate_per_ip: u32,
+    /// Burst allowed above the per-IP rate.
+    #[arg(long, env = "BUGCAP_RATE_IP_BURST", default_value_t = 10)]
+    pub rate_ip_burst: u32,
+    /// Report submissions per minute with one widget key, all clients together (0: off).
+    #[arg(long, env = "BUGCAP_RATE_PER_KEY", default_value_t = 600)]
+    pub rate_per_key: u32,
+    /// Burst allowed above the per-key rate.
+    #[arg(long, env = "BUGCAP_RATE_KEY_BURST", default_value_t = 100)]
+    pub rate_key_burst: u32,
+    /// Proxy address or CIDR whose X-Forwarded-For / Forwarded headers are believed. Repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BUGCAP_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Redaction config (JSON) applied to every stored report, on top of the defaults.
     #[arg(long, env = "BUGCAP_REDACTION_CONFIG")]
     pub redaction_config: Option<PathBuf>,
@@ -153,6 +174,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 
 fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
     let redactor = crate::redact_cmd::load_config(args.redaction_config.as_deref())?;
+    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies).map_err(CliError::Usage)?;
     let store = Store::open(&data_dir)?;
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
@@ -163,6 +185,17 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         limits,
         hsts: args.hsts,
         redactor,
+        rate_limits: RateLimits::new(
+            Rate {
+                per_minute: args.rate_per_ip,
+                burst: args.rate_ip_burst,
+            },
+            Rate {
+                per_minute: args.rate_per_key,
+                burst: args.rate_key_burst,
+            },
+        ),
+        trusted_proxies,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

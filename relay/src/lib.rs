@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod http;
 pub mod ingest;
+pub mod limit;
 pub mod redact_cmd;
 pub mod routes;
 pub mod server;

@@ -1,6 +1,7 @@
 //! The route table: which handler answers which method and path, and the headers every answer
 //! gets on the way out (security headers always, CORS on widget routes).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hyper::body::Incoming;
@@ -12,13 +13,17 @@ use crate::http::{ApiError, cors};
 use crate::state::AppState;
 use crate::{admin, ingest};
 
-pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Response<Body> {
-    let mut res = route(&state, req).await;
+pub async fn handle(
+    state: Arc<AppState>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    let mut res = route(&state, peer, req).await;
     response::add_security_headers(&mut res, state.hsts);
     res
 }
 
-async fn route(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method().clone();
@@ -37,7 +42,8 @@ async fn route(state: &AppState, req: Request<Incoming>) -> Response<Body> {
         }
         (Method::POST, ["v1", "reports"]) => {
             let origin = known_origin(state, &req).await;
-            let mut res = respond(ingest::report::submit(state, req).await);
+            let client = state.trusted_proxies.client_ip(peer, req.headers());
+            let mut res = respond(ingest::report::submit(state, client, req).await);
             cors::decorate(&mut res, origin.ok().flatten().as_deref());
             res
         }

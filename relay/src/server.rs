@@ -27,6 +27,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
+    let pruner = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                state.rate_limits.prune();
+            }
+        })
+    };
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -42,7 +52,7 @@ pub async fn serve(
                 let state = state.clone();
                 let service = service_fn(move |req| {
                     let state = state.clone();
-                    async move { Ok::<_, std::convert::Infallible>(routes::handle(state, req).await) }
+                    async move { Ok::<_, std::convert::Infallible>(routes::handle(state, peer, req).await) }
                 });
                 let conn = http1::Builder::new()
                     .timer(TokioTimer::new())
@@ -58,6 +68,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         }
     }
+    pruner.abort();
     tracing::info!("shutting down: draining in-flight requests");
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

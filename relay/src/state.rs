@@ -3,6 +3,8 @@
 use bugcap_protocol::Limits;
 use bugcap_protocol::redact::Redactor;
 
+use crate::limit::client_ip::TrustedProxies;
+use crate::limit::rate::RateLimits;
 use crate::store::Store;
 
 pub struct AppState {
@@ -12,4 +14,7 @@ pub struct AppState {
     pub hsts: bool,
     /// Applied to every report before it is stored, whatever the client already did.
     pub redactor: Redactor,
+    pub rate_limits: RateLimits,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers name the real client.
+    pub trusted_proxies: TrustedProxies,
 }

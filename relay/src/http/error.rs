@@ -38,6 +38,8 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("send the report as Content-Type: application/json")]
     UnsupportedMediaType,
+    #[error("too many requests from this {}; retry in {} s", .0.reason(), .0.retry_after_secs())]
+    RateLimited(crate::limit::rate::Throttled),
     #[error("storage is unavailable; retry later")]
     Unavailable(#[source] StoreError),
 }
@@ -59,6 +61,7 @@ impl ApiError {
             ApiError::IdConflict => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::IdConflict => "id_conflict",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
         }
     }

@@ -20,7 +20,14 @@ pub fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
 }
 
 pub fn error(err: &ApiError) -> Response<Body> {
-    json(err.status(), &err.body())
+    let mut res = json(err.status(), &err.body());
+    if let ApiError::RateLimited(throttled) = err {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(throttled.retry_after_secs()),
+        );
+    }
+    res
 }
 
 pub fn empty(status: StatusCode) -> Response<Body> {

@@ -15,8 +15,13 @@ use crate::store::InsertOutcome;
 /// Returns the status and JSON answer for a report submission.
 pub async fn submit(
     state: &AppState,
+    client: std::net::IpAddr,
     req: Request<Incoming>,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    state
+        .rate_limits
+        .check_ip(client)
+        .map_err(ApiError::RateLimited)?;
     widget_key::refuse_key_in_query(req.uri())?;
     if !is_json(req.headers()) {
         return Err(ApiError::UnsupportedMediaType);
@@ -26,6 +31,10 @@ pub async fn submit(
         .store
         .call(move |store| Ok(widget_key::authenticate(store, &headers)))
         .await??;
+    state
+        .rate_limits
+        .check_key(key.id)
+        .map_err(ApiError::RateLimited)?;
 
     let (parts, body) = req.into_parts();
     let bytes = read_limited(body, &parts.headers, state.limits.max_body_bytes).await?;

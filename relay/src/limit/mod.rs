@@ -1,0 +1,4 @@
+//! Protection against floods: request rate limits and the client address they are keyed by.
+
+pub mod client_ip;
+pub mod rate;

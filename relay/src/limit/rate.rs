@@ -1,0 +1,141 @@
+//! Request rate limits per widget key and per client IP (GCRA via `governor`), answered with
+//! 429 and `Retry-After`. Idle buckets are dropped periodically so memory stays bounded.
+
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+/// A rate: `per_minute` sustained, bursts of up to `burst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Rate {
+    fn quota(self) -> Option<Quota> {
+        let per_minute = NonZeroU32::new(self.per_minute)?;
+        let burst = NonZeroU32::new(self.burst.max(1))?;
+        Some(Quota::per_minute(per_minute).allow_burst(burst))
+    }
+}
+
+struct Keyed<K: Hash + Eq + Clone> {
+    limiter: Option<DefaultKeyedRateLimiter<K>>,
+}
+
+impl<K: Hash + Eq + Clone> Keyed<K> {
+    fn new(rate: Rate) -> Self {
+        Keyed {
+            limiter: rate.quota().map(DefaultKeyedRateLimiter::keyed),
+        }
+    }
+
+    /// `Err(wait)` when `key` is over its rate.
+    fn check(&self, key: &K) -> Result<(), Duration> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        limiter
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    fn prune(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// Why a request was throttled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttled {
+    Ip(Duration),
+    Key(Duration),
+}
+
+impl Throttled {
+    /// Whole seconds to wait, at least one, for `Retry-After`.
+    pub fn retry_after_secs(self) -> u64 {
+        let (Throttled::Ip(d) | Throttled::Key(d)) = self;
+        d.as_secs() + u64::from(d.subsec_nanos() > 0)
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            Throttled::Ip(_) => "ip",
+            Throttled::Key(_) => "key",
+        }
+    }
+}
+
+/// The relay's limiters. A rate of 0 per minute turns that limiter off.
+pub struct RateLimits {
+    per_ip: Keyed<IpAddr>,
+    per_key: Keyed<i64>,
+}
+
+impl RateLimits {
+    pub fn new(per_ip: Rate, per_key: Rate) -> Self {
+        RateLimits {
+            per_ip: Keyed::new(per_ip),
+            per_key: Keyed::new(per_key),
+        }
+    }
+
+    /// Checked before anything else, so floods never reach the database.
+    pub fn check_ip(&self, ip: IpAddr) -> Result<(), Throttled> {
+        self.per_ip.check(&ip).map_err(Throttled::Ip)
+    }
+
+    /// Checked once the key is known: one site's traffic cannot starve another's.
+    pub fn check_key(&self, key_id: i64) -> Result<(), Throttled> {
+        self.per_key.check(&key_id).map_err(Throttled::Key)
+    }
+
+    /// Drops buckets that are full again (idle clients); call periodically.
+    pub fn prune(&self) {
+        self.per_ip.prune();
+        self.per_key.prune();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_then_throttle_with_a_wait() {
+        let limits = RateLimits::new(
+            Rate {
+                per_minute: 6,
+                burst: 2,
+            },
+            Rate {
+                per_minute: 0,
+                burst: 0,
+            },
+        );
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        assert!(limits.check_ip(ip).is_ok());
+        assert!(limits.check_ip(ip).is_ok());
+        let t = limits.check_ip(ip).unwrap_err();
+        assert_eq!(t.reason(), "ip");
+        assert!(
+            (1..=10).contains(&t.retry_after_secs()),
+            "{}",
+            t.retry_after_secs()
+        );
+        // Another client has its own bucket; a disabled limiter never throttles.
+        assert!(limits.check_ip("192.0.2.2".parse().unwrap()).is_ok());
+        for _ in 0..100 {
+            assert!(limits.check_key(1).is_ok());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Rate limits against the running binary: per client IP, per key, and which address counts
+//! as the client's.
+
+mod support;
+
+use support::{ORIGIN, Relay, fresh_report};
+
+fn start(args: &[&str]) -> Relay {
+    Relay::start_in(tempfile::tempdir().unwrap(), args)
+}
+
+fn post_from(relay: &Relay, key: &str, forwarded_for: Option<&str>) -> support::Response {
+    let body = fresh_report().to_string();
+    let extra: Vec<(&str, &str)> = forwarded_for
+        .map(|f| ("x-forwarded-for", f))
+        .into_iter()
+        .collect();
+    relay.post_bytes(key, &extra, body.as_bytes())
+}
+
+#[test]
+fn one_client_over_its_rate_gets_429_with_retry_after() {
+    let relay = start(&[
+        "--rate-per-ip",
+        "6",
+        "--rate-ip-burst",
+        "3",
+        "--rate-per-key",
+        "0",
+    ]);
+    let key = relay.create_key(&[ORIGIN]);
+    for _ in 0..3 {
+        assert_eq!(post_from(&relay, &key, None).status, 201);
+    }
+    let res = post_from(&relay, &key, None);
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (429, "rate_limited")
+    );
+    let wait: u64 = res
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
+    // Refused before the key is even looked at: a flood never reaches the database.
+    let res = post_from(&relay, "bc_pub_nonsense", None);
+    assert_eq!(res.status, 429);
+}
+
+#[test]
+fn a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_buy_a_new_bucket() {
+    let relay = start(&[
+        "--rate-per-ip",
+        "6",
+        "--rate-ip-burst",
+        "2",
+        "--rate-per-key",
+        "0",
+    ]);
+    let key = relay.create_key(&[ORIGIN]);
+    let spoofed = [
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+    ];
+    let statuses: Vec<u16> = spoofed
+        .iter()
+        .map(|ip| post_from(&relay, &key, Some(ip)).status)
+        .collect();
+    assert_eq!(statuses, [201, 201, 429, 429]);
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    let relay = start(&[
+        "--rate-per-ip",
+        "6",
+        "--rate-ip-burst",
+        "2",
+        "--rate-per-key",
+        "0",
+        "--trusted-proxy",
+        "127.0.0.0/8",
+    ]);
+    let key = relay.create_key(&[ORIGIN]);
+    for ip in [
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+    ] {
+        assert_eq!(post_from(&relay, &key, Some(ip)).status, 201, "{ip}");
+    }
+    // The same forwarded client is still limited.
+    assert_eq!(post_from(&relay, &key, Some("198.51.100.1")).status, 201);
+    assert_eq!(post_from(&relay, &key, Some("198.51.100.1")).status, 429);
+}
+
+#[test]
+fn one_key_over_its_rate_is_limited_whatever_the_clients() {
+    let relay = start(&[
+        "--rate-per-ip",
+        "0",
+        "--rate-per-key",
+        "6",
+        "--rate-key-burst",
+        "2",
+        "--trusted-proxy",
+        "127.0.0.1",
+    ]);
+    let key = relay.create_key(&[ORIGIN]);
+    let other = relay.create_key(&[ORIGIN]);
+    let statuses: Vec<u16> = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+        .iter()
+        .map(|ip| post_from(&relay, &key, Some(ip)).status)
+        .collect();
+    assert_eq!(statuses, [201, 201, 429]);
+    assert_eq!(
+        post_from(&relay, &other, Some("203.0.113.4")).status,
+        201,
+        "another key is unaffected"
+    );
+}
