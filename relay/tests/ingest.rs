@@ -269,12 +269,34 @@ fn malformed_and_invalid_reports_get_json_errors_with_the_field() {
     assert_eq!(res.json()["error"]["field"], "feedback.text");
 
     let mut r = fresh_report();
-    r["key"] = "bc_pub_x".into();
+    r["surprise"] = true.into();
     let res = post(r.to_string().as_bytes());
     assert_eq!(
-        res.status, 422,
-        "unknown fields (such as a key in the body) are refused"
+        (res.status, res.error_code().as_str()),
+        (422, "invalid_field"),
+        "unknown fields are refused"
     );
+
+    let mut r = fresh_report();
+    r["key"] = "bc_pub_0123456789abcdefghijABCDEFGHIJ01".into();
+    let res = post(r.to_string().as_bytes());
+    assert_eq!(
+        (res.status, res.error_code().as_str()),
+        (400, "key_in_body")
+    );
+    assert!(
+        !String::from_utf8_lossy(&res.body).contains("bc_pub_0123"),
+        "the key is never echoed"
+    );
+
+    let mut r = fresh_report();
+    let mut deep = serde_json::json!("bottom");
+    for _ in 0..70 {
+        deep = serde_json::json!([deep]);
+    }
+    r["dom"] = serde_json::json!({ "format": "rrweb-snapshot", "node": deep });
+    let res = post(r.to_string().as_bytes());
+    assert_eq!((res.status, res.error_code().as_str()), (400, "too_deep"));
 }
 
 #[test]

@@ -10,6 +10,10 @@ use crate::store::StoreError;
 pub enum ApiError {
     #[error("send the key in the x-bugcap-key header; keys in URLs end up in logs and are refused")]
     KeyInQuery,
+    #[error("send the key in the x-bugcap-key header, not in the body")]
+    KeyInBody,
+    #[error("the body nests deeper than {0} levels")]
+    TooDeep(usize),
     #[error("the body is not valid JSON: {message}")]
     InvalidJson { message: String },
     #[error("{message}")]
@@ -47,7 +51,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::KeyInQuery | ApiError::InvalidJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::KeyInQuery
+            | ApiError::KeyInBody
+            | ApiError::TooDeep(_)
+            | ApiError::InvalidJson { .. } => StatusCode::BAD_REQUEST,
             ApiError::InvalidField { .. } | ApiError::Validation(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -69,6 +76,8 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::KeyInQuery => "key_in_query",
+            ApiError::KeyInBody => "key_in_body",
+            ApiError::TooDeep(_) => "too_deep",
             ApiError::InvalidJson { .. } => "invalid_json",
             ApiError::InvalidField { .. } => "invalid_field",
             ApiError::Validation(v) => v.code,

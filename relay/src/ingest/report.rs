@@ -38,7 +38,7 @@ pub async fn submit(
 
     let (parts, body) = req.into_parts();
     let bytes = read_limited(body, &parts.headers, state.limits.max_body_bytes).await?;
-    let mut report = parse(&bytes)?;
+    let mut report = parse(&bytes, state.limits.max_json_depth)?;
     validate(&report, &state.limits)?;
     // Redact again: an old or tampered widget may have sent what the page should have removed.
     let counts = state.redactor.report(&mut report);
@@ -64,12 +64,19 @@ pub async fn submit(
     Ok((status, json!({ "id": id, "status": report_status })))
 }
 
-/// Parses a body as a v1 report, naming the JSON path of the first type error.
-fn parse(bytes: &[u8]) -> Result<Report, ApiError> {
+/// Parses a body as a v1 report, naming the JSON path of the first type error. Nesting is
+/// checked first, on the raw bytes, so a hostile body cannot make the parser recurse deeply.
+pub fn parse(bytes: &[u8], max_depth: usize) -> Result<Report, ApiError> {
+    if nesting_depth(bytes) > max_depth {
+        return Err(ApiError::TooDeep(max_depth));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let report: Report = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
+        if is_key_field(&path, &inner.to_string()) {
+            return ApiError::KeyInBody;
+        }
         match inner.classify() {
             serde_json::error::Category::Data => ApiError::InvalidField {
                 field: path,
@@ -86,15 +93,79 @@ fn parse(bytes: &[u8]) -> Result<Report, ApiError> {
     Ok(report)
 }
 
+/// True for an unknown top-level field that looks like a credential (`key`, `api_key`,
+/// `x-bugcap-key`): such a body is refused as a whole and its value never echoed.
+fn is_key_field(path: &str, message: &str) -> bool {
+    // For an unknown field the path ends with the field itself; at the top level it is only that.
+    let field = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    field.is_some_and(|f| {
+        let lower = f.to_ascii_lowercase();
+        path == f && (lower.contains("key") || lower.contains("token"))
+    })
+}
+
+/// Deepest nesting of arrays and objects, ignoring brackets inside strings.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse_default(bytes: &[u8]) -> Result<Report, ApiError> {
+        parse(bytes, 64)
+    }
+
+    #[test]
+    fn depth_is_counted_outside_strings_only() {
+        assert_eq!(nesting_depth(br#"{"a":[1,{"b":"[[[{{{"}]}"#), 3);
+        assert_eq!(nesting_depth(br#"{"a":"\"[[["}"#), 1);
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(parse(deep.as_bytes(), 64).unwrap_err().code(), "too_deep");
+    }
+
+    #[test]
+    fn a_key_in_the_body_is_refused_without_echoing_it() {
+        let mut v: serde_json::Value = serde_json::from_slice(include_bytes!(
+            "../../../protocol/examples/minimal-report.json"
+        ))
+        .unwrap();
+        v["x-bugcap-key"] = "bc_pub_0123456789abcdefghijABCDEFGHIJ01".into();
+        let err = parse_default(v.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err.code(), "key_in_body");
+        assert!(!err.body().to_string().contains("bc_pub_0123"));
+    }
+
     #[test]
     fn type_errors_name_the_field() {
-        let err =
-            parse(br#"{"id": "0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23", "schema_version": "one"}"#)
-                .unwrap_err();
+        let err = parse_default(
+            br#"{"id": "0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23", "schema_version": "one"}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "invalid_field");
         assert_eq!(err.field(), Some("schema_version"));
     }
@@ -102,11 +173,15 @@ mod tests {
     #[test]
     fn syntax_errors_are_invalid_json() {
         for body in [&b"{"[..], b"not json", b"\"\xff\""] {
-            assert_eq!(parse(body).unwrap_err().code(), "invalid_json", "{body:?}");
+            assert_eq!(
+                parse_default(body).unwrap_err().code(),
+                "invalid_json",
+                "{body:?}"
+            );
         }
         let valid = include_bytes!("../../../protocol/examples/minimal-report.json");
-        assert!(parse(valid).is_ok());
+        assert!(parse_default(valid).is_ok());
         let trailing = [&valid[..], b" trailing"].concat();
-        assert_eq!(parse(&trailing).unwrap_err().code(), "invalid_json");
+        assert_eq!(parse_default(&trailing).unwrap_err().code(), "invalid_json");
     }
 }
