@@ -51,10 +51,7 @@ pub async fn submit(
 
     let id = report.id;
     let key_prefix = key.prefix.clone();
-    let outcome = state
-        .store
-        .call(move |store| store.insert_report(&key, &report))
-        .await?;
+    let outcome = state.store.insert_report(key, report).await?;
     let (status, report_status) = match outcome {
         InsertOutcome::Created { status } => (StatusCode::CREATED, status),
         InsertOutcome::AlreadyStored { status } => (StatusCode::OK, status),

@@ -2,7 +2,8 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE widget_keys (
     id           INTEGER PRIMARY KEY,
     prefix       TEXT NOT NULL,
@@ -45,7 +46,22 @@ CREATE TABLE audit_log (
     subject TEXT NOT NULL,
     detail  TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Reports waiting to be delivered to the team's backend, written in the same transaction as
+-- the report itself so that no acknowledged report can miss delivery.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    report_id       TEXT NOT NULL UNIQUE REFERENCES reports(id),
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    delivered_at    INTEGER,
+    last_error      TEXT
+);
+CREATE INDEX outbox_pending ON outbox(delivered_at, next_attempt_at);
+"#,
+];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -7,6 +7,7 @@
 mod keys;
 mod migrations;
 mod reports;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,6 +17,8 @@ use rusqlite::Connection;
 
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use reports::{InsertOutcome, StoredReport};
+use writer::Writer;
+pub use writer::WriterStats;
 
 /// Failures of the store. None of them carries a secret or a report body.
 #[derive(Debug, thiserror::Error)]
@@ -37,10 +40,26 @@ pub enum StoreError {
     NotFound(String),
 }
 
-/// The relay's durable state. Cheap to clone; clones share one connection.
+/// The relay's durable state. Cheap to clone; clones share one read/admin connection and the
+/// report writer (which has its own connection).
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    writer: Arc<Writer>,
+    /// Commits made by the writer and the time they took.
+    pub writer_stats: Arc<WriterStats>,
+}
+
+/// Opens a connection with the pragmas every connection needs.
+fn connect(db: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(db)?;
+    // WAL lets readers and the CLI work while the writer commits; FULL makes every commit
+    // durable before it returns (NORMAL can lose the last commits on power failure).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
 }
 
 /// File name of the database inside the data directory.
@@ -53,17 +72,15 @@ impl Store {
             path: data_dir.to_owned(),
             source,
         })?;
-        let conn = Connection::open(data_dir.join(DB_FILE))?;
-        // WAL lets the CLI create keys while a relay serves; FULL makes every commit durable
-        // before it returns (NORMAL can lose the last commits on power failure).
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut conn = conn;
+        let db = data_dir.join(DB_FILE);
+        let mut conn = connect(&db)?;
         migrations::apply(&mut conn)?;
+        let writer_stats = Arc::new(WriterStats::default());
+        let writer = Writer::start(&db, writer_stats.clone())?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(writer),
+            writer_stats,
         })
     }
 

@@ -2,7 +2,7 @@
 //! a retry from the same key idempotent.
 
 use bugcap_protocol::Report;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, StoreError, now_ms};
@@ -32,53 +32,14 @@ pub struct StoredReport {
 }
 
 impl Store {
-    /// Stores `report` (already validated, with project and environment taken from `key`).
-    /// Returns only after the commit is durable.
-    pub fn insert_report(
+    /// Stores `report` (already validated, with project and environment taken from `key`),
+    /// together with its delivery-outbox row. Resolves only after the commit is durable.
+    pub async fn insert_report(
         &self,
-        key: &WidgetKey,
-        report: &Report,
+        key: WidgetKey,
+        report: Report,
     ) -> Result<InsertOutcome, StoreError> {
-        let id = report.id.to_string();
-        let status = if report.attachments.is_empty() {
-            "received"
-        } else {
-            "awaiting_media"
-        };
-        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT key_id, status FROM reports WHERE id = ?1",
-                [&id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((key_id, status)) = existing {
-            return Ok(if key_id == key.id {
-                InsertOutcome::AlreadyStored { status }
-            } else {
-                InsertOutcome::IdTakenByAnotherKey
-            });
-        }
-        tx.execute(
-            "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                key.id,
-                key.project,
-                key.environment.as_str(),
-                status,
-                now_ms(),
-                body
-            ],
-        )?;
-        tx.commit()?;
-        Ok(InsertOutcome::Created {
-            status: status.to_owned(),
-        })
+        self.writer.insert(key, report).await
     }
 
     pub fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
@@ -124,4 +85,55 @@ impl Store {
             .conn()
             .query_row("SELECT COUNT(*) FROM reports", [], |r| r.get(0))?)
     }
+}
+
+/// Inserts a report and its outbox row inside the caller's transaction (or savepoint). The
+/// client-chosen id makes a retry from the same key idempotent; another key's id is a conflict.
+pub(super) fn insert_in(
+    conn: &rusqlite::Connection,
+    key: &WidgetKey,
+    report: &Report,
+) -> Result<InsertOutcome, StoreError> {
+    let id = report.id.to_string();
+    let existing: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT key_id, status FROM reports WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((key_id, status)) = existing {
+        return Ok(if key_id == key.id {
+            InsertOutcome::AlreadyStored { status }
+        } else {
+            InsertOutcome::IdTakenByAnotherKey
+        });
+    }
+    let status = if report.attachments.is_empty() {
+        "received"
+    } else {
+        "awaiting_media"
+    };
+    let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let now = now_ms();
+    conn.execute(
+        "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            key.id,
+            key.project,
+            key.environment.as_str(),
+            status,
+            now,
+            body
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)",
+        params![id, now],
+    )?;
+    Ok(InsertOutcome::Created {
+        status: status.to_owned(),
+    })
 }

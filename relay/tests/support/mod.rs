@@ -46,6 +46,7 @@ pub struct Relay {
     pub data_dir: tempfile::TempDir,
     pub base: String,
     pub addr: String,
+    extra: Vec<String>,
     child: Child,
 }
 
@@ -54,6 +55,30 @@ impl Drop for Relay {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Spawns `serve` on a free port in `dir` and reads the bound address from its first line.
+fn spawn(dir: &Path, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("BUGCAP_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(
+        base.starts_with("http://"),
+        "unexpected first line: {line:?}"
+    );
+    (child, base)
 }
 
 pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
@@ -78,32 +103,26 @@ impl Relay {
     }
 
     pub fn start_in(data_dir: tempfile::TempDir, extra: &[&str]) -> Relay {
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(data_dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env("BUGCAP_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line.trim().rsplit(' ').next().unwrap().to_owned();
-        assert!(
-            base.starts_with("http://"),
-            "unexpected first line: {line:?}"
-        );
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (child, base) = spawn(data_dir.path(), &extra);
         let addr = base.trim_start_matches("http://").to_owned();
         Relay {
             data_dir,
             base,
             addr,
+            extra,
             child,
         }
+    }
+
+    /// `kill -9` the relay (no shutdown of any kind), then start it again on the same data.
+    pub fn kill_hard_and_restart(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let (child, base) = spawn(self.data_dir.path(), &self.extra);
+        self.addr = base.trim_start_matches("http://").to_owned();
+        self.base = base;
+        self.child = child;
     }
 
     pub fn dir(&self) -> PathBuf {
@@ -187,6 +206,33 @@ impl Relay {
             b"",
         )
     }
+}
+
+/// Posts a report to a relay at `addr` as the widget would; `None` when the connection failed
+/// or was cut before a full answer (the relay died mid-request).
+pub fn post_to(addr: &str, key: &str, report: &Value) -> Option<u16> {
+    let body = report.to_string();
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let head = format!(
+        "POST /v1/reports HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-type: application/json\r\nx-bugcap-key: {key}\r\norigin: {ORIGIN}\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let status_line = raw.split(|&b| b == b'\r').next()?;
+    let complete = raw.windows(4).any(|w| w == b"\r\n\r\n");
+    let status = std::str::from_utf8(status_line)
+        .ok()?
+        .split(' ')
+        .nth(1)?
+        .parse()
+        .ok()?;
+    complete.then_some(status)
 }
 
 #[derive(Debug)]

@@ -1,0 +1,115 @@
+//! Group commit. Report inserts from all requests go to one writer thread, which takes whatever
+//! is waiting (up to a batch limit), writes it in one transaction and commits once: one fsync
+//! acknowledges many reports, so durable throughput does not collapse to one fsync per request.
+//! Each job runs in its own savepoint, so one failing job does not take its batch down.
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use bugcap_protocol::Report;
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::oneshot;
+
+use super::reports::{InsertOutcome, insert_in};
+use super::{StoreError, WidgetKey};
+
+/// Most jobs committed together.
+pub const MAX_BATCH: usize = 128;
+
+struct Job {
+    key: WidgetKey,
+    report: Report,
+    reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
+}
+
+/// Handle to the writer thread; cheap to share.
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+/// Counts of what the writer did, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    pub commits: std::sync::atomic::AtomicU64,
+    pub commit_micros_total: std::sync::atomic::AtomicU64,
+}
+
+impl Writer {
+    /// Starts the writer on its own connection to `db`.
+    pub fn start(db: &Path, stats: std::sync::Arc<WriterStats>) -> Result<Writer, StoreError> {
+        let conn = super::connect(db)?;
+        let (jobs, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("bugcap-writer".into())
+            .spawn(move || run(conn, rx, &stats))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Stores a report; resolves once its transaction is committed (durably) or failed.
+    pub async fn insert(
+        &self,
+        key: WidgetKey,
+        report: Report,
+    ) -> Result<InsertOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { key, report, reply })
+            .map_err(|_| StoreError::Worker)?;
+        answer.await.map_err(|_| StoreError::Worker)?
+    }
+}
+
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &WriterStats) {
+    use std::sync::atomic::Ordering::Relaxed;
+    // Ends when every sender is gone (the store was dropped).
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let started = std::time::Instant::now();
+        let results = commit_batch(&mut conn, &batch);
+        stats.commits.fetch_add(1, Relaxed);
+        stats
+            .commit_micros_total
+            .fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+        for (job, result) in batch.into_iter().zip(results) {
+            // The request may have gone away (client disconnected); its report is stored anyway.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<InsertOutcome, StoreError>> {
+    let fail_all = |e: rusqlite::Error| {
+        let message = e.to_string();
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Corrupt(message.clone())))
+            .collect()
+    };
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => return fail_all(e),
+    };
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        let outcome = match tx.savepoint() {
+            Ok(sp) => match insert_in(&sp, &job.key, &job.report) {
+                Ok(outcome) => sp.commit().map(|()| outcome).map_err(StoreError::from),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(StoreError::from(e)),
+        };
+        results.push(outcome);
+    }
+    // Only now is anything acknowledged: a failed commit fails every job in the batch.
+    match tx.commit() {
+        Ok(()) => results,
+        Err(e) => fail_all(e),
+    }
+}
