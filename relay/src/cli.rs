@@ -176,6 +176,7 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
     let redactor = crate::redact_cmd::load_config(args.redaction_config.as_deref())?;
     let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies).map_err(CliError::Usage)?;
     let store = Store::open(&data_dir)?;
+    let store_metrics = store.metrics.clone();
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
         ..Limits::default()
@@ -196,6 +197,7 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
             },
         ),
         trusted_proxies,
+        metrics: crate::metrics::Metrics::new(&store_metrics),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

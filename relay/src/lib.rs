@@ -8,6 +8,7 @@ pub mod cli;
 pub mod http;
 pub mod ingest;
 pub mod limit;
+pub mod metrics;
 pub mod redact_cmd;
 pub mod routes;
 pub mod server;

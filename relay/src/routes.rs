@@ -18,8 +18,17 @@ pub async fn handle(
     peer: SocketAddr,
     req: Request<Incoming>,
 ) -> Response<Body> {
+    let started = std::time::Instant::now();
+    let label = route_label(req.method(), req.uri().path());
     let mut res = route(&state, peer, req).await;
     response::add_security_headers(&mut res, state.hsts);
+    let reject = res.extensions().get::<response::RejectCode>().map(|c| c.0);
+    state.metrics.observe(
+        label,
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+        reject,
+    );
     res
 }
 
@@ -29,6 +38,11 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
     let method = req.method().clone();
     match (method, segments.as_slice()) {
         (Method::GET, ["healthz"]) => response::json(StatusCode::OK, &json!({ "status": "ok" })),
+        (Method::GET, ["metrics"]) => response::text(
+            StatusCode::OK,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            state.metrics.render(),
+        ),
         (Method::GET, ["readyz"]) => match state.store.call(|s| s.ping()).await {
             Ok(()) => response::json(StatusCode::OK, &json!({ "status": "ready" })),
             Err(e) => response::error(&ApiError::Unavailable(e)),
@@ -55,10 +69,24 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
                     .map(|v| (StatusCode::OK, v)),
             )
         }
-        (_, ["healthz" | "readyz"]) | (_, ["v1", "reports"]) | (_, ["v1", "reports", _]) => {
-            response::error(&ApiError::MethodNotAllowed)
-        }
+        (_, ["healthz" | "readyz" | "metrics"])
+        | (_, ["v1", "reports"])
+        | (_, ["v1", "reports", _]) => response::error(&ApiError::MethodNotAllowed),
         _ => response::error(&ApiError::NotFound),
+    }
+}
+
+/// A fixed label per route, so metrics cardinality cannot be driven by clients.
+fn route_label(method: &Method, path: &str) -> &'static str {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (method, segments.as_slice()) {
+        (&Method::OPTIONS, ["v1", ..]) => "preflight",
+        (&Method::POST, ["v1", "reports"]) => "reports_create",
+        (&Method::GET, ["v1", "reports", _]) => "reports_get",
+        (_, ["healthz"]) => "healthz",
+        (_, ["readyz"]) => "readyz",
+        (_, ["metrics"]) => "metrics",
+        _ => "other",
     }
 }
 

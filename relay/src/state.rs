@@ -17,4 +17,5 @@ pub struct AppState {
     pub rate_limits: RateLimits,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers name the real client.
     pub trusted_proxies: TrustedProxies,
+    pub metrics: crate::metrics::Metrics,
 }

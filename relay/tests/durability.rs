@@ -34,13 +34,16 @@ fn every_report_answered_201_survives_a_kill_9() {
                     let Some(status) = support::post_to(&addr, &key, &report) else {
                         return;
                     };
-                    if status == 201 {
-                        acknowledged
-                            .lock()
-                            .unwrap()
-                            .push(report["id"].as_str().unwrap().to_owned());
-                        count.fetch_add(1, Ordering::SeqCst);
-                    }
+                    // A dying relay cuts connections; it must never answer anything but 201.
+                    assert_eq!(
+                        status, 201,
+                        "a sound relay under concurrent load answered {status}"
+                    );
+                    acknowledged
+                        .lock()
+                        .unwrap()
+                        .push(report["id"].as_str().unwrap().to_owned());
+                    count.fetch_add(1, Ordering::SeqCst);
                 }
             })
         })

@@ -363,3 +363,63 @@ fn every_answer_carries_the_security_headers() {
         assert!(res.json().is_object(), "{method} {path} answers JSON");
     }
 }
+
+#[test]
+fn metrics_count_requests_rejects_and_commits() {
+    let relay = Relay::start_in(tempfile::tempdir().unwrap(), &["--rate-per-ip", "0"]);
+    let key = relay.create_key(&[ORIGIN]);
+    // Concurrent submissions, so the writer can batch them into fewer commits.
+    std::thread::scope(|s| {
+        for _ in 0..16 {
+            s.spawn(|| {
+                assert_eq!(
+                    relay
+                        .post_report(&key, Some(ORIGIN), &fresh_report())
+                        .status,
+                    201
+                )
+            });
+        }
+    });
+    assert_eq!(
+        relay
+            .post_report(&key, Some("https://evil.example"), &fresh_report())
+            .status,
+        403
+    );
+
+    let res = relay.raw("GET", "/metrics", &[], b"");
+    assert_eq!(res.status, 200);
+    assert!(
+        res.header("content-type")
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = String::from_utf8(res.body).unwrap();
+    let value = |prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value(r#"bugcap_http_requests_total{route="reports_create",status="201"}"#),
+        16.0
+    );
+    assert_eq!(
+        value(r#"bugcap_http_requests_total{route="reports_create",status="403"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"bugcap_http_rejects_total{reason="origin_not_allowed"}"#),
+        1.0
+    );
+    assert_eq!(value("bugcap_store_commit_batch_size_sum"), 16.0);
+    let commits = value("bugcap_store_commit_duration_seconds_count");
+    assert!((1.0..=16.0).contains(&commits), "{commits}");
+    assert!(value(r#"bugcap_http_request_duration_seconds_count{route="reports_create"}"#) >= 17.0);
+}

@@ -9,6 +9,19 @@ use super::error::ApiError;
 
 pub type Body = Full<Bytes>;
 
+/// Attached to error answers so the metrics layer can count rejects by reason.
+#[derive(Debug, Clone, Copy)]
+pub struct RejectCode(pub &'static str);
+
+/// A plain-text answer (metrics exposition).
+pub fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<Body> {
+    let mut res = Response::new(Full::new(Bytes::from(body)));
+    *res.status_mut() = status;
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
 pub fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
     let mut res = Response::new(Full::new(Bytes::from(value.to_string())));
     *res.status_mut() = status;
@@ -21,6 +34,7 @@ pub fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
 
 pub fn error(err: &ApiError) -> Response<Body> {
     let mut res = json(err.status(), &err.body());
+    res.extensions_mut().insert(RejectCode(err.code()));
     if let ApiError::RateLimited(throttled) = err {
         res.headers_mut().insert(
             header::RETRY_AFTER,

@@ -145,29 +145,34 @@ impl Store {
             "SELECT id, hash, project, environment, origins FROM widget_keys
              WHERE prefix = ?1 AND revoked_at IS NULL",
         )?;
-        let rows = stmt.query_map([secret::prefix(presented)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, hash, project, environment, origins) = row?;
-            if secret::matches_hash(presented, &hash) {
-                touch_last_used(&conn, "widget_keys", id)?;
-                return Ok(Some(WidgetKey {
-                    id,
-                    prefix: secret::prefix(presented).to_owned(),
-                    project,
-                    environment: environment.parse().map_err(StoreError::Corrupt)?,
-                    origins: parse_origins(&origins)?,
-                }));
-            }
-        }
-        Ok(None)
+        // Read every candidate first: the statement's read transaction must end before the
+        // last-used write, or SQLite refuses the upgrade while the writer thread commits.
+        let rows = stmt
+            .query_map([secret::prefix(presented)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        let Some((id, _, project, environment, origins)) = rows
+            .into_iter()
+            .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
+        else {
+            return Ok(None);
+        };
+        touch_last_used(&conn, "widget_keys", id);
+        Ok(Some(WidgetKey {
+            id,
+            prefix: secret::prefix(presented).to_owned(),
+            project,
+            environment: environment.parse().map_err(StoreError::Corrupt)?,
+            origins: parse_origins(&origins)?,
+        }))
     }
 
     /// Every origin pattern of every active key: the set CORS preflights may be answered for.
@@ -264,29 +269,32 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT id, hash, scopes FROM admin_tokens WHERE prefix = ?1 AND revoked_at IS NULL",
         )?;
-        let rows = stmt.query_map([secret::prefix(presented)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, hash, scopes) = row?;
-            if secret::matches_hash(presented, &hash) {
-                touch_last_used(&conn, "admin_tokens", id)?;
-                let scopes = scopes
-                    .split_whitespace()
-                    .map(|s| s.parse().map_err(StoreError::Corrupt))
-                    .collect::<Result<_, _>>()?;
-                return Ok(Some(AdminToken {
-                    id,
-                    prefix: secret::prefix(presented).to_owned(),
-                    scopes,
-                }));
-            }
-        }
-        Ok(None)
+        let rows = stmt
+            .query_map([secret::prefix(presented)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        let Some((id, _, scopes)) = rows
+            .into_iter()
+            .find(|(_, hash, _)| secret::matches_hash(presented, hash))
+        else {
+            return Ok(None);
+        };
+        touch_last_used(&conn, "admin_tokens", id);
+        let scopes = scopes
+            .split_whitespace()
+            .map(|s| s.parse().map_err(StoreError::Corrupt))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(AdminToken {
+            id,
+            prefix: secret::prefix(presented).to_owned(),
+            scopes,
+        }))
     }
 
     pub fn list_admin_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
@@ -341,16 +349,19 @@ impl Store {
 }
 
 /// Records use at minute resolution, so a busy key does not turn every request into a write.
-fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64) -> rusqlite::Result<()> {
+/// Best effort: a busy database must not fail the request that merely used the key.
+fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64) {
     let now = now_ms();
-    conn.execute(
+    let result = conn.execute(
         &format!(
             "UPDATE {table} SET last_used_at = ?1
              WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1 - 60000)"
         ),
         params![now, id],
-    )
-    .map(drop)
+    );
+    if let Err(e) = result {
+        tracing::warn!(error = %e, table, "could not record last use");
+    }
 }
 
 fn parse_origins(json: &str) -> Result<Vec<OriginPattern>, StoreError> {

@@ -18,7 +18,8 @@ use rusqlite::Connection;
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use reports::{InsertOutcome, StoredReport};
 use writer::Writer;
-pub use writer::WriterStats;
+
+use crate::metrics::StoreMetrics;
 
 /// Failures of the store. None of them carries a secret or a report body.
 #[derive(Debug, thiserror::Error)]
@@ -46,8 +47,8 @@ pub enum StoreError {
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     writer: Arc<Writer>,
-    /// Commits made by the writer and the time they took.
-    pub writer_stats: Arc<WriterStats>,
+    /// Commit time and batch sizes of the report writer.
+    pub metrics: StoreMetrics,
 }
 
 /// Opens a connection with the pragmas every connection needs.
@@ -75,12 +76,12 @@ impl Store {
         let db = data_dir.join(DB_FILE);
         let mut conn = connect(&db)?;
         migrations::apply(&mut conn)?;
-        let writer_stats = Arc::new(WriterStats::default());
-        let writer = Writer::start(&db, writer_stats.clone())?;
+        let metrics = StoreMetrics::default();
+        let writer = Writer::start(&db, metrics.clone())?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             writer: Arc::new(writer),
-            writer_stats,
+            metrics,
         })
     }
 

@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 
 use super::reports::{InsertOutcome, insert_in};
 use super::{StoreError, WidgetKey};
+use crate::metrics::StoreMetrics;
 
 /// Most jobs committed together.
 pub const MAX_BATCH: usize = 128;
@@ -27,16 +28,9 @@ pub struct Writer {
     jobs: mpsc::Sender<Job>,
 }
 
-/// Counts of what the writer did, for `/metrics`.
-#[derive(Debug, Default)]
-pub struct WriterStats {
-    pub commits: std::sync::atomic::AtomicU64,
-    pub commit_micros_total: std::sync::atomic::AtomicU64,
-}
-
 impl Writer {
     /// Starts the writer on its own connection to `db`.
-    pub fn start(db: &Path, stats: std::sync::Arc<WriterStats>) -> Result<Writer, StoreError> {
+    pub fn start(db: &Path, stats: StoreMetrics) -> Result<Writer, StoreError> {
         let conn = super::connect(db)?;
         let (jobs, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -60,8 +54,7 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &WriterStats) {
-    use std::sync::atomic::Ordering::Relaxed;
+fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &StoreMetrics) {
     // Ends when every sender is gone (the store was dropped).
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -73,10 +66,10 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &WriterStats) {
         }
         let started = std::time::Instant::now();
         let results = commit_batch(&mut conn, &batch);
-        stats.commits.fetch_add(1, Relaxed);
         stats
-            .commit_micros_total
-            .fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        stats.batch_size.observe(batch.len() as f64);
         for (job, result) in batch.into_iter().zip(results) {
             // The request may have gone away (client disconnected); its report is stored anyway.
             let _ = job.reply.send(result);
