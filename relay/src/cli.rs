@@ -110,6 +110,12 @@ pub enum KeysCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create a successor with the same settings; the old key works until revoked.
+    Rotate {
+        prefix: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke a key; the next request with it is refused.
     Revoke {
         prefix: String,
@@ -254,6 +260,20 @@ fn keys(store: &Store, cmd: KeysCommand) -> Result<(), CliError> {
                 println!("no widget keys");
             } else {
                 list.iter().for_each(print_key);
+            }
+        }
+        KeysCommand::Rotate { prefix, json } => {
+            let (key, info) = store.rotate_widget_key(&prefix)?;
+            if json {
+                println!(
+                    "{}",
+                    json!({ "key": key, "prefix": info.prefix, "replaces": prefix, "project": info.project, "environment": info.environment, "origins": info.origins })
+                );
+            } else {
+                println!(
+                    "Successor of {prefix} (shown once); revoke {prefix} once your pages use it:\n  {key}\n"
+                );
+                print_key(&info);
             }
         }
         KeysCommand::Revoke { prefix, json } => {

@@ -84,10 +84,68 @@ fn keys_are_listed_by_prefix_only() {
         list[0]["origins"],
         serde_json::json!([ORIGIN, "https://*.example.com"])
     );
-    let db = std::fs::read(relay.dir().join("bugcap.sqlite3")).unwrap();
-    let needle = key.as_bytes();
+    let db = database_text(&relay.dir());
     assert!(
-        !db.windows(needle.len()).any(|w| w == needle),
-        "the plaintext key must not be stored"
+        db.contains(&key[..12]),
+        "the prefix is stored (so the check below looks in the right place)"
     );
+    assert!(!db.contains(&key), "the plaintext key must not be stored");
+}
+
+#[test]
+fn rotation_overlaps_until_the_old_key_is_revoked_and_everything_is_audited() {
+    let relay = Relay::start();
+    let old = relay.create_key(&[ORIGIN]);
+    let rotated = cli(&relay.dir(), &["keys", "rotate", &old[..12]]);
+    let new = rotated["key"].as_str().unwrap().to_owned();
+    assert_eq!(rotated["replaces"], old[..12]);
+    assert_eq!(rotated["origins"], serde_json::json!([ORIGIN]));
+    assert_eq!(rotated["project"], "shop");
+    assert_ne!(new, old);
+    assert_eq!(
+        relay
+            .post_report(&old, Some(ORIGIN), &fresh_report())
+            .status,
+        201
+    );
+    assert_eq!(
+        relay
+            .post_report(&new, Some(ORIGIN), &fresh_report())
+            .status,
+        201
+    );
+    cli(&relay.dir(), &["keys", "revoke", &old[..12]]);
+    assert_eq!(
+        relay
+            .post_report(&old, Some(ORIGIN), &fresh_report())
+            .status,
+        401
+    );
+    assert_eq!(
+        relay
+            .post_report(&new, Some(ORIGIN), &fresh_report())
+            .status,
+        201
+    );
+
+    // Every key operation is in the audit log, by prefix only; no plaintext key is stored.
+    let db = database_text(&relay.dir());
+    for action in ["key.create", "key.rotate", "key.revoke"] {
+        assert!(db.contains(action), "{action} missing from the audit log");
+    }
+    assert!(
+        !db.contains(&old) && !db.contains(&new),
+        "a plaintext key is stored"
+    );
+}
+
+/// The database and its WAL as (lossy) text, for looking for what must or must not be there.
+fn database_text(dir: &std::path::Path) -> String {
+    let mut all = Vec::new();
+    for name in ["bugcap.sqlite3", "bugcap.sqlite3-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+            all.extend(bytes);
+        }
+    }
+    String::from_utf8_lossy(&all).into_owned()
 }

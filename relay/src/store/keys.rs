@@ -221,6 +221,37 @@ impl Store {
         .collect()
     }
 
+    /// Creates a successor of the active key `prefix` with the same project, environment and
+    /// origins. The old key keeps working until it is revoked, so pages can be redeployed first.
+    pub fn rotate_widget_key(&self, prefix: &str) -> Result<(String, KeyInfo), StoreError> {
+        let settings: Option<(String, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT project, environment, origins FROM widget_keys WHERE prefix = ?1 AND revoked_at IS NULL",
+                [prefix],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (project, environment, origins) = settings
+            .ok_or_else(|| StoreError::NotFound(format!("no active key with prefix {prefix}")))?;
+        let new = NewWidgetKey {
+            project,
+            environment: environment.parse().map_err(StoreError::Corrupt)?,
+            origins: parse_origins(&origins)?,
+        };
+        let (key, info) = self.create_widget_key(&new)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        audit(
+            &tx,
+            "key.rotate",
+            prefix,
+            &format!("successor={}", info.prefix),
+        )?;
+        tx.commit()?;
+        Ok((key, info))
+    }
+
     /// Revokes the key with this prefix; the next request with it is refused.
     pub fn revoke_widget_key(&self, prefix: &str) -> Result<(), StoreError> {
         self.revoke("widget_keys", "key.revoke", prefix)
