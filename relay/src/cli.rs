@@ -83,6 +83,12 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "BUGCAP_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request body (408 after that).
+    #[arg(long, env = "BUGCAP_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
     /// Redaction config (JSON) applied to every stored report, on top of the defaults.
     #[arg(long, env = "BUGCAP_REDACTION_CONFIG")]
     pub redaction_config: Option<PathBuf>,
@@ -204,6 +210,7 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         ),
         trusted_proxies,
         metrics: crate::metrics::Metrics::new(&store_metrics),
+        body_timeout: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -214,7 +221,13 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         tracing::info!(%addr, data_dir = %data_dir.display(), "relay listening");
         // The one line on stdout: scripts and tests read the bound address from it.
         println!("bugcap-relay listening on http://{addr}");
-        server::serve(listener, state, server::shutdown_signal()).await
+        server::serve(
+            listener,
+            state,
+            args.max_connections,
+            server::shutdown_signal(),
+        )
+        .await
     })?;
     Ok(())
 }

@@ -18,4 +18,6 @@ pub struct AppState {
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers name the real client.
     pub trusted_proxies: TrustedProxies,
     pub metrics: crate::metrics::Metrics,
+    /// How long a client may take to send a request body.
+    pub body_timeout: std::time::Duration,
 }

@@ -37,7 +37,10 @@ pub async fn submit(
         .map_err(ApiError::RateLimited)?;
 
     let (parts, body) = req.into_parts();
-    let bytes = read_limited(body, &parts.headers, state.limits.max_body_bytes).await?;
+    let read = read_limited(body, &parts.headers, state.limits.max_body_bytes);
+    let bytes = tokio::time::timeout(state.body_timeout, read)
+        .await
+        .map_err(|_| ApiError::RequestTimeout(state.body_timeout.as_secs()))??;
     let mut report = parse(&bytes, state.limits.max_json_depth)?;
     validate(&report, &state.limits)?;
     // Redact again: an old or tampered widget may have sent what the page should have removed.
