@@ -185,3 +185,80 @@ mod tests {
         assert_eq!(parse_default(&trailing).unwrap_err().code(), "invalid_json");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use bugcap_protocol::{Limits, validate};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::parse;
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            "\\PC{0,24}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::from),
+                prop::collection::btree_map("[a-z_]{1,16}", inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every refusal is a JSON error object with a code.
+    fn assert_json_error(e: &crate::http::ApiError) -> Result<(), TestCaseError> {
+        let body = e.body();
+        prop_assert!(
+            body["error"]["code"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty())
+        );
+        prop_assert!(body["error"]["message"].is_string());
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            if let Err(e) = parse(&bytes, 64) {
+                assert_json_error(&e)?;
+            }
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics(value in json()) {
+            match parse(value.to_string().as_bytes(), 64) {
+                Ok(report) => { let _ = validate(&report, &Limits::default()); }
+                Err(e) => assert_json_error(&e)?,
+            }
+        }
+
+        #[test]
+        fn a_valid_report_with_one_field_replaced_never_panics(
+            field in prop::sample::select(vec!["id", "schema_version", "created_at", "feedback", "page", "console", "errors", "network", "dom", "annotations", "attachments", "redactions", "client", "metadata", "identity"]),
+            value in json(),
+        ) {
+            let mut report: Value =
+                serde_json::from_slice(include_bytes!("../../../protocol/examples/minimal-report.json")).unwrap();
+            report[field] = value;
+            match parse(report.to_string().as_bytes(), 64) {
+                Ok(report) => {
+                    if let Err(e) = validate(&report, &Limits::default()) {
+                        assert_json_error(&crate::http::ApiError::Validation(e))?;
+                    }
+                }
+                Err(e) => assert_json_error(&e)?,
+            }
+        }
+    }
+}
