@@ -5,11 +5,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bugcap_protocol::{Environment, Limits};
+use bugcap_protocol::Environment;
+use bugcap_protocol::redact::Redactor;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::auth::origin::OriginPattern;
+use crate::config::{self, FileConfig, Overrides, Settings};
 use crate::limit::client_ip::TrustedProxies;
 use crate::limit::rate::{Rate, RateLimits};
 use crate::server;
@@ -55,27 +57,30 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port (the bound address is printed).
-    #[arg(long, env = "BUGCAP_LISTEN", default_value = "127.0.0.1:8787")]
-    pub listen: SocketAddr,
-    /// Largest report body accepted, in bytes.
-    #[arg(long, env = "BUGCAP_MAX_BODY_BYTES", default_value_t = bugcap_protocol::limits::DEFAULT_MAX_BODY_BYTES)]
-    pub max_body_bytes: usize,
+    /// TOML config file (see docs/relay.md); flags and BUGCAP_* variables override it.
+    #[arg(long, env = "BUGCAP_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8787]; port 0 picks a free port (the bound address is printed).
+    #[arg(long, env = "BUGCAP_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Largest report body accepted, in bytes [default: 1048576].
+    #[arg(long, env = "BUGCAP_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
     /// Send Strict-Transport-Security (set when clients reach the relay over HTTPS).
     #[arg(long, env = "BUGCAP_HSTS")]
     pub hsts: bool,
-    /// Report submissions per minute from one client IP (0 turns the limit off).
-    #[arg(long, env = "BUGCAP_RATE_PER_IP", default_value_t = 30)]
-    pub rate_per_ip: u32,
-    /// Burst allowed above the per-IP rate.
-    #[arg(long, env = "BUGCAP_RATE_IP_BURST", default_value_t = 10)]
-    pub rate_ip_burst: u32,
-    /// Report submissions per minute with one widget key, all clients together (0: off).
-    #[arg(long, env = "BUGCAP_RATE_PER_KEY", default_value_t = 600)]
-    pub rate_per_key: u32,
-    /// Burst allowed above the per-key rate.
-    #[arg(long, env = "BUGCAP_RATE_KEY_BURST", default_value_t = 100)]
-    pub rate_key_burst: u32,
+    /// Report submissions per minute from one client IP; 0 turns the limit off [default: 30].
+    #[arg(long, env = "BUGCAP_RATE_PER_IP")]
+    pub rate_per_ip: Option<u32>,
+    /// Burst allowed above the per-IP rate [default: 10].
+    #[arg(long, env = "BUGCAP_RATE_IP_BURST")]
+    pub rate_ip_burst: Option<u32>,
+    /// Report submissions per minute with one widget key, all clients together; 0: off [default: 600].
+    #[arg(long, env = "BUGCAP_RATE_PER_KEY")]
+    pub rate_per_key: Option<u32>,
+    /// Burst allowed above the per-key rate [default: 100].
+    #[arg(long, env = "BUGCAP_RATE_KEY_BURST")]
+    pub rate_key_burst: Option<u32>,
     /// Proxy address or CIDR whose X-Forwarded-For / Forwarded headers are believed. Repeatable.
     #[arg(
         long = "trusted-proxy",
@@ -83,15 +88,33 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
-    /// Most connections served at once; more wait in the listen backlog.
-    #[arg(long, env = "BUGCAP_MAX_CONNECTIONS", default_value_t = 4096)]
-    pub max_connections: usize,
-    /// Seconds a client may take to send a request body (408 after that).
-    #[arg(long, env = "BUGCAP_BODY_TIMEOUT_SECS", default_value_t = 30)]
-    pub body_timeout_secs: u64,
-    /// Redaction config (JSON) applied to every stored report, on top of the defaults.
+    /// Most connections served at once; more wait in the listen backlog [default: 4096].
+    #[arg(long, env = "BUGCAP_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client may take to send a request body, 408 after that [default: 30].
+    #[arg(long, env = "BUGCAP_BODY_TIMEOUT_SECS")]
+    pub body_timeout_secs: Option<u64>,
+    /// Redaction config (JSON) applied to every stored report; replaces the file's [redaction].
     #[arg(long, env = "BUGCAP_REDACTION_CONFIG")]
     pub redaction_config: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            listen: self.listen,
+            hsts: self.hsts,
+            trusted_proxies: self.trusted_proxies.clone(),
+            max_connections: self.max_connections,
+            body_timeout_secs: self.body_timeout_secs,
+            max_body_bytes: self.max_body_bytes,
+            rate_per_ip: self.rate_per_ip,
+            ip_burst: self.rate_ip_burst,
+            rate_per_key: self.rate_per_key,
+            key_burst: self.rate_key_burst,
+            redaction_config: self.redaction_config.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +194,8 @@ pub enum CliError {
     Origin(#[from] crate::auth::origin::OriginError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     #[error("cannot serve: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -185,38 +210,41 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
-    let redactor = crate::redact_cmd::load_config(args.redaction_config.as_deref())?;
-    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies).map_err(CliError::Usage)?;
+    let file = match &args.config {
+        Some(path) => config::read_file(path)?,
+        None => FileConfig::default(),
+    };
+    let settings = Settings::resolve(&args.overrides(), file)?;
+    let redactor =
+        Redactor::new(&settings.redaction).map_err(|e| CliError::Usage(e.to_string()))?;
+    let trusted_proxies =
+        TrustedProxies::parse(&settings.trusted_proxies).map_err(CliError::Usage)?;
     let store = Store::open(&data_dir)?;
     let store_metrics = store.metrics.clone();
-    let limits = Limits {
-        max_body_bytes: args.max_body_bytes,
-        ..Limits::default()
-    };
     let state = Arc::new(AppState {
         store,
-        limits,
-        hsts: args.hsts,
+        limits: settings.limits,
+        hsts: settings.hsts,
         redactor,
         rate_limits: RateLimits::new(
             Rate {
-                per_minute: args.rate_per_ip,
-                burst: args.rate_ip_burst,
+                per_minute: settings.rate_per_ip.0,
+                burst: settings.rate_per_ip.1,
             },
             Rate {
-                per_minute: args.rate_per_key,
-                burst: args.rate_key_burst,
+                per_minute: settings.rate_per_key.0,
+                burst: settings.rate_per_key.1,
             },
         ),
         trusted_proxies,
         metrics: crate::metrics::Metrics::new(&store_metrics),
-        body_timeout: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),
+        body_timeout: settings.body_timeout,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let listener = server::bind(args.listen).await?;
+        let listener = server::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %data_dir.display(), "relay listening");
         // The one line on stdout: scripts and tests read the bound address from it.
@@ -224,7 +252,7 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         server::serve(
             listener,
             state,
-            args.max_connections,
+            settings.max_connections,
             server::shutdown_signal(),
         )
         .await

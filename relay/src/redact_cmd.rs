@@ -13,16 +13,11 @@ use crate::cli::CliError;
 /// Largest input accepted, so a mistaken pipe cannot exhaust memory.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
-/// Reads a redaction config (JSON: the same document the widget's `redaction` option takes).
+/// The redactor for `--config FILE` (JSON), or the defaults.
 pub fn load_config(path: Option<&Path>) -> Result<Redactor, CliError> {
     let config = match path {
+        Some(path) => crate::config::read_redaction_json(path)?,
         None => RedactionConfig::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
-            serde_json::from_str(&text)
-                .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?
-        }
     };
     Redactor::new(&config).map_err(|e| CliError::Usage(e.to_string()))
 }
