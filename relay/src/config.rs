@@ -212,6 +212,23 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_is_a_valid_config() {
+        let doc = include_str!("../../docs/relay.md");
+        let start = doc
+            .find("```toml\n")
+            .expect("docs/relay.md has a toml example")
+            + "```toml\n".len();
+        let end = start + doc[start..].find("```").unwrap();
+        let file: FileConfig =
+            toml::from_str(&doc[start..end]).expect("the documented config parses");
+        let s = Settings::resolve(&Overrides::default(), file).unwrap();
+        bugcap_protocol::redact::Redactor::new(&s.redaction)
+            .expect("the documented redaction rules compile");
+        assert_eq!(s.trusted_proxies, ["10.0.0.0/8"]);
+        assert_eq!(s.redaction.extra_patterns[0].name, "employee_id");
+    }
+
+    #[test]
     fn typos_are_errors() {
         assert!(toml::from_str::<FileConfig>("[server]\nlisen = \"x\"").is_err());
         assert!(toml::from_str::<FileConfig>("[rate_limits]\n").is_err());
