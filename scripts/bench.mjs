@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the package, then prints each benchmark's figures beside the peers
 // measured in the same run. Figures only: nothing here passes or fails on speed or size.
+import { execFileSync } from "node:child_process";
+
 import { build } from "./build.mjs";
 import { root } from "../tests/support/relay.mjs";
 import { run as redaction } from "../bench/redaction.mjs";
@@ -9,3 +11,7 @@ import { run as size } from "../bench/size.mjs";
 build();
 size({ root });
 await redaction();
+// The native benchmarks print their own tables.
+for (const [pkg, bench] of [["bugcap-protocol", "redaction"], ["bugcap-relay", "ingest"]]) {
+  execFileSync("cargo", ["bench", "-p", pkg, "--bench", bench], { cwd: root, stdio: ["ignore", "inherit", "ignore"] });
+}

@@ -142,7 +142,7 @@ impl Store {
         }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, hash, project, environment, origins FROM widget_keys
+            "SELECT id, hash, project, environment, origins, last_used_at FROM widget_keys
              WHERE prefix = ?1 AND revoked_at IS NULL",
         )?;
         // Read every candidate first: the statement's read transaction must end before the
@@ -155,17 +155,18 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         drop(stmt);
-        let Some((id, _, project, environment, origins)) = rows
+        let Some((id, _, project, environment, origins, last_used)) = rows
             .into_iter()
             .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
         else {
             return Ok(None);
         };
-        touch_last_used(&conn, "widget_keys", id);
+        touch_last_used(&conn, "widget_keys", id, last_used);
         Ok(Some(WidgetKey {
             id,
             prefix: secret::prefix(presented).to_owned(),
@@ -298,7 +299,7 @@ impl Store {
         }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, hash, scopes FROM admin_tokens WHERE prefix = ?1 AND revoked_at IS NULL",
+            "SELECT id, hash, scopes, last_used_at FROM admin_tokens WHERE prefix = ?1 AND revoked_at IS NULL",
         )?;
         let rows = stmt
             .query_map([secret::prefix(presented)], |r| {
@@ -306,17 +307,18 @@ impl Store {
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         drop(stmt);
-        let Some((id, _, scopes)) = rows
+        let Some((id, _, scopes, last_used)) = rows
             .into_iter()
-            .find(|(_, hash, _)| secret::matches_hash(presented, hash))
+            .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
         else {
             return Ok(None);
         };
-        touch_last_used(&conn, "admin_tokens", id);
+        touch_last_used(&conn, "admin_tokens", id, last_used);
         let scopes = scopes
             .split_whitespace()
             .map(|s| s.parse().map_err(StoreError::Corrupt))
@@ -379,15 +381,16 @@ impl Store {
     }
 }
 
-/// Records use at minute resolution, so a busy key does not turn every request into a write.
-/// Best effort: a busy database must not fail the request that merely used the key.
-fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64) {
+/// Records use at minute resolution. The write happens only when the stored time is stale:
+/// an UPDATE takes SQLite's write lock even when it changes nothing, and would queue every
+/// request behind the report writer. Best effort: a busy database must not fail the request.
+fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64, last_used: Option<i64>) {
     let now = now_ms();
+    if last_used.is_some_and(|t| now - t < 60_000) {
+        return;
+    }
     let result = conn.execute(
-        &format!(
-            "UPDATE {table} SET last_used_at = ?1
-             WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1 - 60000)"
-        ),
+        &format!("UPDATE {table} SET last_used_at = ?1 WHERE id = ?2"),
         params![now, id],
     );
     if let Err(e) = result {

@@ -94,13 +94,11 @@ pub(super) fn insert_in(
     key: &WidgetKey,
     report: &Report,
 ) -> Result<InsertOutcome, StoreError> {
+    // Cached statements: the writer runs these for every report, so parse the SQL once.
     let id = report.id.to_string();
     let existing: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT key_id, status FROM reports WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT key_id, status FROM reports WHERE id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((key_id, status)) = existing {
         return Ok(if key_id == key.id {
@@ -116,23 +114,21 @@ pub(super) fn insert_in(
     };
     let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let now = now_ms();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id,
-            key.id,
-            key.project,
-            key.environment.as_str(),
-            status,
-            now,
-            body
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)",
-        params![id, now],
-    )?;
+    )?
+    .execute(params![
+        id,
+        key.id,
+        key.project,
+        key.environment.as_str(),
+        status,
+        now,
+        body
+    ])?;
+    conn.prepare_cached("INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)")?
+        .execute(params![id, now])?;
     Ok(InsertOutcome::Created {
         status: status.to_owned(),
     })
