@@ -78,6 +78,8 @@ pub async fn serve(
         }
     }
     pruner.abort();
+    // Stop listening at once, so load balancers and clients go elsewhere while we drain.
+    drop(listener);
     tracing::info!("shutting down: draining in-flight requests");
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

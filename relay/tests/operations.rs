@@ -1,0 +1,156 @@
+//! Operational promises against the running binary: logs never carry secrets or report bodies,
+//! and a shutdown lets in-flight requests finish.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use support::{BIN, ORIGIN, cli, fresh_report};
+
+#[test]
+fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = cli(
+        dir.path(),
+        &[
+            "keys",
+            "create",
+            "--project",
+            "p",
+            "--env",
+            "local",
+            "--origin",
+            ORIGIN,
+        ],
+    )["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = cli(dir.path(), &["tokens", "create", "--scope", "reports:read"])["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let log = dir.path().join("relay.log");
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("BUGCAP_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+
+    let mut report = fresh_report();
+    report["feedback"]["text"] = "distinctive-feedback-text-7731".into();
+    let id = report["id"].as_str().unwrap().to_owned();
+    assert_eq!(support::post_to(&addr, &key, &report), Some(201));
+    let send = |raw: String| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    };
+    let answer = send(format!(
+        "POST /v1/reports?key={key} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\norigin: {ORIGIN}\r\ncontent-length: 2\r\n\r\n{{}}"
+    ));
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let answer = send(format!(
+        "GET /v1/reports/{id} HTTP/1.1\r\nhost: x\r\nconnection: close\r\nauthorization: Bearer {token}\r\n\r\n"
+    ));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let _ = child.kill();
+    let _ = child.wait();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("report stored"),
+        "the log is being written: {logged}"
+    );
+    for secret in [
+        &key[..],
+        &key[12..],
+        &token[..],
+        &token[12..],
+        "distinctive-feedback-text-7731",
+    ] {
+        assert!(
+            !logged.contains(secret),
+            "{secret} appears in the log:\n{logged}"
+        );
+    }
+}
+
+#[test]
+fn sigterm_lets_an_in_flight_request_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = cli(
+        dir.path(),
+        &[
+            "keys",
+            "create",
+            "--project",
+            "p",
+            "--env",
+            "local",
+            "--origin",
+            ORIGIN,
+        ],
+    )["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("BUGCAP_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+
+    let body = fresh_report().to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST /v1/reports HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-bugcap-key: {key}\r\norigin: {ORIGIN}\r\ncontent-length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    // New connections are no longer accepted…
+    assert!(
+        TcpStream::connect(&addr).is_err(),
+        "still accepting after SIGTERM"
+    );
+    // …but the request already under way completes.
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut answer = [0u8; 12];
+    s.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 201");
+    drop(s);
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
