@@ -3,51 +3,25 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::{BIN, ORIGIN, cli, fresh_report};
+use support::{ORIGIN, cli, create_key_in, fresh_report, spawn_serve};
 
 #[test]
 fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
     let dir = tempfile::tempdir().unwrap();
-    let key = cli(
-        dir.path(),
-        &[
-            "keys",
-            "create",
-            "--project",
-            "p",
-            "--env",
-            "local",
-            "--origin",
-            ORIGIN,
-        ],
-    )["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = create_key_in(dir.path(), &[ORIGIN]);
     let token = cli(dir.path(), &["tokens", "create", "--scope", "reports:read"])["token"]
         .as_str()
         .unwrap()
         .to_owned();
     let log = dir.path().join("relay.log");
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("BUGCAP_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let stderr = std::fs::File::create(&log).unwrap();
+    let (mut child, base) = spawn_serve(dir.path(), &[], "trace", stderr.into());
+    let addr = base.trim_start_matches("http://").to_owned();
 
     let mut report = fresh_report();
     report["feedback"]["text"] = "distinctive-feedback-text-7731".into();
@@ -93,35 +67,9 @@ fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
 #[test]
 fn sigterm_lets_an_in_flight_request_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let key = cli(
-        dir.path(),
-        &[
-            "keys",
-            "create",
-            "--project",
-            "p",
-            "--env",
-            "local",
-            "--origin",
-            ORIGIN,
-        ],
-    )["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("BUGCAP_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let key = create_key_in(dir.path(), &[ORIGIN]);
+    let (mut child, base) = spawn_serve(dir.path(), &[], "warn", Stdio::inherit());
+    let addr = base.trim_start_matches("http://").to_owned();
 
     let body = fresh_report().to_string();
     let (first, rest) = body.split_at(body.len() / 2);

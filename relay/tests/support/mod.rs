@@ -59,14 +59,19 @@ impl Drop for Relay {
 
 /// Spawns `serve` on a free port in `dir` and reads the bound address from its first line.
 fn spawn(dir: &Path, extra: &[String]) -> (Child, String) {
+    spawn_serve(dir, extra, "warn", Stdio::inherit())
+}
+
+/// [`spawn`] with a chosen log level and stderr, for tests that read the relay's logs.
+pub fn spawn_serve(dir: &Path, extra: &[String], log: &str, stderr: Stdio) -> (Child, String) {
     let mut child = Command::new(BIN)
         .arg("--data-dir")
         .arg(dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
-        .env("BUGCAP_LOG", "warn")
+        .env("BUGCAP_LOG", log)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -79,6 +84,15 @@ fn spawn(dir: &Path, extra: &[String]) -> (Child, String) {
         "unexpected first line: {line:?}"
     );
     (child, base)
+}
+
+/// Creates a widget key (project `shop`, env `staging`) for `origins` in `dir` with the CLI.
+pub fn create_key_in(dir: &Path, origins: &[&str]) -> String {
+    let mut args = vec!["keys", "create", "--project", "shop", "--env", "staging"];
+    for o in origins {
+        args.extend(["--origin", o]);
+    }
+    cli(dir, &args)["key"].as_str().unwrap().to_owned()
 }
 
 pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
@@ -130,14 +144,7 @@ impl Relay {
     }
 
     pub fn create_key(&self, origins: &[&str]) -> String {
-        let mut args = vec!["keys", "create", "--project", "shop", "--env", "staging"];
-        for o in origins {
-            args.extend(["--origin", o]);
-        }
-        cli(self.data_dir.path(), &args)["key"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        create_key_in(self.data_dir.path(), origins)
     }
 
     pub fn create_token(&self, scope: &str) -> String {
