@@ -169,3 +169,43 @@ fn looks_like_json(text: &str) -> bool {
     let t = text.trim_start();
     t.starts_with('{') || t.starts_with('[')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_cuts_on_a_character_boundary_and_says_so() {
+        assert_eq!(cap("short", 10), ("short", false));
+        assert_eq!(
+            cap("héllo", 2),
+            ("h", true),
+            "never splits the two bytes of é"
+        );
+        assert_eq!(cap("héllo", 3), ("hé", true));
+    }
+
+    #[test]
+    fn content_types_are_classified() {
+        assert_eq!(
+            body_kind(Some("application/json; charset=utf-8")),
+            BodyKind::Json
+        );
+        assert_eq!(body_kind(Some("application/problem+json")), BodyKind::Json);
+        assert_eq!(
+            body_kind(Some("application/x-www-form-urlencoded")),
+            BodyKind::Form
+        );
+        assert_eq!(body_kind(Some("text/html")), BodyKind::Text);
+        assert_eq!(body_kind(None), BodyKind::Text);
+        for binary in [
+            "image/png",
+            "video/mp4",
+            "application/octet-stream",
+            "text/event-stream",
+            "application/grpc",
+        ] {
+            assert_eq!(body_kind(Some(binary)), BodyKind::Binary, "{binary}");
+        }
+    }
+}
