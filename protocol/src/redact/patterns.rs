@@ -84,12 +84,8 @@ impl<'a> WordMask<'a> {
     /// Makes the loaded chunk start at `pos`. Bytes past the end count as non-word.
     fn load(&mut self, pos: usize) {
         let chunk = &self.b[pos.min(self.b.len())..(pos + 64).min(self.b.len())];
-        let mut mask = 0u64;
-        for (k, &c) in chunk.iter().enumerate() {
-            mask |= ((CLASS[c as usize] & WORD) as u64) << k;
-        }
         self.base = pos;
-        self.mask = mask;
+        self.mask = word_mask(chunk);
     }
 
     fn bits_from(&mut self, pos: usize) -> u64 {
@@ -125,6 +121,61 @@ impl<'a> WordMask<'a> {
             pos = self.base + 64;
         }
         self.b.len()
+    }
+}
+
+/// Bit `k` set when `chunk[k]` (k < 64) is a word byte.
+fn word_mask(chunk: &[u8]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if chunk.len() == 64 {
+        return sse2::word_mask64(chunk.try_into().expect("64 bytes"));
+    }
+    word_mask_scalar(chunk)
+}
+
+fn word_mask_scalar(chunk: &[u8]) -> u64 {
+    let mut mask = 0u64;
+    for (k, &c) in chunk.iter().enumerate().take(64) {
+        mask |= ((CLASS[c as usize] & WORD) as u64) << k;
+    }
+    mask
+}
+
+/// The same classification as [`CLASS`]'s `WORD` bit, sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::*;
+
+    pub fn word_mask64(chunk: &[u8; 64]) -> u64 {
+        let mut mask = 0u64;
+        for (k, block) in chunk.chunks_exact(16).enumerate() {
+            // SAFETY: SSE2 is part of the x86_64 baseline, and `block` is exactly 16 readable
+            // bytes (an unaligned load is used).
+            let bits = unsafe { word_bits16(block.as_ptr()) };
+            mask |= (bits as u64) << (16 * k);
+        }
+        mask
+    }
+
+    /// `[A-Za-z0-9_-]` as a 16-bit mask. Bytes >= 0x80 are negative as signed bytes, so every
+    /// range test below is false for them, as in the scalar table.
+    #[target_feature(enable = "sse2")]
+    unsafe fn word_bits16(p: *const u8) -> u32 {
+        let c = unsafe { _mm_loadu_si128(p as *const __m128i) };
+        let lower = _mm_or_si128(c, _mm_set1_epi8(0x20));
+        let alpha = _mm_and_si128(
+            _mm_cmpgt_epi8(lower, _mm_set1_epi8(b'a' as i8 - 1)),
+            _mm_cmpgt_epi8(_mm_set1_epi8(b'z' as i8 + 1), lower),
+        );
+        let digit = _mm_and_si128(
+            _mm_cmpgt_epi8(c, _mm_set1_epi8(b'0' as i8 - 1)),
+            _mm_cmpgt_epi8(_mm_set1_epi8(b'9' as i8 + 1), c),
+        );
+        let punct = _mm_or_si128(
+            _mm_cmpeq_epi8(c, _mm_set1_epi8(b'_' as i8)),
+            _mm_cmpeq_epi8(c, _mm_set1_epi8(b'-' as i8)),
+        );
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), punct)) as u32
     }
 }
 
@@ -185,8 +236,11 @@ fn at_word(b: &[u8], i: usize, end: usize) -> Option<Found> {
     };
     let starts = |p: &[u8]| word.starts_with(p);
     // Every check is gated on the word's length first: ordinary words are short, and most
-    // secret shapes are long, so prose never reaches a prefix comparison.
+    // secret shapes are long, so prose never reaches a prefix comparison. The only short
+    // starts are `Bearer` (6), `SG` (2) and a PEM header's dashes.
+    let may_start_shape = len >= 10 || len == 6 || len == 2 || b[i] == b'-';
     match b[i] {
+        _ if !may_start_shape => {}
         b'-' if b[i..].starts_with(b"-----BEGIN ") => return pem(b, i),
         b'e' if len >= 10 && starts(b"eyJ") => {
             if let Some(e) = jwt(b, i) {
@@ -550,7 +604,8 @@ fn iban(b: &[u8], i: usize) -> Option<usize> {
 /// value. Only the value is replaced.
 fn pair(b: &[u8], i: usize, end: usize) -> Option<Found> {
     let word = &b[i..end];
-    if word.len() < 3 || word.len() > 48 {
+    // Sensitive names are 3-48 characters and never start with a digit.
+    if word.len() < 3 || word.len() > 48 || word[0].is_ascii_digit() {
         return None;
     }
     // Cheap test first: is the word followed by `=` or `:` at all?
@@ -711,6 +766,26 @@ fn ip_addresses(text: &str, out: &mut Vec<Found>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_word_mask_agrees_with_the_table_on_every_byte() {
+        let all: Vec<u8> = (0..=255u8).collect();
+        for window in all.windows(64).chain([&all[192..]]) {
+            assert_eq!(word_mask(window), word_mask_scalar(window), "{window:?}");
+        }
+        let mut x = 0x2545f4914f6cdd1du64;
+        for _ in 0..2000 {
+            let chunk: Vec<u8> = (0..64)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                })
+                .collect();
+            assert_eq!(word_mask(&chunk), word_mask_scalar(&chunk));
+        }
+    }
 
     fn rules(text: &str) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
