@@ -137,36 +137,15 @@ impl Store {
     /// Finds the active widget key matching a presented secret. The lookup goes by prefix and
     /// the hash is compared in constant time.
     pub fn find_widget_key(&self, presented: &str) -> Result<Option<WidgetKey>, StoreError> {
-        if !secret::is_well_formed(SecretKind::WidgetKey, presented) {
-            return Ok(None);
-        }
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, hash, project, environment, origins, last_used_at FROM widget_keys
-             WHERE prefix = ?1 AND revoked_at IS NULL",
+        let found = self.find_by_secret(
+            SecretKind::WidgetKey,
+            "widget_keys",
+            "project, environment, origins",
+            presented,
         )?;
-        // Read every candidate first: the statement's read transaction must end before the
-        // last-used write, or SQLite refuses the upgrade while the writer thread commits.
-        let rows = stmt
-            .query_map([secret::prefix(presented)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        drop(stmt);
-        let Some((id, _, project, environment, origins, last_used)) = rows
-            .into_iter()
-            .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
-        else {
+        let Some((id, [project, environment, origins])) = found else {
             return Ok(None);
         };
-        touch_last_used(&conn, "widget_keys", id, last_used);
         Ok(Some(WidgetKey {
             id,
             prefix: secret::prefix(presented).to_owned(),
@@ -174,6 +153,50 @@ impl Store {
             environment: environment.parse().map_err(StoreError::Corrupt)?,
             origins: parse_origins(&origins)?,
         }))
+    }
+
+    /// The active row of `table` whose hash matches `presented`: its id and the text `columns`,
+    /// in order. Malformed secrets never reach the database; the hash is compared in constant
+    /// time; use is recorded.
+    fn find_by_secret<const N: usize>(
+        &self,
+        kind: SecretKind,
+        table: &str,
+        columns: &str,
+        presented: &str,
+    ) -> Result<Option<(i64, [String; N])>, StoreError> {
+        if !secret::is_well_formed(kind, presented) {
+            return Ok(None);
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id, hash, last_used_at, {columns} FROM {table} WHERE prefix = ?1 AND revoked_at IS NULL"
+        ))?;
+        // Read every candidate first: the statement's read transaction must end before the
+        // last-used write, or SQLite refuses the upgrade while the writer thread commits.
+        let rows = stmt
+            .query_map([secret::prefix(presented)], |r| {
+                let mut values: [String; N] = std::array::from_fn(|_| String::new());
+                for (k, value) in values.iter_mut().enumerate() {
+                    *value = r.get(3 + k)?;
+                }
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    values,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        let Some((id, _, last_used, values)) = rows
+            .into_iter()
+            .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
+        else {
+            return Ok(None);
+        };
+        touch_last_used(&conn, table, id, last_used);
+        Ok(Some((id, values)))
     }
 
     /// Every origin pattern of every active key: the set CORS preflights may be answered for.
@@ -294,31 +317,11 @@ impl Store {
 
     /// Finds the active admin token matching a presented secret (constant-time hash compare).
     pub fn find_admin_token(&self, presented: &str) -> Result<Option<AdminToken>, StoreError> {
-        if !secret::is_well_formed(SecretKind::AdminToken, presented) {
-            return Ok(None);
-        }
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, hash, scopes, last_used_at FROM admin_tokens WHERE prefix = ?1 AND revoked_at IS NULL",
-        )?;
-        let rows = stmt
-            .query_map([secret::prefix(presented)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        drop(stmt);
-        let Some((id, _, scopes, last_used)) = rows
-            .into_iter()
-            .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
-        else {
+        let found =
+            self.find_by_secret(SecretKind::AdminToken, "admin_tokens", "scopes", presented)?;
+        let Some((id, [scopes])) = found else {
             return Ok(None);
         };
-        touch_last_used(&conn, "admin_tokens", id, last_used);
         let scopes = scopes
             .split_whitespace()
             .map(|s| s.parse().map_err(StoreError::Corrupt))
