@@ -48,17 +48,24 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
             Err(e) => response::error(&ApiError::Unavailable(e)),
         },
         (Method::OPTIONS, ["v1", ..]) => {
-            let origin = known_origin(state, &req).await;
+            let origin = known_origin(state, request_origin(&req)).await;
             match origin {
                 Ok(origin) => cors::preflight(origin.as_deref()),
                 Err(e) => response::error(&e),
             }
         }
         (Method::POST, ["v1", "reports"]) => {
-            let origin = known_origin(state, &req).await;
+            let origin = request_origin(&req);
             let client = state.trusted_proxies.client_ip(peer, req.headers());
             let mut res = respond(ingest::report::submit(state, client, req).await);
-            cors::decorate(&mut res, origin.ok().flatten().as_deref());
+            // An accepted report proves its key allows the origin; only a refusal needs the
+            // wider (database) check of whether any key does, so the page can read the error.
+            let readable_by = if res.status().is_success() {
+                origin
+            } else {
+                known_origin(state, origin).await.ok().flatten()
+            };
+            cors::decorate(&mut res, readable_by.as_deref());
             res
         }
         (Method::GET, ["v1", "reports", id]) => {
@@ -102,12 +109,16 @@ fn respond(result: Result<(StatusCode, serde_json::Value), ApiError>) -> Respons
     }
 }
 
-/// The request's Origin when some active key allows it (so its page may read the answer).
+fn request_origin(req: &Request<Incoming>) -> Option<String> {
+    cors::request_origin(req.headers()).map(str::to_owned)
+}
+
+/// `origin` when some active key allows it (so its page may read the answer).
 async fn known_origin(
     state: &AppState,
-    req: &Request<Incoming>,
+    origin: Option<String>,
 ) -> Result<Option<String>, ApiError> {
-    let Some(origin) = cors::request_origin(req.headers()).map(str::to_owned) else {
+    let Some(origin) = origin else {
         return Ok(None);
     };
     state

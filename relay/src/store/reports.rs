@@ -78,13 +78,6 @@ impl Store {
         )
         .transpose()
     }
-
-    /// Number of stored reports (used by tests and `/metrics`).
-    pub fn count_reports(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT COUNT(*) FROM reports", [], |r| r.get(0))?)
-    }
 }
 
 /// Inserts a report and its outbox row inside the caller's transaction (or savepoint). The
