@@ -269,13 +269,7 @@ fn is_rfc3339(s: &str) -> bool {
     if b.len() < 20 || b.len() > 40 {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
+    let num = |r| num_at(s, r);
     let shape = b[4] == b'-'
         && b[7] == b'-'
         && matches!(b[10], b'T' | b't')
@@ -313,6 +307,7 @@ fn is_rfc3339(s: &str) -> bool {
     }
 }
 
+/// The all-digit number at `r` in `s`, if there is one.
 fn num_at(s: &str, r: std::ops::Range<usize>) -> Option<u32> {
     let part = s.get(r)?;
     part.bytes()
