@@ -55,6 +55,13 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --locked
 fi
 
+# A real S3-compatible server for the media tests (checks SigV4, presigned URLs included).
+s3s_version=0.14.1
+if [ "$(s3s-fs --version 2>/dev/null | awk '{print $2}')" != "$s3s_version" ]; then
+  say "installing s3s-fs $s3s_version"
+  cargo install s3s-fs --version "=$s3s_version" --features binary --locked
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dev dependencies"
   npm ci --no-audit --no-fund

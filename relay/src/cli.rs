@@ -11,9 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::auth::origin::OriginPattern;
-use crate::config::{self, FileConfig, Overrides, Settings};
+use crate::config::{self, FileConfig, MediaBackend, Overrides, Settings};
+use crate::delivery::webhook::Webhook;
 use crate::limit::client_ip::TrustedProxies;
 use crate::limit::rate::{Rate, RateLimits};
+use crate::media::{LocalStore, ObjectStore, S3Store};
 use crate::server;
 use crate::state::AppState;
 use crate::store::{KeyInfo, NewWidgetKey, Scope, Store, TokenInfo};
@@ -40,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage widget keys (public, create-only, bound to origins).
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -97,6 +99,27 @@ pub struct ServeArgs {
     /// Redaction config (JSON) applied to every stored report; replaces the file's [redaction].
     #[arg(long, env = "BUGCAP_REDACTION_CONFIG")]
     pub redaction_config: Option<PathBuf>,
+    /// Base URL browsers reach the relay at (for the local store's upload URLs) [default: the request's Host].
+    #[arg(long, env = "BUGCAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Seconds an upload URL stays valid, 1-300 [default: 120].
+    #[arg(long, env = "BUGCAP_UPLOAD_URL_TTL_SECS")]
+    pub upload_url_ttl_secs: Option<u64>,
+    /// Seconds a report waits for its declared media before it is delivered without them [default: 600].
+    #[arg(long, env = "BUGCAP_MEDIA_GRACE_SECS")]
+    pub media_grace_secs: Option<u64>,
+    /// S3 access key id (overrides media.s3.access_key_id).
+    #[arg(long, env = "BUGCAP_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key; prefer the environment variable to a flag.
+    #[arg(long, env = "BUGCAP_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Where finished reports are POSTed (Standard Webhooks signed).
+    #[arg(long, env = "BUGCAP_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+    /// Webhook signing secret, whsec_ + base64; prefer the environment variable to a flag.
+    #[arg(long, env = "BUGCAP_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
 }
 
 impl ServeArgs {
@@ -113,6 +136,13 @@ impl ServeArgs {
             rate_per_key: self.rate_per_key,
             key_burst: self.rate_key_burst,
             redaction_config: self.redaction_config.clone(),
+            public_url: self.public_url.clone(),
+            upload_url_ttl_secs: self.upload_url_ttl_secs,
+            media_grace_secs: self.media_grace_secs,
+            s3_access_key_id: self.s3_access_key_id.clone(),
+            s3_secret_access_key: self.s3_secret_access_key.clone(),
+            webhook_url: self.webhook_url.clone(),
+            webhook_secret: self.webhook_secret.clone(),
         }
     }
 }
@@ -186,6 +216,9 @@ fn parse_env(s: &str) -> Result<Environment, String> {
 }
 
 /// Errors a command reports before exiting non-zero.
+/// The longest a single upload to the local store may take.
+const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
@@ -198,11 +231,13 @@ pub enum CliError {
     Config(#[from] config::ConfigError),
     #[error("cannot serve: {0}")]
     Io(#[from] std::io::Error),
+    #[error("media storage: {0}")]
+    Media(#[from] crate::media::MediaError),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve(args) => serve(cli.data_dir, args),
+        Command::Serve(args) => serve(cli.data_dir, *args),
         Command::Keys(cmd) => keys(&Store::open(&cli.data_dir)?, cmd),
         Command::Tokens(cmd) => tokens(&Store::open(&cli.data_dir)?, cmd),
         Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
@@ -221,6 +256,18 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         TrustedProxies::parse(&settings.trusted_proxies).map_err(CliError::Usage)?;
     let store = Store::open(&data_dir)?;
     let store_metrics = store.metrics.clone();
+    let objects = match &settings.media_backend {
+        MediaBackend::Local => {
+            ObjectStore::Local(LocalStore::open(&data_dir, settings.public_url.clone())?)
+        }
+        MediaBackend::S3(config) => ObjectStore::S3(S3Store::new(config)?),
+    };
+    let webhook = settings
+        .webhook
+        .as_ref()
+        .map(|w| Webhook::new(w.url.clone(), &w.secret))
+        .transpose()
+        .map_err(CliError::Usage)?;
     let state = Arc::new(AppState {
         store,
         limits: settings.limits,
@@ -239,11 +286,15 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         trusted_proxies,
         metrics: crate::metrics::Metrics::new(&store_metrics),
         body_timeout: settings.body_timeout,
+        objects,
+        media_policy: settings.media_policy.clone(),
+        upload_timeout: UPLOAD_TIMEOUT,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
+        tokio::spawn(crate::delivery::run(state.clone(), webhook));
         let listener = server::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %data_dir.display(), "relay listening");

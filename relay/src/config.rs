@@ -10,6 +10,9 @@ use bugcap_protocol::Limits;
 use bugcap_protocol::redact::RedactionConfig;
 use serde::Deserialize;
 
+use crate::media::S3Config;
+use crate::media::policy::{MAX_UPLOAD_TTL, MediaPolicy};
+
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_RATE_PER_IP: u32 = 30;
 pub const DEFAULT_IP_BURST: u32 = 10;
@@ -26,6 +29,42 @@ pub struct FileConfig {
     pub limits: LimitsSection,
     pub rate_limit: RateSection,
     pub redaction: Option<RedactionConfig>,
+    pub media: MediaSection,
+    pub webhook: WebhookSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaSection {
+    /// `local` (the default: files under the data directory) or `s3`.
+    pub backend: Option<String>,
+    /// Base URL browsers reach the relay at, for the local store's upload URLs.
+    pub public_url: Option<String>,
+    pub allowed_types: Option<Vec<String>>,
+    pub max_image_bytes: Option<u64>,
+    pub max_other_bytes: Option<u64>,
+    pub upload_url_ttl_secs: Option<u64>,
+    pub grace_secs: Option<u64>,
+    pub s3: Option<S3Section>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Section {
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+    pub path_style: Option<bool>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookSection {
+    pub url: Option<String>,
+    /// `whsec_` + base64 (Standard Webhooks); better given as `BUGCAP_WEBHOOK_SECRET`.
+    pub secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +107,35 @@ pub struct Overrides {
     pub rate_per_key: Option<u32>,
     pub key_burst: Option<u32>,
     pub redaction_config: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub upload_url_ttl_secs: Option<u64>,
+    pub media_grace_secs: Option<u64>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+}
+
+/// Where media are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaBackend {
+    Local,
+    S3(S3Config),
+}
+
+/// Where finished reports are sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    pub url: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for WebhookSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSettings")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything `serve` runs with, resolved.
@@ -82,6 +150,10 @@ pub struct Settings {
     pub rate_per_ip: (u32, u32),
     pub rate_per_key: (u32, u32),
     pub redaction: RedactionConfig,
+    pub media_backend: MediaBackend,
+    pub media_policy: MediaPolicy,
+    pub public_url: Option<String>,
+    pub webhook: Option<WebhookSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +165,8 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("{0}")]
+    Setting(String),
 }
 
 pub fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -181,7 +255,105 @@ impl Settings {
                     .unwrap_or(DEFAULT_KEY_BURST),
             ),
             redaction,
+            media_policy: media_policy(flags, &file.media)?,
+            media_backend: media_backend(flags, file.media.backend.as_deref(), file.media.s3)?,
+            public_url: flags.public_url.clone().or(file.media.public_url),
+            webhook: webhook(flags, file.webhook)?,
         })
+    }
+}
+
+fn media_policy(flags: &Overrides, file: &MediaSection) -> Result<MediaPolicy, ConfigError> {
+    let defaults = MediaPolicy::default();
+    let ttl = flags
+        .upload_url_ttl_secs
+        .or(file.upload_url_ttl_secs)
+        .map_or(defaults.upload_ttl, Duration::from_secs);
+    if ttl.is_zero() || ttl > MAX_UPLOAD_TTL {
+        return Err(ConfigError::Setting(format!(
+            "upload_url_ttl_secs must be 1-{}",
+            MAX_UPLOAD_TTL.as_secs()
+        )));
+    }
+    let allowed_types = file.allowed_types.clone().unwrap_or(defaults.allowed_types);
+    if let Some(bad) = allowed_types.iter().find(|t| {
+        !t.contains('/')
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/.+-".contains(&b))
+    }) {
+        return Err(ConfigError::Setting(format!(
+            "media.allowed_types: {bad:?} is not a lower-case type/subtype without parameters"
+        )));
+    }
+    Ok(MediaPolicy {
+        allowed_types,
+        max_image_bytes: file.max_image_bytes.unwrap_or(defaults.max_image_bytes),
+        max_other_bytes: file.max_other_bytes.unwrap_or(defaults.max_other_bytes),
+        upload_ttl: ttl,
+        grace: flags
+            .media_grace_secs
+            .or(file.grace_secs)
+            .map_or(defaults.grace, Duration::from_secs),
+    })
+}
+
+fn media_backend(
+    flags: &Overrides,
+    backend: Option<&str>,
+    s3: Option<S3Section>,
+) -> Result<MediaBackend, ConfigError> {
+    match backend.unwrap_or("local") {
+        "local" => Ok(MediaBackend::Local),
+        "s3" => {
+            let s3 = s3.unwrap_or_default();
+            let need = |value: Option<String>, name: &str| {
+                value.filter(|v| !v.is_empty()).ok_or_else(|| {
+                    ConfigError::Setting(format!("media.backend = \"s3\" needs media.s3.{name}"))
+                })
+            };
+            Ok(MediaBackend::S3(S3Config {
+                endpoint: need(s3.endpoint, "endpoint")?,
+                bucket: need(s3.bucket, "bucket")?,
+                region: s3.region.unwrap_or_else(|| "auto".into()),
+                path_style: s3.path_style.unwrap_or(false),
+                access_key_id: need(
+                    flags.s3_access_key_id.clone().or(s3.access_key_id),
+                    "access_key_id (or BUGCAP_S3_ACCESS_KEY_ID)",
+                )?,
+                secret_access_key: need(
+                    flags.s3_secret_access_key.clone().or(s3.secret_access_key),
+                    "secret_access_key (or BUGCAP_S3_SECRET_ACCESS_KEY)",
+                )?,
+            }))
+        }
+        other => Err(ConfigError::Setting(format!(
+            "media.backend must be \"local\" or \"s3\", not {other:?}"
+        ))),
+    }
+}
+
+fn webhook(
+    flags: &Overrides,
+    file: WebhookSection,
+) -> Result<Option<WebhookSettings>, ConfigError> {
+    let url = flags.webhook_url.clone().or(file.url);
+    let secret = flags.webhook_secret.clone().or(file.secret);
+    match (url, secret) {
+        (None, None) => Ok(None),
+        (Some(url), Some(secret)) => {
+            crate::delivery::webhook::decode_secret(&secret).map_err(ConfigError::Setting)?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(ConfigError::Setting(
+                    "webhook url must be http:// or https://".into(),
+                ));
+            }
+            Ok(Some(WebhookSettings { url, secret }))
+        }
+        _ => Err(ConfigError::Setting(
+            "a webhook needs both a url and a secret (BUGCAP_WEBHOOK_URL, BUGCAP_WEBHOOK_SECRET)"
+                .into(),
+        )),
     }
 }
 

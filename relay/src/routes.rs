@@ -57,16 +57,43 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
         (Method::POST, ["v1", "reports"]) => {
             let origin = request_origin(&req);
             let client = state.trusted_proxies.client_ip(peer, req.headers());
-            let mut res = respond(ingest::report::submit(state, client, req).await);
-            // An accepted report proves its key allows the origin; only a refusal needs the
-            // wider (database) check of whether any key does, so the page can read the error.
-            let readable_by = if res.status().is_success() {
-                origin
+            let res = respond(ingest::report::submit(state, client, req).await);
+            with_cors(state, origin, res).await
+        }
+        (
+            Method::POST,
+            [
+                "v1",
+                "reports",
+                id,
+                "media",
+                action @ ("upload-url" | "complete"),
+            ],
+        ) => {
+            let (id, upload) = ((*id).to_owned(), *action == "upload-url");
+            let origin = request_origin(&req);
+            let client = state.trusted_proxies.client_ip(peer, req.headers());
+            let result = if upload {
+                let base = request_base(state, req.headers());
+                ingest::media::upload_url(state, client, req, id, base).await
             } else {
-                known_origin(state, origin).await.ok().flatten()
+                ingest::media::complete(state, client, req, id).await
             };
-            cors::decorate(&mut res, readable_by.as_deref());
-            res
+            let res = respond(result.map(|v| (StatusCode::OK, v)));
+            with_cors(state, origin, res).await
+        }
+        (Method::PUT, ["v1", "uploads", id, name]) => {
+            let (id, name) = ((*id).to_owned(), (*name).to_owned());
+            let origin = request_origin(&req);
+            let result = ingest::upload::put(state, req, &id, &name).await;
+            let res = respond(result.map(|v| (StatusCode::OK, v)));
+            with_cors(state, origin, res).await
+        }
+        (Method::GET, ["v1", "uploads", id, name]) => {
+            let (id, name) = ((*id).to_owned(), (*name).to_owned());
+            ingest::upload::get(state, req, &id, &name)
+                .await
+                .unwrap_or_else(|e| response::error(&e))
         }
         (Method::GET, ["v1", "reports", id]) => {
             let id = (*id).to_owned();
@@ -76,9 +103,20 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
                     .map(|v| (StatusCode::OK, v)),
             )
         }
+        (Method::GET, ["v1", "reports", id, "media", name]) => {
+            let (id, name) = ((*id).to_owned(), (*name).to_owned());
+            let base = request_base(state, req.headers());
+            let headers = req.into_parts().0.headers;
+            match admin::media::download_url(state, headers, id, name, base).await {
+                Ok(url) => response::redirect(&url),
+                Err(e) => response::error(&e),
+            }
+        }
         (_, ["healthz" | "readyz" | "metrics"])
         | (_, ["v1", "reports"])
-        | (_, ["v1", "reports", _]) => response::error(&ApiError::MethodNotAllowed),
+        | (_, ["v1", "reports", _])
+        | (_, ["v1", "reports", _, "media", _])
+        | (_, ["v1", "uploads", _, _]) => response::error(&ApiError::MethodNotAllowed),
         _ => response::error(&ApiError::NotFound),
     }
 }
@@ -90,6 +128,11 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (&Method::OPTIONS, ["v1", ..]) => "preflight",
         (&Method::POST, ["v1", "reports"]) => "reports_create",
         (&Method::GET, ["v1", "reports", _]) => "reports_get",
+        (&Method::POST, ["v1", "reports", _, "media", "upload-url"]) => "media_upload_url",
+        (&Method::POST, ["v1", "reports", _, "media", "complete"]) => "media_complete",
+        (&Method::GET, ["v1", "reports", _, "media", _]) => "media_get",
+        (&Method::PUT, ["v1", "uploads", _, _]) => "upload_put",
+        (&Method::GET, ["v1", "uploads", _, _]) => "upload_get",
         (_, ["healthz"]) => "healthz",
         (_, ["readyz"]) => "readyz",
         (_, ["metrics"]) => "metrics",
@@ -107,6 +150,39 @@ fn respond(result: Result<(StatusCode, serde_json::Value), ApiError>) -> Respons
             response::error(&err)
         }
     }
+}
+
+/// Lets the page read a widget route's answer. An accepted request proves its key allows the
+/// origin; only a refusal needs the wider (database) check of whether any key does.
+async fn with_cors(
+    state: &AppState,
+    origin: Option<String>,
+    mut res: Response<Body>,
+) -> Response<Body> {
+    let readable_by = if res.status().is_success() {
+        origin
+    } else {
+        known_origin(state, origin).await.ok().flatten()
+    };
+    cors::decorate(&mut res, readable_by.as_deref());
+    res
+}
+
+/// `scheme://host[:port]` the client reached the relay at, for the local store's upload URLs
+/// when no public URL is configured. Only a plain host name or address is taken from `Host`.
+fn request_base(state: &AppState, headers: &hyper::HeaderMap) -> String {
+    let scheme = if state.hsts { "https" } else { "http" };
+    let host = headers
+        .get(hyper::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
 }
 
 fn request_origin(req: &Request<Incoming>) -> Option<String> {

@@ -5,6 +5,7 @@ use bugcap_protocol::redact::Redactor;
 
 use crate::limit::client_ip::TrustedProxies;
 use crate::limit::rate::RateLimits;
+use crate::media::{MediaPolicy, ObjectStore};
 use crate::store::Store;
 
 pub struct AppState {
@@ -20,4 +21,10 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// How long a client may take to send a request body.
     pub body_timeout: std::time::Duration,
+    /// Where report media live: the relay's own folder or an S3-compatible bucket.
+    pub objects: ObjectStore,
+    /// Which media a report may declare, how large, and how long upload URLs live.
+    pub media_policy: MediaPolicy,
+    /// How long a client may take to upload one attachment to the local store.
+    pub upload_timeout: std::time::Duration,
 }

@@ -1,3 +1,4 @@
-//! The admin API: reading reports with an admin token.
+//! The admin API: reading reports and their media with an admin token.
 
+pub mod media;
 pub mod reports;

@@ -21,11 +21,15 @@ pub async fn get(
                     if uuid::Uuid::parse_str(&id).is_err() {
                         return Err(ApiError::NotFound);
                     }
-                    store.get_report(&id)?.ok_or(ApiError::NotFound)
+                    let stored = store.get_report(&id)?.ok_or(ApiError::NotFound)?;
+                    Ok((stored, store.media_of(&id)?))
                 }),
             )
         })
         .await??;
-    serde_json::to_value(stored)
-        .map_err(|e| ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string())))
+    let (stored, media) = stored;
+    let mut value = serde_json::to_value(stored)
+        .map_err(|e| ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string())))?;
+    value["media"] = media.iter().map(|m| m.summary()).collect();
+    Ok(value)
 }

@@ -41,3 +41,17 @@ pub fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
+
+/// A JSON parse failure as an API error: a wrong type names its field (422), broken syntax is
+/// `invalid_json` (400).
+pub fn json_error(field: String, inner: &serde_json::Error) -> ApiError {
+    match inner.classify() {
+        serde_json::error::Category::Data => ApiError::InvalidField {
+            field,
+            message: inner.to_string(),
+        },
+        _ => ApiError::InvalidJson {
+            message: inner.to_string(),
+        },
+    }
+}

@@ -10,7 +10,7 @@ use crate::auth::origin;
 use crate::store::Store;
 
 const ALLOWED_METHODS: &str = "POST, PUT, OPTIONS";
-const ALLOWED_HEADERS: &str = "content-type, x-bugcap-key";
+const ALLOWED_HEADERS: &str = "content-type, x-bugcap-key, x-amz-checksum-sha256";
 const MAX_AGE_SECONDS: &str = "600";
 
 /// The request's `Origin` header, when present and readable.

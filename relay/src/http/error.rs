@@ -48,6 +48,32 @@ pub enum ApiError {
     RateLimited(crate::limit::rate::Throttled),
     #[error("storage is unavailable; retry later")]
     Unavailable(#[source] StoreError),
+    #[error("this content type is not accepted; allowed: {allowed}")]
+    MediaTypeNotAllowed { field: String, allowed: String },
+    #[error("the declared size is over the limit of {limit} bytes for this type")]
+    MediaTooLarge { field: String, limit: u64 },
+    #[error("the report declares no attachment with this name")]
+    AttachmentNotDeclared,
+    #[error("{field} differs from what the report declared for this attachment")]
+    DeclarationMismatch { field: String },
+    #[error("this attachment is already complete")]
+    MediaAlreadyComplete,
+    #[error("the report's wait for this attachment is over; it was delivered without it")]
+    MediaWindowClosed,
+    #[error("nothing has been uploaded for this attachment yet")]
+    MediaNotUploaded,
+    #[error(
+        "the stored object's {0} does not match the declaration; it was deleted, upload it again"
+    )]
+    MediaMismatch(&'static str),
+    #[error("the upload URL's signature does not match this request")]
+    SignatureInvalid,
+    #[error("the upload URL has expired; ask for a new one")]
+    UrlExpired,
+    #[error("the uploaded bytes do not match the declared {0}")]
+    UploadMismatch(&'static str),
+    #[error("object storage is unavailable; retry later")]
+    ObjectStore(#[source] crate::media::MediaError),
 }
 
 impl ApiError {
@@ -72,7 +98,17 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::ObjectStore(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::MediaTypeNotAllowed { .. }
+            | ApiError::DeclarationMismatch { .. }
+            | ApiError::MediaMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::MediaTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::AttachmentNotDeclared => StatusCode::NOT_FOUND,
+            ApiError::MediaAlreadyComplete
+            | ApiError::MediaNotUploaded
+            | ApiError::MediaWindowClosed => StatusCode::CONFLICT,
+            ApiError::SignatureInvalid | ApiError::UrlExpired => StatusCode::FORBIDDEN,
+            ApiError::UploadMismatch(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -97,7 +133,18 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::RateLimited(_) => "rate_limited",
-            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Unavailable(_) | ApiError::ObjectStore(_) => "unavailable",
+            ApiError::MediaTypeNotAllowed { .. } => "media_type_not_allowed",
+            ApiError::MediaTooLarge { .. } => "media_too_large",
+            ApiError::AttachmentNotDeclared => "attachment_not_declared",
+            ApiError::DeclarationMismatch { .. } => "declaration_mismatch",
+            ApiError::MediaAlreadyComplete => "media_already_complete",
+            ApiError::MediaNotUploaded => "media_not_uploaded",
+            ApiError::MediaWindowClosed => "media_window_closed",
+            ApiError::MediaMismatch(_) => "media_mismatch",
+            ApiError::SignatureInvalid => "signature_invalid",
+            ApiError::UrlExpired => "url_expired",
+            ApiError::UploadMismatch(_) => "upload_mismatch",
         }
     }
 
@@ -105,8 +152,22 @@ impl ApiError {
         match self {
             ApiError::InvalidField { field, .. } => Some(field),
             ApiError::Validation(v) => Some(&v.field),
+            ApiError::MediaTypeNotAllowed { field, .. }
+            | ApiError::MediaTooLarge { field, .. }
+            | ApiError::DeclarationMismatch { field } => Some(field),
             _ => None,
         }
+    }
+
+    /// Places the error's field under `prefix` (`size` becomes `attachments[2].size`).
+    pub fn at(mut self, prefix: &str) -> Self {
+        if let ApiError::MediaTypeNotAllowed { field, .. }
+        | ApiError::MediaTooLarge { field, .. }
+        | ApiError::DeclarationMismatch { field } = &mut self
+        {
+            *field = format!("{prefix}.{field}");
+        }
+        self
     }
 
     /// The JSON body sent to the client.

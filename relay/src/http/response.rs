@@ -44,6 +44,15 @@ pub fn error(err: &ApiError) -> Response<Body> {
     res
 }
 
+/// `302 Found` to a short-lived signed URL.
+pub fn redirect(location: &str) -> Response<Body> {
+    let mut res = empty(StatusCode::FOUND);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, value);
+    }
+    res
+}
+
 pub fn empty(status: StatusCode) -> Response<Body> {
     let mut res = Response::new(Full::new(Bytes::new()));
     *res.status_mut() = status;

@@ -1,3 +1,6 @@
-//! Taking reports in from widgets.
+//! Taking reports and their media in from widgets.
 
+pub mod gate;
+pub mod media;
 pub mod report;
+pub mod upload;

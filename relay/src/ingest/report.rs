@@ -6,9 +6,9 @@ use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 use serde_json::json;
 
-use crate::auth::widget_key;
+use super::gate::admit;
 use crate::http::ApiError;
-use crate::http::body::{is_json, read_limited};
+use crate::http::body::json_error;
 use crate::state::AppState;
 use crate::store::InsertOutcome;
 
@@ -18,31 +18,10 @@ pub async fn submit(
     client: std::net::IpAddr,
     req: Request<Incoming>,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    state
-        .rate_limits
-        .check_ip(client)
-        .map_err(ApiError::RateLimited)?;
-    widget_key::refuse_key_in_query(req.uri())?;
-    if !is_json(req.headers()) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    let headers = req.headers().clone();
-    let key = state
-        .store
-        .call(move |store| Ok(widget_key::authenticate(store, &headers)))
-        .await??;
-    state
-        .rate_limits
-        .check_key(key.id)
-        .map_err(ApiError::RateLimited)?;
-
-    let (parts, body) = req.into_parts();
-    let read = read_limited(body, &parts.headers, state.limits.max_body_bytes);
-    let bytes = tokio::time::timeout(state.body_timeout, read)
-        .await
-        .map_err(|_| ApiError::RequestTimeout(state.body_timeout.as_secs()))??;
+    let (key, bytes) = admit(state, client, req, state.limits.max_body_bytes).await?;
     let mut report = parse(&bytes, state.limits.max_json_depth)?;
     validate(&report, &state.limits)?;
+    state.media_policy.check_declarations(&report.attachments)?;
     // Redact again: an old or tampered widget may have sent what the page should have removed.
     let counts = state.redactor.report(&mut report);
     if counts.total() > 0 {
@@ -77,15 +56,7 @@ pub fn parse(bytes: &[u8], max_depth: usize) -> Result<Report, ApiError> {
         if is_key_field(&path, &inner.to_string()) {
             return ApiError::KeyInBody;
         }
-        match inner.classify() {
-            serde_json::error::Category::Data => ApiError::InvalidField {
-                field: path,
-                message: inner.to_string(),
-            },
-            _ => ApiError::InvalidJson {
-                message: inner.to_string(),
-            },
-        }
+        json_error(path, &inner)
     })?;
     de.end().map_err(|e| ApiError::InvalidJson {
         message: e.to_string(),

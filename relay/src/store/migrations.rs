@@ -61,6 +61,23 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox(delivered_at, next_attempt_at);
 "#,
+    r#"
+-- Declared media of each report. `url_issued_at` is the signing time of the one live upload
+-- URL (re-signing at the same time gives the same URL, so there is never a second one).
+CREATE TABLE media (
+    report_id      TEXT NOT NULL REFERENCES reports(id),
+    name           TEXT NOT NULL,
+    content_type   TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    sha256         TEXT NOT NULL,
+    object_key     TEXT NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'declared',
+    url_issued_at  INTEGER,
+    url_expires_at INTEGER,
+    completed_at   INTEGER,
+    PRIMARY KEY (report_id, name)
+);
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

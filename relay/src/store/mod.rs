@@ -5,7 +5,9 @@
 //! [`Store::call`], which runs them on tokio's blocking pool.
 
 mod keys;
+mod media;
 mod migrations;
+mod outbox;
 mod reports;
 mod writer;
 
@@ -16,6 +18,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::Connection;
 
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
+pub use media::{MediaRow, MediaState};
+pub use outbox::Due;
 pub use reports::{InsertOutcome, StoredReport};
 use writer::Writer;
 

@@ -122,6 +122,7 @@ pub(super) fn insert_in(
     ])?;
     conn.prepare_cached("INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)")?
         .execute(params![id, now])?;
+    super::media::declare_in(conn, key, report)?;
     Ok(InsertOutcome::Created {
         status: status.to_owned(),
     })

@@ -1,0 +1,43 @@
+//! `GET /v1/reports/{id}/media/{name}`: a completed attachment, as a redirect to a short-lived
+//! signed download URL, so the bytes never pass through the relay when a bucket holds them.
+
+use std::time::Duration;
+
+use hyper::HeaderMap;
+
+use crate::auth::admin;
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::store::{MediaState, Scope};
+
+/// How long a download link works.
+pub const DOWNLOAD_TTL: Duration = Duration::from_secs(60);
+
+/// The signed URL to redirect to.
+pub async fn download_url(
+    state: &AppState,
+    headers: HeaderMap,
+    report_id: String,
+    name: String,
+    request_base: String,
+) -> Result<String, ApiError> {
+    let row = state
+        .store
+        .call(move |store| {
+            Ok(
+                admin::authorize(store, &headers, Scope::ReportsRead).and_then(|_| {
+                    if uuid::Uuid::parse_str(&report_id).is_err() {
+                        return Err(ApiError::NotFound);
+                    }
+                    store.media(&report_id, &name)?.ok_or(ApiError::NotFound)
+                }),
+            )
+        })
+        .await??;
+    if row.state != MediaState::Complete {
+        return Err(ApiError::NotFound);
+    }
+    Ok(state
+        .objects
+        .presign_get(&row.object, DOWNLOAD_TTL, &request_base))
+}

@@ -1,0 +1,254 @@
+//! Declared media at rest: one row per attachment, from `declared` to `complete` (checked
+//! against the object store) or `missing` (the grace period ran out).
+
+use bugcap_protocol::Report;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, WidgetKey, now_ms};
+use crate::media::ObjectRef;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaState {
+    Declared,
+    Complete,
+    Missing,
+}
+
+impl MediaState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaState::Declared => "pending",
+            MediaState::Complete => "complete",
+            MediaState::Missing => "missing",
+        }
+    }
+
+    fn parse(s: &str) -> Result<MediaState, StoreError> {
+        match s {
+            "declared" => Ok(MediaState::Declared),
+            "complete" => Ok(MediaState::Complete),
+            "missing" => Ok(MediaState::Missing),
+            other => Err(StoreError::Corrupt(format!(
+                "unknown media state {other:?}"
+            ))),
+        }
+    }
+}
+
+/// One declared attachment and who may act on it.
+#[derive(Debug, Clone)]
+pub struct MediaRow {
+    pub object: ObjectRef,
+    /// The widget key that filed the report: only it may upload.
+    pub key_id: i64,
+    pub state: MediaState,
+    /// Signing time and expiry (Unix seconds) of the live upload URL, if one was issued.
+    pub url: Option<(i64, i64)>,
+}
+
+impl MediaRow {
+    /// What readers of a report (admin API, webhook) see of an attachment.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.object.name,
+            "content_type": self.object.content_type,
+            "size": self.object.size,
+            "status": self.state.as_str(),
+        })
+    }
+}
+
+/// Records a report's declared attachments inside the writer's transaction.
+pub(super) fn declare_in(
+    conn: &rusqlite::Connection,
+    key: &WidgetKey,
+    report: &Report,
+) -> Result<(), StoreError> {
+    if report.attachments.is_empty() {
+        return Ok(());
+    }
+    let id = report.id.to_string();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO media (report_id, name, content_type, size, sha256, object_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for a in &report.attachments {
+        // Every part is validated: project from the key, environment an enum, id a UUID,
+        // name from a safe alphabet that cannot start with '.'.
+        let object_key = format!(
+            "{}/{}/{}/{}",
+            key.project,
+            key.environment.as_str(),
+            id,
+            a.name
+        );
+        insert.execute(params![
+            id,
+            a.name,
+            a.content_type,
+            a.size as i64,
+            a.sha256,
+            object_key
+        ])?;
+    }
+    Ok(())
+}
+
+fn row_to_media(r: &rusqlite::Row<'_>) -> rusqlite::Result<(MediaRowRaw, i64)> {
+    Ok((
+        MediaRowRaw {
+            report_id: r.get(0)?,
+            name: r.get(1)?,
+            content_type: r.get(2)?,
+            size: r.get(3)?,
+            sha256: r.get(4)?,
+            key: r.get(5)?,
+            state: r.get(6)?,
+            issued: r.get(7)?,
+            expires: r.get(8)?,
+        },
+        r.get(9)?,
+    ))
+}
+
+struct MediaRowRaw {
+    report_id: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    key: String,
+    state: String,
+    issued: Option<i64>,
+    expires: Option<i64>,
+}
+
+impl MediaRowRaw {
+    fn into_row(self, key_id: i64) -> Result<MediaRow, StoreError> {
+        Ok(MediaRow {
+            state: MediaState::parse(&self.state)?,
+            url: self.issued.zip(self.expires),
+            key_id,
+            object: ObjectRef {
+                report_id: self.report_id,
+                name: self.name,
+                key: self.key,
+                content_type: self.content_type,
+                size: u64::try_from(self.size).map_err(|_| StoreError::Corrupt("size".into()))?,
+                sha256: self.sha256,
+            },
+        })
+    }
+}
+
+const SELECT_MEDIA: &str = "SELECT m.report_id, m.name, m.content_type, m.size, m.sha256,
+            m.object_key, m.state, m.url_issued_at, m.url_expires_at, r.key_id
+     FROM media m JOIN reports r ON r.id = m.report_id";
+
+impl Store {
+    /// The id of the widget key that filed `report_id`.
+    pub fn report_key_id(&self, report_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT key_id FROM reports WHERE id = ?1")?
+            .query_row([report_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn media(&self, report_id: &str, name: &str) -> Result<Option<MediaRow>, StoreError> {
+        let conn = self.conn();
+        let raw = conn
+            .prepare_cached(&format!(
+                "{SELECT_MEDIA} WHERE m.report_id = ?1 AND m.name = ?2"
+            ))?
+            .query_row(params![report_id, name], row_to_media)
+            .optional()?;
+        raw.map(|(raw, key_id)| raw.into_row(key_id)).transpose()
+    }
+
+    /// Every declared attachment of a report.
+    pub fn media_of(&self, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT_MEDIA} WHERE m.report_id = ?1 ORDER BY m.name"
+        ))?;
+        let rows = stmt
+            .query_map([report_id], row_to_media)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(raw, key_id)| raw.into_row(key_id))
+            .collect()
+    }
+
+    /// The live upload URL's signing time, or a new one (`now`) when none is live. A compare-
+    /// and-set: two racing requests end up with the same signing time, hence the same URL.
+    pub fn grant_upload_url(
+        &self,
+        report_id: &str,
+        name: &str,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Result<i64, StoreError> {
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE media SET url_issued_at = ?3, url_expires_at = ?4
+             WHERE report_id = ?1 AND name = ?2 AND state = 'declared'
+               AND (url_expires_at IS NULL OR url_expires_at < ?3)",
+            params![report_id, name, now, now + ttl_secs],
+        )?;
+        let issued_at: Option<i64> = conn.query_row(
+            "SELECT url_issued_at FROM media WHERE report_id = ?1 AND name = ?2",
+            params![report_id, name],
+            |r| r.get(0),
+        )?;
+        issued_at.ok_or_else(|| StoreError::NotFound("media".into()))
+    }
+
+    /// Marks an attachment complete; when it was the report's last one, the report is ready
+    /// for delivery. Returns `false` if it was complete already.
+    pub fn complete_media(&self, report_id: &str, name: &str) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE media SET state = 'complete', completed_at = ?3
+             WHERE report_id = ?1 AND name = ?2 AND state = 'declared'",
+            params![report_id, name, now_ms()],
+        )?;
+        let waiting: i64 = tx.query_row(
+            "SELECT count(*) FROM media WHERE report_id = ?1 AND state = 'declared'",
+            [report_id],
+            |r| r.get(0),
+        )?;
+        if waiting == 0 {
+            tx.execute(
+                "UPDATE reports SET status = 'received' WHERE id = ?1 AND status = 'awaiting_media'",
+                [report_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
+    }
+
+    /// Gives up on a report's outstanding media (the grace period ran out): they are marked
+    /// `missing` and returned, so their (possibly partial or foreign) objects can be deleted.
+    pub fn expire_media(&self, report_id: &str) -> Result<Vec<ObjectRef>, StoreError> {
+        let outstanding: Vec<ObjectRef> = self
+            .media_of(report_id)?
+            .into_iter()
+            .filter(|m| m.state == MediaState::Declared)
+            .map(|m| m.object)
+            .collect();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE media SET state = 'missing' WHERE report_id = ?1 AND state = 'declared'",
+            [report_id],
+        )?;
+        tx.execute(
+            "UPDATE reports SET status = 'received' WHERE id = ?1 AND status = 'awaiting_media'",
+            [report_id],
+        )?;
+        tx.commit()?;
+        Ok(outstanding)
+    }
+}
