@@ -25,8 +25,35 @@ fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
 
     let mut report = fresh_report();
     report["feedback"]["text"] = "distinctive-feedback-text-7731".into();
+    // SHA-256 of "abc".
+    report["attachments"] = serde_json::json!([{ "name": "shot.png", "content_type": "image/png", "size": 3,
+        "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" }]);
     let id = report["id"].as_str().unwrap().to_owned();
     assert_eq!(support::post_to(&addr, &key, &report), Some(201));
+    // An upload URL is a credential too: it must not reach the log.
+    let grant = support::request(
+        &addr,
+        "POST",
+        &format!("/v1/reports/{id}/media/upload-url"),
+        &[("content-type", "application/json"), ("x-bugcap-key", &key), ("origin", ORIGIN)],
+        br#"{"name":"shot.png","content_type":"image/png","size":3,"sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}"#,
+    )
+    .json();
+    let upload_url = grant["url"].as_str().unwrap().to_owned();
+    let signature = upload_url.rsplit("signature=").next().unwrap().to_owned();
+    let put = support::request_url(
+        "PUT",
+        &upload_url,
+        &[
+            ("content-type", "image/png"),
+            (
+                "x-amz-checksum-sha256",
+                grant["headers"]["x-amz-checksum-sha256"].as_str().unwrap(),
+            ),
+        ],
+        b"abc",
+    );
+    assert_eq!(put.status, 200);
     let send = |raw: String| {
         let mut s = TcpStream::connect(&addr).unwrap();
         s.write_all(raw.as_bytes()).unwrap();
@@ -56,6 +83,8 @@ fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
         &token[..],
         &token[12..],
         "distinctive-feedback-text-7731",
+        &signature[..],
+        &upload_url[..],
     ] {
         assert!(
             !logged.contains(secret),

@@ -242,7 +242,6 @@ fn load_or_create_key(path: &Path) -> Result<[u8; 32], MediaError> {
     Ok(key)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
