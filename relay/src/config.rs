@@ -383,21 +383,67 @@ mod tests {
         assert_eq!(d.limits, Limits::default());
     }
 
+    /// Every ```toml block of docs/relay.md; the configuration reference is the last.
+    fn documented_toml() -> Vec<&'static str> {
+        include_str!("../../docs/relay.md")
+            .split("```toml\n")
+            .skip(1)
+            .map(|rest| &rest[..rest.find("```").unwrap()])
+            .collect()
+    }
+
     #[test]
     fn the_documented_example_is_a_valid_config() {
-        let doc = include_str!("../../docs/relay.md");
-        let start = doc
-            .find("```toml\n")
-            .expect("docs/relay.md has a toml example")
-            + "```toml\n".len();
-        let end = start + doc[start..].find("```").unwrap();
-        let file: FileConfig =
-            toml::from_str(&doc[start..end]).expect("the documented config parses");
+        let reference = *documented_toml()
+            .last()
+            .expect("docs/relay.md has a toml reference");
+        let file: FileConfig = toml::from_str(reference).expect("the documented config parses");
         let s = Settings::resolve(&Overrides::default(), file).unwrap();
         bugcap_protocol::redact::Redactor::new(&s.redaction)
             .expect("the documented redaction rules compile");
         assert_eq!(s.trusted_proxies, ["10.0.0.0/8"]);
         assert_eq!(s.redaction.extra_patterns[0].name, "employee_id");
+        assert_eq!(s.media_policy, MediaPolicy::default());
+        assert!(s.webhook.is_some());
+    }
+
+    #[test]
+    fn every_documented_bucket_example_is_a_valid_s3_config() {
+        let blocks = documented_toml();
+        let examples = &blocks[..blocks.len() - 1];
+        assert_eq!(examples.len(), 3, "AWS, R2 and MinIO examples");
+        for block in examples {
+            let file: FileConfig = toml::from_str(block).expect(block);
+            let flags = Overrides {
+                s3_access_key_id: Some("id".into()),
+                s3_secret_access_key: Some("secret".into()),
+                ..Default::default()
+            };
+            let s = Settings::resolve(&flags, file).expect(block);
+            let MediaBackend::S3(config) = s.media_backend else {
+                panic!("{block} is not an s3 config");
+            };
+            crate::media::S3Store::new(&config).expect(block);
+        }
+    }
+
+    #[test]
+    fn media_settings_are_checked() {
+        let resolve =
+            |toml: &str| Settings::resolve(&Overrides::default(), toml::from_str(toml).unwrap());
+        assert!(resolve("[media]\nupload_url_ttl_secs = 301").is_err());
+        assert!(resolve("[media]\nupload_url_ttl_secs = 0").is_err());
+        assert!(resolve("[media]\nallowed_types = [\"Image/PNG\"]").is_err());
+        assert!(resolve("[media]\nbackend = \"ftp\"").is_err());
+        let e = resolve(
+            "[media]\nbackend = \"s3\"\n[media.s3]\nendpoint = \"http://x\"\nbucket = \"b\"",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("access_key_id"), "{e}");
+        assert!(
+            resolve("[webhook]\nurl = \"https://x\"").is_err(),
+            "a url without a secret"
+        );
     }
 
     #[test]
