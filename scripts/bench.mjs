@@ -12,6 +12,6 @@ build();
 size({ root });
 await redaction();
 // The native benchmarks print their own tables.
-for (const [pkg, bench] of [["bugcap-protocol", "redaction"], ["bugcap-relay", "ingest"]]) {
+for (const [pkg, bench] of [["bugcap-protocol", "redaction"], ["bugcap-relay", "ingest"], ["bugcap-relay", "media"]]) {
   execFileSync("cargo", ["bench", "-p", pkg, "--bench", bench], { cwd: root, stdio: ["ignore", "inherit", "ignore"] });
 }
