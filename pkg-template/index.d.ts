@@ -6,6 +6,8 @@ export interface InitOptions {
   relay: string;
   /** How many recent console calls are kept (1–1000). Default 100. */
   consoleLimit?: number;
+  /** Uncaught errors, failed resource loads and unhandled rejections kept (1–200); bursts fold into one entry. Default 50. */
+  errorLimit?: number;
   /** Redaction beyond the defaults, applied in the page before a report is sent. */
   redaction?: RedactionOptions;
 }

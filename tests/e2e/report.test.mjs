@@ -32,6 +32,17 @@ describe("a report filed from the demo page", () => {
       const { page } = await open(browser, `${www.url}/`);
       await page.evaluate(() => console.log("checkout total mismatch", { cart: 3, total: 42.5 }));
       await page.click("#save"); // logs a console.error with a TypeError
+      // An uncaught error and an unhandled rejection, from the page's own code.
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            setTimeout(() => {
+              throw new RangeError("cart index out of range");
+            });
+            Promise.reject(new Error("sync failed"));
+            setTimeout(resolve, 100);
+          }),
+      );
       const result = await sendReport(page, "Totals are wrong after saving");
       assert.ok(result.reportId, `no report id: ${result.text}`);
 
@@ -43,6 +54,11 @@ describe("a report filed from the demo page", () => {
       const messages = body.report.console.map((e) => `${e.level}: ${e.message}`);
       assert.ok(messages.includes('log: checkout total mismatch {"cart": 3, "total": 42.5}'), messages.join("\n"));
       assert.ok(messages.some((m) => m.startsWith("error: Saving settings failed: TypeError")), messages.join("\n"));
+      const errors = body.report.errors.map((e) => `${e.kind}: ${e.message}`);
+      assert.ok(errors.includes("error: Uncaught RangeError: cart index out of range"), errors.join("\n"));
+      assert.ok(errors.includes("unhandled_rejection: Error: sync failed"), errors.join("\n"));
+      const uncaught = body.report.errors.find((e) => e.kind === "error");
+      assert.ok(uncaught.stack?.includes("cart index out of range"), JSON.stringify(uncaught));
       assert.equal(body.report.page.url, `${www.url}/`);
       assert.equal(body.report.page.title, "Acme Notes — bugcap demo");
 

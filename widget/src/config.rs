@@ -19,6 +19,9 @@ pub struct Options {
     /// Console entries kept in the ring buffer (1–1000).
     #[serde(default = "default_console_limit")]
     pub console_limit: usize,
+    /// Uncaught errors and rejections kept (1–the schema's limit); bursts count as one.
+    #[serde(default = "default_error_limit")]
+    pub error_limit: usize,
     /// Redaction beyond the defaults (emails, IPs, extra keys and patterns, header policy).
     #[serde(default)]
     pub redaction: bugcap_protocol::redact::RedactionConfig,
@@ -26,6 +29,10 @@ pub struct Options {
 
 fn default_console_limit() -> usize {
     DEFAULT_CONSOLE_LIMIT
+}
+
+fn default_error_limit() -> usize {
+    crate::capture::errors::DEFAULT_ERROR_LIMIT
 }
 
 impl Options {
@@ -61,6 +68,12 @@ impl Options {
             return Err(WidgetError::Options(
                 "`consoleLimit` must be between 1 and 1000".into(),
             ));
+        }
+        let max_errors = bugcap_protocol::Limits::default().max_error_entries;
+        if !(1..=max_errors).contains(&self.error_limit) {
+            return Err(WidgetError::Options(format!(
+                "`errorLimit` must be between 1 and {max_errors}"
+            )));
         }
         Ok(())
     }

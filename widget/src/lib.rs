@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use bugcap_protocol::redact::Redactor;
 
 use crate::capture::console::ConsoleCapture;
+use crate::capture::errors::ErrorCapture;
 use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
 
@@ -23,6 +24,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 struct Widget {
     options: Options,
     console: ConsoleCapture,
+    errors: ErrorCapture,
     redactor: Redactor,
 }
 
@@ -39,10 +41,18 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
         .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
     destroy();
     let console = ConsoleCapture::install(options.console_limit).map_err(WidgetError::into_js)?;
+    let errors = match ErrorCapture::install(options.error_limit) {
+        Ok(errors) => errors,
+        Err(e) => {
+            console.uninstall();
+            return Err(e.into_js());
+        }
+    };
     WIDGET.with(|w| {
         *w.borrow_mut() = Some(Widget {
             options,
             console,
+            errors,
             redactor,
         })
     });
@@ -58,7 +68,7 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
         .with(|w| {
             let w = w.borrow();
             let w = w.as_ref().ok_or(WidgetError::NotInitialised)?;
-            let mut report = report::build(&input, w.console.entries())?;
+            let mut report = report::build(&input, w.console.entries(), w.errors.entries())?;
             // Secrets leave the report here, before anything is sent.
             w.redactor.report(&mut report);
             Ok::<_, WidgetError>((w.options.clone(), report))
@@ -76,6 +86,7 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
 pub fn destroy() {
     if let Some(widget) = WIDGET.with(|w| w.borrow_mut().take()) {
         widget.console.uninstall();
+        widget.errors.uninstall();
     }
 }
 

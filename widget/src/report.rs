@@ -1,12 +1,16 @@
 //! Assembling a report from what was captured and what the user wrote.
 
-use bugcap_protocol::{Client, ConsoleEntry, Feedback, Report, SCHEMA_VERSION};
+use bugcap_protocol::{Client, ConsoleEntry, ErrorEntry, Feedback, Report, SCHEMA_VERSION};
 
 use crate::capture::page;
 use crate::config::SubmitInput;
 use crate::error::WidgetError;
 
-pub fn build(input: &SubmitInput, console: Vec<ConsoleEntry>) -> Result<Report, WidgetError> {
+pub fn build(
+    input: &SubmitInput,
+    console: Vec<ConsoleEntry>,
+    errors: Vec<ErrorEntry>,
+) -> Result<Report, WidgetError> {
     Ok(Report {
         id: new_id()?,
         schema_version: SCHEMA_VERSION,
@@ -23,7 +27,7 @@ pub fn build(input: &SubmitInput, console: Vec<ConsoleEntry>) -> Result<Report, 
         identity: None,
         metadata: Default::default(),
         console,
-        errors: Vec::new(),
+        errors,
         network: Vec::new(),
         dom: None,
         annotations: Vec::new(),

@@ -1,5 +1,6 @@
 //! What the widget records about the page, from `init` until the report is sent.
 
 pub mod console;
+pub mod errors;
 pub mod page;
 pub mod serialize;
