@@ -53,8 +53,19 @@ export interface BugcapError extends Error {
   status?: number;
 }
 
+/** Who files reports, as the host app knows them. Sent only with a report. */
+export interface Identity {
+  id?: string;
+  email?: string;
+  name?: string;
+}
+
+export type MetadataValue = string | number | boolean;
+
 export interface Bugcap {
   submit(input: SubmitInput): Promise<SubmitResult>;
+  identify(user: Identity | null): Promise<void>;
+  setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
   destroy(): void;
   version: string;
 }
@@ -63,6 +74,10 @@ export interface Bugcap {
 export function init(options: InitOptions): Promise<Bugcap>;
 /** Sends a report. Rejects with a {@link BugcapError}. */
 export function submit(input: SubmitInput): Promise<SubmitResult>;
+/** Names the user; `null` forgets them. Rejects with code `invalid_input` or `not_initialised`. */
+export function identify(user: Identity | null): Promise<void>;
+/** Merges key/values into every later report; `null` removes a key. */
+export function setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
 /** Stops capture and restores everything the widget patched. */
 export function destroy(): void;
 /** Redacts text as reports are redacted; rejects on an invalid config. */

@@ -23,7 +23,7 @@ export async function init(options) {
   await load();
   if (mine !== generation) throw Object.assign(new Error("bugcap: destroy() was called while init was loading"), { code: "destroyed" });
   widget.init(options);
-  return { submit, destroy, version: widget.version() };
+  return { submit, identify, setMetadata, destroy, version: widget.version() };
 }
 
 /**
@@ -45,6 +45,26 @@ export async function submit(input) {
 export async function redact(text, config) {
   await load();
   return widget.redact(text, config);
+}
+
+/**
+ * Names the user whose reports follow (`{id, email, name}`); `null` forgets them. Sent only with
+ * a report.
+ * @param {import("./index.d.ts").Identity | null} user
+ */
+export async function identify(user) {
+  await load();
+  widget.identify(user);
+}
+
+/**
+ * Adds key/values (strings, finite numbers, booleans) to every report from now on; a `null`
+ * value removes its key.
+ * @param {Record<string, string | number | boolean | null>} values
+ */
+export async function setMetadata(values) {
+  await load();
+  widget.setMetadata(values);
 }
 
 /** Stops capture and restores everything the widget patched. */

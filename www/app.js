@@ -9,6 +9,9 @@ try {
   const options = { key: config.key, relay: config.relay };
   if (config.redaction) options.redaction = config.redaction;
   bugcap = await init(options);
+  // What a signed-in app knows about its user and build; sent only with a report.
+  await bugcap.identify({ id: "demo-user-42", name: "Demo User" });
+  await bugcap.setMetadata({ plan: "team", build: 1207, beta: true });
   document.documentElement.dataset.bugcap = "ready";
 } catch (e) {
   $("report-status").textContent = `bugcap failed to start: ${e.message}`;

@@ -59,6 +59,8 @@ describe("a report filed from the demo page", () => {
       assert.ok(errors.includes("unhandled_rejection: Error: sync failed"), errors.join("\n"));
       const uncaught = body.report.errors.find((e) => e.kind === "error");
       assert.ok(uncaught.stack?.includes("cart index out of range"), JSON.stringify(uncaught));
+      assert.deepEqual(body.report.identity, { id: "demo-user-42", name: "Demo User" });
+      assert.deepEqual(body.report.metadata, { beta: true, build: 1207, plan: "team" });
       assert.equal(body.report.page.url, `${www.url}/`);
       assert.equal(body.report.page.title, "Acme Notes — bugcap demo");
 

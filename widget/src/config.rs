@@ -2,7 +2,7 @@
 
 use bugcap_protocol::Severity;
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::WidgetError;
 
@@ -35,8 +35,27 @@ fn default_error_limit() -> usize {
     crate::capture::errors::DEFAULT_ERROR_LIMIT
 }
 
+/// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
+/// knows, so `deny_unknown_fields` alone would let a typo (`consolelimit`) pass silently.
+pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
+    let object = value.dyn_ref::<js_sys::Object>()?;
+    js_sys::Object::keys(object)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .find(|k| !allowed.contains(&k.as_str()))
+}
+
+const OPTION_NAMES: [&str; 5] = ["key", "relay", "consoleLimit", "errorLimit", "redaction"];
+
 impl Options {
     pub fn from_js(value: JsValue) -> Result<Options, JsValue> {
+        if let Some(key) = unknown_key(&value, &OPTION_NAMES) {
+            return Err(WidgetError::Options(format!(
+                "unknown option `{key}`; the options are {}",
+                OPTION_NAMES.join(", ")
+            ))
+            .into_js());
+        }
         let options: Options = serde_wasm_bindgen::from_value(value)
             .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
         options.check().map_err(WidgetError::into_js)?;

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 pub enum WidgetError {
     /// `init` was given unusable options.
     Options(String),
-    /// `submit` was called before `init` (or after `destroy`).
+    /// `submit`, `identify` or `setMetadata` was called before `init` (or after `destroy`).
     NotInitialised,
     /// The submitted input is unusable (e.g. empty text).
     Input(String),
@@ -38,7 +38,7 @@ impl WidgetError {
     pub fn message(&self) -> String {
         match self {
             WidgetError::Options(m) => format!("bugcap: invalid init options: {m}"),
-            WidgetError::NotInitialised => "bugcap: call init({ key, relay }) before submit".into(),
+            WidgetError::NotInitialised => "bugcap: call init({ key, relay }) first".into(),
             WidgetError::Input(m) => format!("bugcap: {m}"),
             WidgetError::Network(m) => format!("bugcap: the relay could not be reached: {m}"),
             WidgetError::Relay {

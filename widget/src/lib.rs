@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod config;
+pub mod context;
 pub mod error;
 pub mod report;
 pub mod transport;
@@ -26,6 +27,8 @@ struct Widget {
     console: ConsoleCapture,
     errors: ErrorCapture,
     redactor: Redactor,
+    identity: Option<bugcap_protocol::Identity>,
+    metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
 }
 
 thread_local! {
@@ -54,6 +57,8 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
             console,
             errors,
             redactor,
+            identity: None,
+            metadata: Default::default(),
         })
     });
     Ok(())
@@ -69,6 +74,8 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
             let w = w.borrow();
             let w = w.as_ref().ok_or(WidgetError::NotInitialised)?;
             let mut report = report::build(&input, w.console.entries(), w.errors.entries())?;
+            report.identity = w.identity.clone();
+            report.metadata = w.metadata.clone();
             // Secrets leave the report here, before anything is sent.
             w.redactor.report(&mut report);
             Ok::<_, WidgetError>((w.options.clone(), report))
@@ -79,6 +86,34 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
         .map_err(WidgetError::into_js)?;
     serde_wasm_bindgen::to_value(&answer)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Names the user reports come from (`{id, email, name}`); `null` forgets them. Sent only
+/// with reports, never on its own.
+#[wasm_bindgen]
+pub fn identify(user: JsValue) -> Result<(), JsValue> {
+    let identity = context::parse_identity(user).map_err(WidgetError::into_js)?;
+    with_widget(|w| {
+        w.identity = identity;
+        Ok(())
+    })
+}
+
+/// Adds key/values (strings, numbers, booleans) to every report from now on; `null` removes a
+/// key. Merges with what was set before.
+#[wasm_bindgen(js_name = setMetadata)]
+pub fn set_metadata(values: JsValue) -> Result<(), JsValue> {
+    with_widget(|w| context::merge_metadata(&mut w.metadata, values))
+}
+
+/// Runs `f` on the initialised widget.
+fn with_widget<T>(f: impl FnOnce(&mut Widget) -> Result<T, WidgetError>) -> Result<T, JsValue> {
+    WIDGET
+        .with(|w| match w.borrow_mut().as_mut() {
+            Some(widget) => f(widget),
+            None => Err(WidgetError::NotInitialised),
+        })
+        .map_err(WidgetError::into_js)
 }
 
 /// Stops capture: restores every patched function. Safe to call when not initialised.
