@@ -3,9 +3,7 @@
 //! and answers 201, measured in the same run on the same machine. Then the relay's resident
 //! memory with 1,000 open connections. Prints figures only.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,10 +13,12 @@ use hyper::Request;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use support::{ORIGIN, start_relay};
+
+mod support;
 
 const CONNECTIONS: usize = 64;
 const DURATION: Duration = Duration::from_secs(8);
-const ORIGIN: &str = "http://localhost:8080";
 
 fn report_body(id: u128) -> String {
     let id = format!("{:032x}", id | (0x4u128 << 76) | (0x8u128 << 60));
@@ -137,58 +137,6 @@ async fn bare_server() -> SocketAddr {
         }
     });
     addr
-}
-
-fn start_relay(dir: &std::path::Path) -> (Child, SocketAddr, String) {
-    let bin = env!("CARGO_BIN_EXE_bugcap-relay");
-    let out = Command::new(bin)
-        .args(["--data-dir"])
-        .arg(dir)
-        .args([
-            "keys",
-            "create",
-            "--project",
-            "bench",
-            "--env",
-            "local",
-            "--origin",
-            ORIGIN,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    let key = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut child = Command::new(bin)
-        .arg("--data-dir")
-        .arg(dir)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-per-ip",
-            "0",
-            "--rate-per-key",
-            "0",
-        ])
-        .env("BUGCAP_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    (child, addr, key)
 }
 
 fn metrics_text(addr: SocketAddr) -> String {

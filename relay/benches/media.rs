@@ -2,15 +2,16 @@
 //! the local store's HMAC), and local-store upload throughput through the running relay beside a
 //! plain write + fsync of the same bytes to the same disk, in the same run. Prints figures only.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bugcap_relay::media::{LocalStore, ObjectRef, ObjectStore, S3Config, S3Store};
 use sha2::{Digest, Sha256};
+use support::{ORIGIN, start_relay};
 
-const ORIGIN: &str = "http://localhost:8080";
+mod support;
+
 const UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 const UPLOADS: usize = 8;
 
@@ -80,47 +81,9 @@ fn http(
 }
 
 fn upload_throughput() -> (f64, f64) {
-    let bin = env!("CARGO_BIN_EXE_bugcap-relay");
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(bin)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "keys",
-            "create",
-            "--project",
-            "bench",
-            "--env",
-            "local",
-            "--origin",
-            ORIGIN,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    let key: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let key = key["key"].as_str().unwrap().to_owned();
-    let mut child = Command::new(bin)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-per-ip",
-            "0",
-            "--rate-per-key",
-            "0",
-        ])
-        .env("BUGCAP_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let (mut child, addr, key) = start_relay(dir.path());
+    let addr = addr.to_string();
 
     let mut bytes = vec![0u8; UPLOAD_BYTES];
     getrandom::fill(&mut bytes).unwrap();

@@ -1,0 +1,62 @@
+//! What the benchmarks share: the real relay binary started on a fresh data directory.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+
+pub const ORIGIN: &str = "http://localhost:8080";
+
+/// Creates a widget key for [`ORIGIN`] in `dir`, then serves on a free port with rate limits
+/// off (the benchmarks measure throughput, not the limiter). Returns the process, its address
+/// and the key.
+pub fn start_relay(dir: &std::path::Path) -> (Child, SocketAddr, String) {
+    let bin = env!("CARGO_BIN_EXE_bugcap-relay");
+    let out = Command::new(bin)
+        .args(["--data-dir"])
+        .arg(dir)
+        .args([
+            "keys",
+            "create",
+            "--project",
+            "bench",
+            "--env",
+            "local",
+            "--origin",
+            ORIGIN,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let key = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut child = Command::new(bin)
+        .arg("--data-dir")
+        .arg(dir)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-per-ip",
+            "0",
+            "--rate-per-key",
+            "0",
+        ])
+        .env("BUGCAP_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (child, addr, key)
+}
