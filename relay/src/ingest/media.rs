@@ -122,10 +122,13 @@ pub async fn complete(
         return Err(ApiError::MediaMismatch(what));
     }
     let (rid, name) = (report_id.clone(), ask.name.clone());
-    state
+    let now = state
         .store
         .call(move |s| s.complete_media(&rid, &name))
         .await?;
+    if now == MediaState::Missing {
+        return Err(ApiError::MediaWindowClosed);
+    }
     tracing::info!(report_id = %report_id, attachment = %ask.name, "attachment complete");
     Ok(completed(&row))
 }

@@ -168,16 +168,7 @@ impl Store {
 
     /// Every declared attachment of a report.
     pub fn media_of(&self, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT_MEDIA} WHERE m.report_id = ?1 ORDER BY m.name"
-        ))?;
-        let rows = stmt
-            .query_map([report_id], row_to_media)?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(raw, key_id)| raw.into_row(key_id))
-            .collect()
+        media_rows(&self.conn(), report_id)
     }
 
     /// The live upload URL's signing time, or a new one (`now`) when none is live. A compare-
@@ -205,11 +196,12 @@ impl Store {
     }
 
     /// Marks an attachment complete; when it was the report's last one, the report is ready
-    /// for delivery. Returns `false` if it was complete already.
-    pub fn complete_media(&self, report_id: &str, name: &str) -> Result<bool, StoreError> {
+    /// for delivery. Returns the attachment's state afterwards: `Missing` when the grace period
+    /// ended while its object was being checked (the object is then deleted by the expiry).
+    pub fn complete_media(&self, report_id: &str, name: &str) -> Result<MediaState, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let changed = tx.execute(
+        tx.execute(
             "UPDATE media SET state = 'complete', completed_at = ?3
              WHERE report_id = ?1 AND name = ?2 AND state = 'declared'",
             params![report_id, name, now_ms()],
@@ -225,21 +217,27 @@ impl Store {
                 [report_id],
             )?;
         }
+        let state: String = tx.query_row(
+            "SELECT state FROM media WHERE report_id = ?1 AND name = ?2",
+            params![report_id, name],
+            |r| r.get(0),
+        )?;
         tx.commit()?;
-        Ok(changed == 1)
+        MediaState::parse(&state)
     }
 
     /// Gives up on a report's outstanding media (the grace period ran out): they are marked
     /// `missing` and returned, so their (possibly partial or foreign) objects can be deleted.
     pub fn expire_media(&self, report_id: &str) -> Result<Vec<ObjectRef>, StoreError> {
-        let outstanding: Vec<ObjectRef> = self
-            .media_of(report_id)?
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Read and mark in one transaction, so an attachment completed meanwhile is neither
+        // marked missing nor has its object deleted.
+        let outstanding: Vec<ObjectRef> = media_rows(&tx, report_id)?
             .into_iter()
             .filter(|m| m.state == MediaState::Declared)
             .map(|m| m.object)
             .collect();
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE media SET state = 'missing' WHERE report_id = ?1 AND state = 'declared'",
             [report_id],
@@ -251,4 +249,16 @@ impl Store {
         tx.commit()?;
         Ok(outstanding)
     }
+}
+
+fn media_rows(conn: &rusqlite::Connection, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_MEDIA} WHERE m.report_id = ?1 ORDER BY m.name"
+    ))?;
+    let rows = stmt
+        .query_map([report_id], row_to_media)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(raw, key_id)| raw.into_row(key_id))
+        .collect()
 }
