@@ -201,6 +201,10 @@ fn main() {
         ours.rps() / bare.rps()
     );
     let metrics = metrics_text(relay_addr);
+    // The relay's own histograms (request time by route, commit time, batch sizes), on request.
+    if std::env::var_os("BUGCAP_BENCH_DUMP_METRICS").is_some() {
+        eprintln!("{metrics}");
+    }
     let value = |name: &str| -> f64 {
         metrics
             .lines()
@@ -210,10 +214,19 @@ fn main() {
             .unwrap_or(f64::NAN)
     };
     let commits = value("bugcap_store_commit_duration_seconds_count");
+    let commit_secs = value("bugcap_store_commit_duration_seconds_sum") / commits;
     println!(
         "  relay store: {commits:.0} commits, {:.1} reports per commit, {:.2} ms per commit on average",
         value("bugcap_store_commit_batch_size_sum") / commits,
-        value("bugcap_store_commit_duration_seconds_sum") / commits * 1e3
+        commit_secs * 1e3
+    );
+    // A 201 waits for its fsync'd commit, and one commit can carry at most one report per
+    // connection: that bounds durable throughput on this disk, whatever the CPU does.
+    let ceiling = CONNECTIONS as f64 / commit_secs;
+    println!(
+        "  durability ceiling: {CONNECTIONS} connections / {:.2} ms per commit = {ceiling:.0} req/s ({:.2}x bare)",
+        commit_secs * 1e3,
+        ceiling / bare.rps()
     );
 
     // Memory: peak RSS of the relay process with 1,000 idle connections open.

@@ -23,21 +23,38 @@ struct Job {
     reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
+/// How often the checkpointer copies the WAL back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Handle to the writer thread; cheap to share.
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    // Dropping it stops the checkpointer.
+    _checkpointer: mpsc::Sender<()>,
 }
 
 impl Writer {
     /// Starts the writer on its own connection to `db`.
     pub fn start(db: &Path, stats: StoreMetrics) -> Result<Writer, StoreError> {
         let conn = super::connect(db)?;
+        // The writer never checkpoints: an automatic checkpoint would run inside a commit and
+        // hold every report of that batch for tens of milliseconds. A separate thread does it.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let (jobs, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("bugcap-writer".into())
             .spawn(move || run(conn, rx, &stats))
             .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
-        Ok(Writer { jobs })
+        let checkpoint_conn = super::connect(db)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("bugcap-checkpoint".into())
+            .spawn(move || checkpoint_until(&checkpoint_conn, &stopped))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpointer: {e}")))?;
+        Ok(Writer {
+            jobs,
+            _checkpointer: stop,
+        })
     }
 
     /// Stores a report; resolves once its transaction is committed (durably) or failed.
@@ -51,6 +68,16 @@ impl Writer {
             .send(Job { key, report, reply })
             .map_err(|_| StoreError::Worker)?;
         answer.await.map_err(|_| StoreError::Worker)?
+    }
+}
+
+/// Copies committed WAL frames into the database file, without blocking the writer
+/// (`PASSIVE`), until the store is dropped.
+fn checkpoint_until(conn: &Connection, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
     }
 }
 
