@@ -8,6 +8,12 @@ export interface InitOptions {
   consoleLimit?: number;
   /** Uncaught errors, failed resource loads and unhandled rejections kept (1–200); bursts fold into one entry. Default 50. */
   errorLimit?: number;
+  /** fetch / XHR / sendBeacon requests kept (1–500). Default 50. */
+  networkLimit?: number;
+  /** Bytes kept of each text body (0–61440). Default 10240. */
+  networkBodyLimit?: number;
+  /** URL prefixes whose headers and text bodies are kept. Default: the page's own origin; `[]` for none. */
+  networkDetailAllowUrls?: string[];
   /** Redaction beyond the defaults, applied in the page before a report is sent. */
   redaction?: RedactionOptions;
 }

@@ -59,6 +59,18 @@ export function startWwwServer({ host = "127.0.0.1", publicHost = host, port = 0
     if (url.pathname === "/demo-config.json") {
       return send(200, TYPES[".json"], JSON.stringify(config));
     }
+    // The demo app's own API: a profile whose answer carries a secret (for redaction to remove)
+    // and an endless event stream (which capture must not hold up or buffer).
+    if (url.pathname === "/demo-api/profile") {
+      return send(200, TYPES[".json"], JSON.stringify({ name: "Demo User", plan: "team", api_token: "sk_live_51H8demoDemoDemoDemoDemo0000" }));
+    }
+    if (url.pathname === "/demo-api/stream") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
+      let n = 0;
+      const tick = setInterval(() => res.write(`data: tick ${n++}\n\n`), 100);
+      req.on("close", () => clearInterval(tick));
+      return;
+    }
     const report = url.pathname.match(/^\/demo-api\/reports\/([0-9a-fA-F-]{36})$/);
     if (report) {
       if (!adminToken) return send(404, TYPES[".json"], '{"error":{"code":"not_found","message":"no viewer here"}}');
@@ -89,7 +101,12 @@ export function startWwwServer({ host = "127.0.0.1", publicHost = host, port = 0
       resolveStart({
         port: bound,
         url: `http://${publicHost}:${bound}`,
-        close: () => new Promise((r) => server.close(() => r())),
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            // Open streams (the demo's event stream) would otherwise hold the close forever.
+            server.closeAllConnections();
+          }),
       });
     });
   });

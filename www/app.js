@@ -34,6 +34,13 @@ $("log").addEventListener("click", () => {
 });
 let clicks = 0;
 
+// Works, but its request and answer carry secrets: the report shows them redacted.
+$("profile").addEventListener("click", async () => {
+  const res = await fetch("/demo-api/profile", { headers: { authorization: "Bearer demo-session-7f3a9c" } });
+  const profile = await res.json();
+  $("app-status").textContent = `Signed in as ${profile.name} (${profile.plan}).`;
+});
+
 // Bug 2: the notes endpoint does not exist.
 $("load").addEventListener("click", async () => {
   const res = await fetch("/api/notes");

@@ -170,12 +170,7 @@ fn truncated_json_still_loses_its_pairs() {
 #[test]
 fn binary_bodies_are_never_returned() {
     let r = Redactor::default();
-    for ct in [
-        "image/png",
-        "application/octet-stream",
-        "text/event-stream",
-        "application/grpc",
-    ] {
+    for ct in ["image/png", "application/octet-stream", "application/grpc"] {
         assert_eq!(
             r.body(Some(ct), "anything", &mut Default::default()),
             "",

@@ -22,6 +22,16 @@ pub struct Options {
     /// Uncaught errors and rejections kept (1–the schema's limit); bursts count as one.
     #[serde(default = "default_error_limit")]
     pub error_limit: usize,
+    /// Requests kept (1–500).
+    #[serde(default = "default_network_limit")]
+    pub network_limit: usize,
+    /// Bytes kept of each text request and response body (0–61440).
+    #[serde(default = "default_body_limit")]
+    pub network_body_limit: usize,
+    /// URL prefixes whose headers and text bodies are kept; default: the page's own origin.
+    /// `[]` keeps only method, URL, status and timing for every request.
+    #[serde(default)]
+    pub network_detail_allow_urls: Option<Vec<String>>,
     /// Redaction beyond the defaults (emails, IPs, extra keys and patterns, header policy).
     #[serde(default)]
     pub redaction: bugcap_protocol::redact::RedactionConfig,
@@ -29,6 +39,14 @@ pub struct Options {
 
 fn default_console_limit() -> usize {
     DEFAULT_CONSOLE_LIMIT
+}
+
+fn default_network_limit() -> usize {
+    crate::capture::network::DEFAULT_NETWORK_LIMIT
+}
+
+fn default_body_limit() -> usize {
+    crate::capture::network::DEFAULT_BODY_LIMIT
 }
 
 fn default_error_limit() -> usize {
@@ -45,7 +63,16 @@ pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
         .find(|k| !allowed.contains(&k.as_str()))
 }
 
-const OPTION_NAMES: [&str; 5] = ["key", "relay", "consoleLimit", "errorLimit", "redaction"];
+const OPTION_NAMES: [&str; 8] = [
+    "key",
+    "relay",
+    "consoleLimit",
+    "errorLimit",
+    "networkLimit",
+    "networkBodyLimit",
+    "networkDetailAllowUrls",
+    "redaction",
+];
 
 impl Options {
     pub fn from_js(value: JsValue) -> Result<Options, JsValue> {
@@ -88,6 +115,17 @@ impl Options {
                 "`consoleLimit` must be between 1 and 1000".into(),
             ));
         }
+        if !(1..=500).contains(&self.network_limit) {
+            return Err(WidgetError::Options(
+                "`networkLimit` must be between 1 and 500".into(),
+            ));
+        }
+        if self.network_body_limit > crate::capture::network::MAX_BODY_LIMIT {
+            return Err(WidgetError::Options(format!(
+                "`networkBodyLimit` must be at most {} bytes",
+                crate::capture::network::MAX_BODY_LIMIT
+            )));
+        }
         let max_errors = bugcap_protocol::Limits::default().max_error_entries;
         if !(1..=max_errors).contains(&self.error_limit) {
             return Err(WidgetError::Options(format!(
@@ -95,6 +133,24 @@ impl Options {
             )));
         }
         Ok(())
+    }
+
+    /// What the network hooks record, with the defaults resolved against the page.
+    pub fn network(&self) -> crate::capture::network::NetworkOptions {
+        let page_origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .map(|o| format!("{o}/"));
+        crate::capture::network::NetworkOptions {
+            limit: self.network_limit,
+            body_limit: self.network_body_limit,
+            header_limit: 64,
+            allow_urls: self
+                .network_detail_allow_urls
+                .clone()
+                .unwrap_or_else(|| page_origin.into_iter().collect()),
+            // The widget's own reports are not part of the page's story.
+            ignore_urls: vec![format!("{}/", self.relay.trim_end_matches('/'))],
+        }
     }
 
     /// The report endpoint under the configured relay base URL.

@@ -16,6 +16,7 @@ use bugcap_protocol::redact::Redactor;
 
 use crate::capture::console::ConsoleCapture;
 use crate::capture::errors::ErrorCapture;
+use crate::capture::network::NetworkCapture;
 use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
 
@@ -26,6 +27,7 @@ struct Widget {
     options: Options,
     console: ConsoleCapture,
     errors: ErrorCapture,
+    network: NetworkCapture,
     redactor: Redactor,
     identity: Option<bugcap_protocol::Identity>,
     metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
@@ -51,11 +53,20 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
             return Err(e.into_js());
         }
     };
+    let network = match NetworkCapture::install(&options.network()) {
+        Ok(network) => network,
+        Err(e) => {
+            console.uninstall();
+            errors.uninstall();
+            return Err(e.into_js());
+        }
+    };
     WIDGET.with(|w| {
         *w.borrow_mut() = Some(Widget {
             options,
             console,
             errors,
+            network,
             redactor,
             identity: None,
             metadata: Default::default(),
@@ -74,6 +85,7 @@ pub async fn submit(input: JsValue) -> Result<JsValue, JsValue> {
             let w = w.borrow();
             let w = w.as_ref().ok_or(WidgetError::NotInitialised)?;
             let mut report = report::build(&input, w.console.entries(), w.errors.entries())?;
+            report.network = w.network.entries();
             report.identity = w.identity.clone();
             report.metadata = w.metadata.clone();
             // Secrets leave the report here, before anything is sent.
@@ -122,6 +134,7 @@ pub fn destroy() {
     if let Some(widget) = WIDGET.with(|w| w.borrow_mut().take()) {
         widget.console.uninstall();
         widget.errors.uninstall();
+        widget.network.uninstall();
     }
 }
 

@@ -40,8 +40,6 @@ pub fn body_kind(content_type: Option<&str>) -> BodyKind {
         BodyKind::Json
     } else if mime == "application/x-www-form-urlencoded" {
         BodyKind::Form
-    } else if mime.starts_with("text/event-stream") {
-        BodyKind::Binary
     } else if mime.starts_with("text/")
         || mime.ends_with("+xml")
         || matches!(
@@ -202,10 +200,12 @@ mod tests {
             "image/png",
             "video/mp4",
             "application/octet-stream",
-            "text/event-stream",
             "application/grpc",
         ] {
             assert_eq!(body_kind(Some(binary)), BodyKind::Binary, "{binary}");
         }
+        // Streams of text are text: the widget keeps only a bounded head of them.
+        assert_eq!(body_kind(Some("text/event-stream")), BodyKind::Text);
+        assert_eq!(body_kind(Some("application/x-ndjson")), BodyKind::Text);
     }
 }

@@ -2,13 +2,13 @@
 //! a [`ConsoleEntry`] in a ring buffer of the last N calls.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use bugcap_protocol::{ConsoleEntry, ConsoleLevel};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+use super::ring::Ring;
 use super::serialize::{self, Serialized};
 use crate::error::WidgetError;
 
@@ -30,31 +30,7 @@ extern "C" {
 }
 
 /// The ring buffer of recent console calls.
-#[derive(Debug, Default)]
-pub struct ConsoleBuffer {
-    limit: usize,
-    entries: VecDeque<ConsoleEntry>,
-}
-
-impl ConsoleBuffer {
-    pub fn new(limit: usize) -> Self {
-        ConsoleBuffer {
-            limit,
-            entries: VecDeque::with_capacity(limit.min(128)),
-        }
-    }
-
-    pub fn push(&mut self, entry: ConsoleEntry) {
-        if self.entries.len() == self.limit {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(entry);
-    }
-
-    pub fn snapshot(&self) -> Vec<ConsoleEntry> {
-        self.entries.iter().cloned().collect()
-    }
-}
+pub type ConsoleBuffer = Ring<ConsoleEntry>;
 
 struct Patched {
     name: &'static str,

@@ -4,13 +4,13 @@
 //! animation frame does not push everything else out of the ring buffer.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use bugcap_protocol::{ErrorEntry, ErrorKind};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use super::ring::Ring;
 use super::serialize;
 use crate::error::WidgetError;
 
@@ -22,8 +22,7 @@ const BURST_WINDOW_MS: f64 = 10_000.0;
 /// The ring buffer of recent errors, with burst folding.
 #[derive(Debug)]
 pub struct ErrorBuffer {
-    limit: usize,
-    entries: VecDeque<ErrorEntry>,
+    entries: Ring<ErrorEntry>,
     /// When the newest entry last recurred.
     last_seen: f64,
 }
@@ -31,30 +30,26 @@ pub struct ErrorBuffer {
 impl ErrorBuffer {
     pub fn new(limit: usize) -> Self {
         ErrorBuffer {
-            limit: limit.max(1),
-            entries: VecDeque::new(),
+            entries: Ring::new(limit),
             last_seen: 0.0,
         }
     }
 
     pub fn push(&mut self, entry: ErrorEntry) {
-        if let Some(newest) = self.entries.back_mut()
+        let recurring = entry.timestamp - self.last_seen <= BURST_WINDOW_MS;
+        self.last_seen = entry.timestamp;
+        if let Some(newest) = self.entries.newest_mut()
+            && recurring
             && same_error(newest, &entry)
-            && entry.timestamp - self.last_seen <= BURST_WINDOW_MS
         {
             newest.count = newest.count.saturating_add(1);
-            self.last_seen = entry.timestamp;
             return;
         }
-        if self.entries.len() == self.limit {
-            self.entries.pop_front();
-        }
-        self.last_seen = entry.timestamp;
-        self.entries.push_back(entry);
+        self.entries.push(entry);
     }
 
     pub fn snapshot(&self) -> Vec<ErrorEntry> {
-        self.entries.iter().cloned().collect()
+        self.entries.snapshot()
     }
 }
 

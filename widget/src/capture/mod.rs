@@ -2,5 +2,7 @@
 
 pub mod console;
 pub mod errors;
+pub mod network;
 pub mod page;
+pub mod ring;
 pub mod serialize;
