@@ -1,29 +1,56 @@
-// bugcap: the entry point a host page imports. It loads the WebAssembly widget once and forwards
-// to it. Nothing is captured before `init`, and nothing leaves the page before `submit`.
-import loadWasm, * as widget from "./wasm/bugcap_widget.js";
+// bugcap: the entry point a host page imports. `init` loads only the small capture module
+// (console, error and network hooks with their ring buffers); the reporter (page context,
+// report building, the redaction engine, the transport) is imported on first use. Nothing is
+// captured before `init`, and nothing leaves the page before `submit`.
+import loadCapture, * as capture from "./wasm/capture/bugcap_capture.js";
 
-let loading = null;
+let captureLoading = null;
+let reporterLoading = null;
+let options = null;
 // Bumped by `destroy`, so an `init` still waiting for the wasm does not start capture after
 // the host asked to stop.
 let generation = 0;
 
-function load() {
-  loading ??= loadWasm({
-    module_or_path: new URL("./wasm/bugcap_widget_bg.wasm", import.meta.url),
+function loadCaptureModule() {
+  captureLoading ??= loadCapture({
+    module_or_path: new URL("./wasm/capture/bugcap_capture_bg.wasm", import.meta.url),
   });
-  return loading;
+  return captureLoading;
+}
+
+/** The reporter module, loaded once, on first use. */
+function reporter() {
+  reporterLoading ??= import("./wasm/reporter/bugcap_reporter.js").then(async (module) => {
+    await module.default({ module_or_path: new URL("./wasm/reporter/bugcap_reporter_bg.wasm", import.meta.url) });
+    return module;
+  });
+  // A failed load (offline) may be retried on the next call.
+  reporterLoading.catch(() => (reporterLoading = null));
+  return reporterLoading;
 }
 
 /**
  * Starts capture and returns the widget's API.
- * @param {import("./index.d.ts").InitOptions} options
+ * @param {import("./index.d.ts").InitOptions} opts
  */
-export async function init(options) {
+export async function init(opts) {
   const mine = ++generation;
-  await load();
+  await loadCaptureModule();
   if (mine !== generation) throw Object.assign(new Error("bugcap: destroy() was called while init was loading"), { code: "destroyed" });
-  widget.init(options);
-  return { submit, identify, setMetadata, destroy, version: widget.version() };
+  capture.init(opts);
+  // Custom patterns can only be checked by the redaction engine: a host that has them loads the
+  // reporter now, so a bad pattern fails `init` instead of the user's first report.
+  const patterns = opts?.redaction?.extraPatterns ?? opts?.redaction?.extra_patterns;
+  if (Array.isArray(patterns) && patterns.length > 0) {
+    try {
+      (await reporter()).checkRedaction(opts.redaction);
+    } catch (e) {
+      capture.destroy();
+      throw e;
+    }
+  }
+  options = opts;
+  return { submit, identify, setMetadata, destroy, version: capture.version() };
 }
 
 /**
@@ -32,19 +59,11 @@ export async function init(options) {
  * @returns {Promise<import("./index.d.ts").SubmitResult>}
  */
 export async function submit(input) {
-  await load();
-  return widget.submit(input);
-}
-
-/**
- * Redacts `text` as a report would be redacted (default rules, or `config` in the shape of the
- * `redaction` init option). For checking rules in the browser.
- * @param {string} text
- * @param {import("./index.d.ts").RedactionOptions} [config]
- */
-export async function redact(text, config) {
-  await load();
-  return widget.redact(text, config);
+  await loadCaptureModule();
+  // Taken before the reporter loads: the report shows the page as it was when the user sent.
+  const captured = capture.captured();
+  const r = await reporter();
+  return r.submit(options, input, captured);
 }
 
 /**
@@ -53,8 +72,8 @@ export async function redact(text, config) {
  * @param {import("./index.d.ts").Identity | null} user
  */
 export async function identify(user) {
-  await load();
-  widget.identify(user);
+  await loadCaptureModule();
+  capture.identify(user);
 }
 
 /**
@@ -63,12 +82,24 @@ export async function identify(user) {
  * @param {Record<string, string | number | boolean | null>} values
  */
 export async function setMetadata(values) {
-  await load();
-  widget.setMetadata(values);
+  await loadCaptureModule();
+  capture.setMetadata(values);
+}
+
+/**
+ * Redacts `text` as a report would be redacted (default rules, or `config` in the shape of the
+ * `redaction` init option). For checking rules in the browser; loads the reporter.
+ * @param {string} text
+ * @param {import("./index.d.ts").RedactionOptions} [config]
+ */
+export async function redact(text, config) {
+  const r = await reporter();
+  return r.redact(text, config);
 }
 
 /** Stops capture and restores everything the widget patched. */
 export function destroy() {
   generation++;
-  if (loading) loading.then(() => widget.destroy(), () => {});
+  options = null;
+  if (captureLoading) captureLoading.then(() => capture.destroy(), () => {});
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds the npm package into dist/npm: the widget compiled to wasm by wasm-pack, wrapped with
-// the loader, types, README and package.json from pkg-template/.
+// Builds the npm package into dist/npm: the widget's two wasm modules compiled by wasm-pack,
+// wrapped with the loader, types, README and package.json from pkg-template/.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,21 +34,35 @@ function optimise(wasm) {
   execFileSync(join(root, "node_modules", ".bin", "wasm-opt"), [...WASM_OPT_FLAGS, wasm, "-o", wasm], { stdio: "inherit" });
 }
 
-export function build({ skipBootstrap = false } = {}) {
-  if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
-  console.log("building the widget (wasm-pack, release)…");
+// The package ships two wasm modules from the widget crate: `capture`, which every page loads
+// at init, and `reporter`, which the loader imports on first use.
+const MODULES = ["capture", "reporter"];
+
+function buildModule(name) {
+  const dir = join(wasmOut, name);
+  const outName = `bugcap_${name}`;
+  console.log(`building the ${name} module (wasm-pack, release)…`);
   execFileSync(
     "wasm-pack",
-    ["build", "widget", "--target", "web", "--release", "--no-pack", "--no-opt", "--out-dir", wasmOut, "--out-name", "bugcap_widget"],
+    ["build", "widget", "--target", "web", ...(name === "capture" ? ["--profile", "wasm-capture"] : ["--release"]),
+      "--no-pack", "--no-opt", "--out-dir", dir, "--out-name", outName,
+      "--", "--no-default-features", "--features", name],
     { cwd: root, stdio: "inherit" },
   );
-  optimise(join(wasmOut, "bugcap_widget_bg.wasm"));
+  optimise(join(dir, `${outName}_bg.wasm`));
+  const target = join(out, "wasm", name);
+  mkdirSync(target, { recursive: true });
+  for (const file of [`${outName}.js`, `${outName}.d.ts`, `${outName}_bg.wasm`, `${outName}_bg.wasm.d.ts`]) {
+    cpSync(join(dir, file), join(target, file));
+  }
+  if (existsSync(join(dir, "snippets"))) cpSync(join(dir, "snippets"), join(target, "snippets"), { recursive: true });
+}
+
+export function build({ skipBootstrap = false } = {}) {
+  if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "wasm"), { recursive: true });
-  for (const file of ["bugcap_widget.js", "bugcap_widget.d.ts", "bugcap_widget_bg.wasm", "bugcap_widget_bg.wasm.d.ts"]) {
-    cpSync(join(wasmOut, file), join(out, "wasm", file));
-  }
-  cpSync(join(wasmOut, "snippets"), join(out, "wasm", "snippets"), { recursive: true });
+  for (const name of MODULES) buildModule(name);
   for (const file of ["index.js", "index.d.ts", "README.md"]) {
     cpSync(join(root, "pkg-template", file), join(out, file));
   }

@@ -19,6 +19,10 @@ cargo clippy --workspace --all-targets --features bugcap-protocol/schema -- -D w
 
 step "cargo clippy (wasm32)"
 cargo clippy -p bugcap-widget -p bugcap-protocol --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The two modules the package ships are built from the widget crate with one feature each.
+for module in capture reporter; do
+  cargo clippy -p bugcap-widget --target wasm32-unknown-unknown --lib --no-default-features --features "$module" -- -D warnings
+done
 
 step "cargo test (native: protocol, relay)"
 cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema

@@ -15,10 +15,13 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     execFileSync("npm", ["pack", join(root, "dist", "npm"), "--json", "--pack-destination", work], { encoding: "utf8" }),
   );
   const files = packed.files.map((f) => f.path);
-  for (const f of ["package.json", "index.js", "index.d.ts", "README.md", "wasm/bugcap_widget.js", "wasm/bugcap_widget_bg.wasm"]) {
+  const modules = ["wasm/capture/bugcap_capture", "wasm/reporter/bugcap_reporter"];
+  for (const f of ["package.json", "index.js", "index.d.ts", "README.md", ...modules.flatMap((m) => [`${m}.js`, `${m}_bg.wasm`])]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(", ")}`);
   }
-  assert.ok(files.some((f) => f.startsWith("wasm/snippets/") && f.endsWith("hooks.js")), "the JS snippet must ship");
+  for (const snippet of ["hooks.js", "network.js"]) {
+    assert.ok(files.some((f) => f.startsWith("wasm/capture/snippets/") && f.endsWith(snippet)), `the ${snippet} snippet must ship`);
+  }
 
   const app = join(work, "app");
   execFileSync("mkdir", ["-p", app]);
@@ -37,10 +40,13 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     assert.match(entry, new RegExp(`export (async )?function ${name}\\(`));
     assert.match(readFileSync(join(installed, "index.d.ts"), "utf8"), new RegExp(`export function ${name}\\(`));
   }
-  // The loader's import of the wasm glue resolves inside the package.
-  const glue = entry.match(/from "\.\/(wasm\/[^"]+)"/)[1];
-  assert.ok(existsSync(join(installed, glue)), glue);
-  const wasm = readFileSync(join(installed, "wasm", "bugcap_widget_bg.wasm"));
-  assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], "a WebAssembly module");
-  assert.ok(WebAssembly.validate(wasm), "the optimised module validates");
+  // The loader's static import (capture) and lazy import (reporter) resolve inside the package.
+  const imports = [...entry.matchAll(/(?:from |import\()"\.\/(wasm\/[^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(imports, ["wasm/capture/bugcap_capture.js", "wasm/reporter/bugcap_reporter.js"]);
+  for (const glue of imports) assert.ok(existsSync(join(installed, glue)), glue);
+  for (const m of modules) {
+    const wasm = readFileSync(join(installed, `${m}_bg.wasm`));
+    assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], `${m}: a WebAssembly module`);
+    assert.ok(WebAssembly.validate(wasm), `${m}: the optimised module validates`);
+  }
 });

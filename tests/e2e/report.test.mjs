@@ -29,7 +29,11 @@ describe("a report filed from the demo page", () => {
   test("the text and the console line reach the relay and read back", async () => {
     const www = await site("localhost", (port) => [`http://localhost:${port}`]);
     try {
-      const { page } = await open(browser, `${www.url}/`);
+      const { page, requested } = await open(browser, `${www.url}/`);
+      // init loads only the capture module; the reporter comes with the first report.
+      const reporterLoaded = () => requested.some((u) => u.includes("bugcap_reporter"));
+      assert.ok(requested.some((u) => u.endsWith("bugcap_capture_bg.wasm")), requested.join("\n"));
+      assert.ok(!reporterLoaded(), "the reporter must not load at init");
       await page.evaluate(() => console.log("checkout total mismatch", { cart: 3, total: 42.5 }));
       await page.click("#save"); // logs a console.error with a TypeError
       // An uncaught error and an unhandled rejection, from the page's own code.
@@ -45,6 +49,7 @@ describe("a report filed from the demo page", () => {
       );
       const result = await sendReport(page, "Totals are wrong after saving");
       assert.ok(result.reportId, `no report id: ${result.text}`);
+      assert.ok(reporterLoaded(), "sending loads the reporter");
 
       const { status, body } = await readReport(result.reportId);
       assert.equal(status, 200);

@@ -18,18 +18,23 @@ export async function demoSite({ relay, dataDir, adminToken, publicHost, origins
   return startWwwServer({ publicHost, port, config: { key, relay: relay.url, ...config }, adminToken });
 }
 
-/** Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent. */
+/**
+ * Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent,
+ * `requested` every URL the page fetched.
+ */
 export async function openDemo(browser, url) {
   const page = await browser.newPage();
   const posted = [];
+  const requested = [];
   page.on("request", (req) => {
+    requested.push(req.url());
     if (req.method() === "POST" && req.url().endsWith("/v1/reports")) posted.push(JSON.parse(req.postData()));
   });
   await page.goto(url);
   await page.waitForFunction(() => document.documentElement.dataset.bugcap);
   const state = await page.evaluate(() => document.documentElement.dataset.bugcap);
   assert.equal(state, "ready", await page.textContent("#report-status"));
-  return { page, posted };
+  return { page, posted, requested };
 }
 
 /** Types `text` into the demo's report form, sends it and returns the outcome shown. */

@@ -8,6 +8,15 @@ use crate::error::WidgetError;
 
 /// How many console entries are kept when the host does not say.
 pub const DEFAULT_CONSOLE_LIMIT: usize = 100;
+/// Errors kept when the host does not say.
+pub const DEFAULT_ERROR_LIMIT: usize = 50;
+/// Requests kept when the host does not say.
+pub const DEFAULT_NETWORK_LIMIT: usize = 50;
+/// Bytes of each text body kept when the host does not say.
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024;
+/// The most a host may ask for per body: under the schema's 64 KiB string limit, with room for
+/// the truncation mark.
+pub const MAX_BODY_LIMIT: usize = 60 * 1024;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -34,7 +43,12 @@ pub struct Options {
     pub network_detail_allow_urls: Option<Vec<String>>,
     /// Redaction beyond the defaults (emails, IPs, extra keys and patterns, header policy).
     #[serde(default)]
+    #[cfg(feature = "reporter")]
     pub redaction: bugcap_protocol::redact::RedactionConfig,
+    /// Read (and checked) by the reporter only; capture does not link the redaction engine.
+    #[cfg(not(feature = "reporter"))]
+    #[serde(default)]
+    pub redaction: Option<serde::de::IgnoredAny>,
 }
 
 fn default_console_limit() -> usize {
@@ -42,15 +56,15 @@ fn default_console_limit() -> usize {
 }
 
 fn default_network_limit() -> usize {
-    crate::capture::network::DEFAULT_NETWORK_LIMIT
+    DEFAULT_NETWORK_LIMIT
 }
 
 fn default_body_limit() -> usize {
-    crate::capture::network::DEFAULT_BODY_LIMIT
+    DEFAULT_BODY_LIMIT
 }
 
 fn default_error_limit() -> usize {
-    crate::capture::errors::DEFAULT_ERROR_LIMIT
+    DEFAULT_ERROR_LIMIT
 }
 
 /// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
@@ -120,10 +134,10 @@ impl Options {
                 "`networkLimit` must be between 1 and 500".into(),
             ));
         }
-        if self.network_body_limit > crate::capture::network::MAX_BODY_LIMIT {
+        if self.network_body_limit > MAX_BODY_LIMIT {
             return Err(WidgetError::Options(format!(
                 "`networkBodyLimit` must be at most {} bytes",
-                crate::capture::network::MAX_BODY_LIMIT
+                MAX_BODY_LIMIT
             )));
         }
         let max_errors = bugcap_protocol::Limits::default().max_error_entries;
@@ -136,6 +150,7 @@ impl Options {
     }
 
     /// What the network hooks record, with the defaults resolved against the page.
+    #[cfg(feature = "capture")]
     pub fn network(&self) -> crate::capture::network::NetworkOptions {
         let page_origin = web_sys::window()
             .and_then(|w| w.location().origin().ok())

@@ -1,16 +1,13 @@
 //! Assembling a report from what was captured and what the user wrote.
 
-use bugcap_protocol::{Client, ConsoleEntry, ErrorEntry, Feedback, Report, SCHEMA_VERSION};
+use bugcap_protocol::{Client, Feedback, Report, SCHEMA_VERSION};
 
-use crate::capture::page;
+use crate::captured::Captured;
 use crate::config::SubmitInput;
 use crate::error::WidgetError;
+use crate::page;
 
-pub fn build(
-    input: &SubmitInput,
-    console: Vec<ConsoleEntry>,
-    errors: Vec<ErrorEntry>,
-) -> Result<Report, WidgetError> {
+pub fn build(input: &SubmitInput, captured: Captured) -> Result<Report, WidgetError> {
     Ok(Report {
         id: new_id()?,
         schema_version: SCHEMA_VERSION,
@@ -24,11 +21,11 @@ pub fn build(
             email: input.email.clone(),
         },
         page: page::capture()?,
-        identity: None,
-        metadata: Default::default(),
-        console,
-        errors,
-        network: Vec::new(),
+        identity: captured.identity,
+        metadata: captured.metadata,
+        console: captured.console,
+        errors: captured.errors,
+        network: captured.network,
         dom: None,
         annotations: Vec::new(),
         attachments: Vec::new(),

@@ -14,8 +14,6 @@ use super::ring::Ring;
 use super::serialize;
 use crate::error::WidgetError;
 
-/// Errors kept when the host does not say.
-pub const DEFAULT_ERROR_LIMIT: usize = 50;
 /// A repeat of the newest entry within this many milliseconds is counted, not stored again.
 const BURST_WINDOW_MS: f64 = 10_000.0;
 

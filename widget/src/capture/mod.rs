@@ -3,6 +3,5 @@
 pub mod console;
 pub mod errors;
 pub mod network;
-pub mod page;
 pub mod ring;
 pub mod serialize;

@@ -18,13 +18,6 @@ use super::ring::Ring;
 use super::serialize;
 use crate::error::WidgetError;
 
-/// Requests kept when the host does not say.
-pub const DEFAULT_NETWORK_LIMIT: usize = 50;
-/// Bytes of each text body kept when the host does not say.
-pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024;
-/// The most a host may ask for per body: under the schema's 64 KiB string limit, with room for
-/// the truncation mark.
-pub const MAX_BODY_LIMIT: usize = 60 * 1024;
 const MAX_HEADERS: usize = 64;
 const MAX_URL_BYTES: usize = 8 * 1024;
 const MAX_HEADER_VALUE_BYTES: usize = 4 * 1024;

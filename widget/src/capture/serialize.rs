@@ -82,8 +82,7 @@ impl Writer {
             return;
         }
         if let Some(s) = v.as_string() {
-            self.out
-                .push_str(&serde_json::to_string(&s).unwrap_or_default());
+            quote(&mut self.out, &s);
         } else if let Some(n) = v.as_f64() {
             self.out.push_str(&number(n));
         } else if let Some(b) = v.as_bool() {
@@ -181,8 +180,7 @@ impl Writer {
                     let len = keys.len();
                     self.items("{", "}", keys.into_iter(), len, depth, |w, key, d| {
                         let name = key.as_string().unwrap_or_default();
-                        w.out
-                            .push_str(&serde_json::to_string(&name).unwrap_or_default());
+                        quote(&mut w.out, &name);
                         w.out.push_str(": ");
                         match Reflect::get(v, &key) {
                             Ok(value) => w.value(&value, d),
@@ -269,4 +267,25 @@ fn describe_node(node: &web_sys::Node) -> String {
         }
         None => format!("[{}]", node.node_name()),
     }
+}
+
+/// Appends `s` as a JSON string literal. Written out here so the capture module does not link a
+/// JSON library for one job.
+fn quote(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

@@ -1,0 +1,62 @@
+//! The reporter: builds a report from what the capture module collected and the user's input,
+//! redacts it, and sends it. Loaded on first use, so pages pay for the redaction engine only
+//! when someone files a report.
+
+use wasm_bindgen::prelude::*;
+
+use bugcap_protocol::redact::Redactor;
+
+use crate::captured::Captured;
+use crate::config::{Options, SubmitInput};
+use crate::error::WidgetError;
+use crate::{report, transport};
+
+/// Builds, redacts and sends a report. `options` are the `init` options; `captured` is what
+/// the capture module's `captured()` returned. Resolves to `{id, status}`; rejects with an
+/// `Error` whose `code` is the relay's error code.
+#[wasm_bindgen]
+pub async fn submit(
+    options: JsValue,
+    input: JsValue,
+    captured: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = Options::from_js(options)?;
+    let input = SubmitInput::from_js(input)?;
+    let captured: Captured = serde_wasm_bindgen::from_value(captured)
+        .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
+    let redactor = Redactor::new(&options.redaction)
+        .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+    let mut report = report::build(&input, captured).map_err(WidgetError::into_js)?;
+    // Secrets leave the report here, before anything is sent.
+    redactor.report(&mut report);
+    let answer = transport::post_report(&options, &report)
+        .await
+        .map_err(WidgetError::into_js)?;
+    serde_wasm_bindgen::to_value(&answer)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Checks a redaction config as `init` would use it (custom patterns compile). Resolves
+/// `undefined`, or rejects with `invalid_options`.
+#[wasm_bindgen(js_name = checkRedaction)]
+pub fn check_redaction(config: JsValue) -> Result<(), JsValue> {
+    redactor_for(config).map(|_| ())
+}
+
+/// Redacts `text` with the default rules, or with `config` (the `redaction` option's shape).
+/// Lets a host check its rules in the browser: `redact("Bearer abc…")`.
+#[wasm_bindgen]
+pub fn redact(text: &str, config: JsValue) -> Result<String, JsValue> {
+    let redactor = redactor_for(config)?;
+    Ok(redactor.text(text, &mut Default::default()).into_owned())
+}
+
+fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
+    let config = if config.is_undefined() || config.is_null() {
+        Default::default()
+    } else {
+        serde_wasm_bindgen::from_value(config)
+            .map_err(|e| WidgetError::Options(e.to_string()).into_js())?
+    };
+    Redactor::new(&config).map_err(|e| WidgetError::Options(e.to_string()).into_js())
+}
