@@ -18,53 +18,29 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024;
 /// the truncation mark.
 pub const MAX_BODY_LIMIT: usize = 60 * 1024;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The `init` options. Read by hand (see [`Options::from_js`]): the capture module, which every
+/// page loads, carries no deserializer.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The public widget key, `bc_pub_…`.
     pub key: String,
     /// Base URL of the relay, e.g. `https://bugs.example.com`.
     pub relay: String,
     /// Console entries kept in the ring buffer (1–1000).
-    #[serde(default = "default_console_limit")]
     pub console_limit: usize,
     /// Uncaught errors and rejections kept (1–the schema's limit); bursts count as one.
-    #[serde(default = "default_error_limit")]
     pub error_limit: usize,
     /// Requests kept (1–500).
-    #[serde(default = "default_network_limit")]
     pub network_limit: usize,
     /// Bytes kept of each text request and response body (0–61440).
-    #[serde(default = "default_body_limit")]
     pub network_body_limit: usize,
     /// URL prefixes whose headers and text bodies are kept; default: the page's own origin.
     /// `[]` keeps only method, URL, status and timing for every request.
-    #[serde(default)]
     pub network_detail_allow_urls: Option<Vec<String>>,
     /// Redaction beyond the defaults (emails, IPs, extra keys and patterns, header policy).
-    #[serde(default)]
+    /// Read by the reporter only; capture does not link the redaction engine.
     #[cfg(feature = "reporter")]
     pub redaction: bugcap_protocol::redact::RedactionConfig,
-    /// Read (and checked) by the reporter only; capture does not link the redaction engine.
-    #[cfg(not(feature = "reporter"))]
-    #[serde(default)]
-    pub redaction: Option<serde::de::IgnoredAny>,
-}
-
-fn default_console_limit() -> usize {
-    DEFAULT_CONSOLE_LIMIT
-}
-
-fn default_network_limit() -> usize {
-    DEFAULT_NETWORK_LIMIT
-}
-
-fn default_body_limit() -> usize {
-    DEFAULT_BODY_LIMIT
-}
-
-fn default_error_limit() -> usize {
-    DEFAULT_ERROR_LIMIT
 }
 
 /// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
@@ -97,10 +73,38 @@ impl Options {
             ))
             .into_js());
         }
-        let options: Options = serde_wasm_bindgen::from_value(value)
-            .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+        let options = Self::read(&value).map_err(WidgetError::into_js)?;
         options.check().map_err(WidgetError::into_js)?;
         Ok(options)
+    }
+
+    fn read(value: &JsValue) -> Result<Options, WidgetError> {
+        if !value.is_object() {
+            return Err(WidgetError::Options(
+                "pass an object: init({ key, relay })".into(),
+            ));
+        }
+        Ok(Options {
+            key: string_field(value, "key")?
+                .ok_or_else(|| WidgetError::Options("`key` is required".into()))?,
+            relay: string_field(value, "relay")?
+                .ok_or_else(|| WidgetError::Options("`relay` is required".into()))?,
+            console_limit: count_field(value, "consoleLimit", DEFAULT_CONSOLE_LIMIT)?,
+            error_limit: count_field(value, "errorLimit", DEFAULT_ERROR_LIMIT)?,
+            network_limit: count_field(value, "networkLimit", DEFAULT_NETWORK_LIMIT)?,
+            network_body_limit: count_field(value, "networkBodyLimit", DEFAULT_BODY_LIMIT)?,
+            network_detail_allow_urls: string_list_field(value, "networkDetailAllowUrls")?,
+            #[cfg(feature = "reporter")]
+            redaction: {
+                let redaction = field(value, "redaction");
+                if redaction.is_undefined() || redaction.is_null() {
+                    Default::default()
+                } else {
+                    serde_wasm_bindgen::from_value(redaction)
+                        .map_err(|e| WidgetError::Options(format!("`redaction`: {e}")))?
+                }
+            },
+        })
     }
 
     fn check(&self) -> Result<(), WidgetError> {
@@ -116,7 +120,7 @@ impl Options {
             )));
         }
         let url = web_sys::Url::new(&self.relay)
-            .map_err(|_| WidgetError::Options(format!("`relay` is not a URL: {:?}", self.relay)))?;
+            .map_err(|_| WidgetError::Options(format!("`relay` is not a URL: `{}`", self.relay)))?;
         if !matches!(url.protocol().as_str(), "https:" | "http:") {
             return Err(WidgetError::Options(
                 "`relay` must be an http or https URL".into(),
@@ -199,4 +203,50 @@ impl SubmitInput {
         }
         Ok(input)
     }
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A string option; `None` when absent.
+fn string_field(value: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
+    let v = field(value, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| WidgetError::Options(format!("`{name}` must be a string")))
+}
+
+/// A whole-number option, `default` when absent.
+fn count_field(value: &JsValue, name: &str, default: usize) -> Result<usize, WidgetError> {
+    let v = field(value, name);
+    if v.is_undefined() {
+        return Ok(default);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
+        _ => Err(WidgetError::Options(format!(
+            "`{name}` must be a whole number"
+        ))),
+    }
+}
+
+/// A list-of-strings option; `None` when absent.
+fn string_list_field(value: &JsValue, name: &str) -> Result<Option<Vec<String>>, WidgetError> {
+    let v = field(value, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let bad = || WidgetError::Options(format!("`{name}` must be an array of strings"));
+    if !js_sys::Array::is_array(&v) {
+        return Err(bad());
+    }
+    js_sys::Array::from(&v)
+        .iter()
+        .map(|item| item.as_string().ok_or_else(bad))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }

@@ -6,54 +6,48 @@
 use std::collections::BTreeMap;
 
 use bugcap_protocol::{Identity, Limits, MetadataValue};
-use serde::Deserialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::WidgetError;
 
 /// Longest identity field and metadata key.
 const MAX_NAME_CHARS: usize = 200;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdentityInput {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-}
-
 /// `identify(user)`: `null`/`undefined` forgets the user.
 pub fn parse_identity(value: JsValue) -> Result<Option<Identity>, WidgetError> {
     if value.is_null() || value.is_undefined() {
         return Ok(None);
+    }
+    if !value.is_object() {
+        return Err(WidgetError::Input(
+            "identify expects {id, email, name} or null".into(),
+        ));
     }
     if let Some(key) = crate::config::unknown_key(&value, &["id", "email", "name"]) {
         return Err(WidgetError::Input(format!(
             "identify: unknown field `{key}`; expected id, email or name"
         )));
     }
-    let input: IdentityInput = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| WidgetError::Input(format!("identify expects {{id, email, name}}: {e}")))?;
-    for (field, v) in [
-        ("id", &input.id),
-        ("email", &input.email),
-        ("name", &input.name),
-    ] {
-        if v.as_ref()
-            .is_some_and(|s| s.chars().count() > MAX_NAME_CHARS)
-        {
+    let field = |name: &str| -> Result<Option<String>, WidgetError> {
+        let v =
+            js_sys::Reflect::get(&value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        let s = v
+            .as_string()
+            .ok_or_else(|| WidgetError::Input(format!("identify: `{name}` must be a string")))?;
+        if s.chars().count() > MAX_NAME_CHARS {
             return Err(WidgetError::Input(format!(
-                "identify: `{field}` is longer than {MAX_NAME_CHARS} characters"
+                "identify: `{name}` is longer than {MAX_NAME_CHARS} characters"
             )));
         }
-    }
+        Ok(Some(s))
+    };
     let identity = Identity {
-        id: input.id.filter(|s| !s.is_empty()),
-        email: input.email.filter(|s| !s.is_empty()),
-        name: input.name.filter(|s| !s.is_empty()),
+        id: field("id")?.filter(|s| !s.is_empty()),
+        email: field("email")?.filter(|s| !s.is_empty()),
+        name: field("name")?.filter(|s| !s.is_empty()),
     };
     Ok((identity != Identity::default()).then_some(identity))
 }
@@ -63,32 +57,43 @@ pub fn merge_metadata(
     into: &mut BTreeMap<String, MetadataValue>,
     value: JsValue,
 ) -> Result<(), WidgetError> {
-    let input: BTreeMap<String, Option<MetadataValue>> = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| {
-            WidgetError::Input(format!(
-                "setMetadata expects an object of strings, numbers, booleans or null: {e}"
-            ))
+    // Read by hand rather than through serde: an untagged enum's deserializer is heavy, and this
+    // runs in the module every page loads.
+    let object = value
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| !js_sys::Array::is_array(&value))
+        .ok_or_else(|| {
+            WidgetError::Input(
+                "setMetadata expects an object of strings, numbers, booleans or null".into(),
+            )
         })?;
     let limits = Limits::default();
     let mut next = into.clone();
-    for (key, value) in input {
+    for pair in js_sys::Object::entries(object).iter() {
+        let pair = js_sys::Array::from(&pair);
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
         if key.is_empty() || key.chars().count() > MAX_NAME_CHARS {
             return Err(WidgetError::Input(format!(
                 "setMetadata: keys must be 1-{MAX_NAME_CHARS} characters"
             )));
         }
-        match value {
-            None => {
-                next.remove(&key);
-            }
-            Some(MetadataValue::Number(f)) if !f.is_finite() => return Err(bad_value(&key)),
-            Some(MetadataValue::String(s)) if s.len() > limits.max_string_bytes => {
-                return Err(bad_value(&key));
-            }
-            Some(v) => {
-                next.insert(key, v);
-            }
-        }
+        let parsed = if value.is_null() || value.is_undefined() {
+            next.remove(&key);
+            continue;
+        } else if let Some(b) = value.as_bool() {
+            MetadataValue::Bool(b)
+        } else if let Some(n) = value.as_f64().filter(|n| n.is_finite()) {
+            MetadataValue::Number(n)
+        } else if let Some(s) = value
+            .as_string()
+            .filter(|s| s.len() <= limits.max_string_bytes)
+        {
+            MetadataValue::String(s)
+        } else {
+            return Err(bad_value(&key));
+        };
+        next.insert(key, parsed);
     }
     if next.len() > limits.max_metadata_entries {
         return Err(WidgetError::Input(format!(

@@ -22,8 +22,9 @@ pub async fn submit(
 ) -> Result<JsValue, JsValue> {
     let options = Options::from_js(options)?;
     let input = SubmitInput::from_js(input)?;
-    let captured: Captured = serde_wasm_bindgen::from_value(captured)
+    let mut captured: Captured = serde_wasm_bindgen::from_value(captured)
         .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
+    captured.network = crate::captured::bound_network(captured.network);
     let redactor = Redactor::new(&options.redaction)
         .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
     let mut report = report::build(&input, captured).map_err(WidgetError::into_js)?;

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use crate::capture::console::ConsoleCapture;
 use crate::capture::errors::ErrorCapture;
 use crate::capture::network::NetworkCapture;
-use crate::captured::Captured;
 use crate::config::Options;
 use crate::context;
 use crate::error::WidgetError;
@@ -29,6 +28,18 @@ impl Session {
         self.errors.uninstall();
         self.network.uninstall();
     }
+}
+
+/// The capture side of [`crate::captured::Captured`]: network entries pass through as the
+/// JS objects the hooks built.
+#[derive(serde::Serialize)]
+struct CapturedOut {
+    console: Vec<bugcap_protocol::ConsoleEntry>,
+    errors: Vec<bugcap_protocol::ErrorEntry>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    network: js_sys::Array,
+    identity: Option<bugcap_protocol::Identity>,
+    metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
 }
 
 thread_local! {
@@ -72,18 +83,17 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
 /// Everything captured so far, for the reporter to build a report from. Nothing is sent.
 #[wasm_bindgen]
 pub fn captured() -> Result<JsValue, JsValue> {
-    let captured = with_session(|s| {
-        Ok(Captured {
+    with_session(|s| {
+        let out = CapturedOut {
             console: s.console.entries(),
             errors: s.errors.entries(),
-            network: s.network.entries(),
+            network: s.network.raw_entries(),
             identity: s.identity.clone(),
             metadata: s.metadata.clone(),
-        })
-    })?;
-    captured
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| WidgetError::Environment(e.to_string()).into_js())
+        };
+        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| WidgetError::Environment(e.to_string()))
+    })
 }
 
 /// Names the user reports come from (`{id, email, name}`); `null` forgets them. Sent only

@@ -10,17 +10,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use bugcap_protocol::{Body, NetworkEntry};
+use bugcap_protocol::NetworkEntry;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::ring::Ring;
-use super::serialize;
 use crate::error::WidgetError;
-
-const MAX_HEADERS: usize = 64;
-const MAX_URL_BYTES: usize = 8 * 1024;
-const MAX_HEADER_VALUE_BYTES: usize = 4 * 1024;
 
 #[wasm_bindgen(module = "/js/network.js")]
 extern "C" {
@@ -46,7 +41,9 @@ pub struct NetworkOptions {
 
 /// Installed hooks; [`NetworkCapture::uninstall`] puts the originals back.
 pub struct NetworkCapture {
-    buffer: Rc<RefCell<Ring<NetworkEntry>>>,
+    // Kept as the JS objects the hooks built: they are read (and bounded) only by the reporter,
+    // so the capture module carries no deserializer for them.
+    buffer: Rc<RefCell<Ring<JsValue>>>,
     uninstall: js_sys::Function,
     // Kept alive for as long as the wrappers may call it.
     _record: Closure<dyn FnMut(JsValue)>,
@@ -56,13 +53,9 @@ impl NetworkCapture {
     pub fn install(options: &NetworkOptions) -> Result<NetworkCapture, WidgetError> {
         let buffer = Rc::new(RefCell::new(Ring::new(options.limit)));
         let sink = buffer.clone();
-        let body_limit = options.body_limit;
         let record = Closure::<dyn FnMut(JsValue)>::new(move |raw: JsValue| {
-            let Ok(mut buffer) = sink.try_borrow_mut() else {
-                return;
-            };
-            if let Ok(entry) = serde_wasm_bindgen::from_value::<NetworkEntry>(raw) {
-                buffer.push(bounded(entry, body_limit));
+            if let Ok(mut buffer) = sink.try_borrow_mut() {
+                buffer.push(raw);
             }
         });
         let js_options = serde_wasm_bindgen::to_value(options)
@@ -75,51 +68,24 @@ impl NetworkCapture {
         })
     }
 
-    /// The recorded requests, oldest first by start time.
+    /// The recorded requests as the hooks built them, for the reporter.
+    pub fn raw_entries(&self) -> js_sys::Array {
+        self.buffer.borrow().snapshot().into_iter().collect()
+    }
+
+    /// The recorded requests, read and bounded as the reporter reads them.
     pub fn entries(&self) -> Vec<NetworkEntry> {
-        let mut entries = self.buffer.borrow().snapshot();
-        entries.sort_by(|a, b| a.start_time.total_cmp(&b.start_time));
-        entries
+        let raw: Vec<NetworkEntry> = self
+            .buffer
+            .borrow()
+            .snapshot()
+            .into_iter()
+            .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
+            .collect();
+        crate::captured::bound_network(raw)
     }
 
     pub fn uninstall(self) {
         let _ = self.uninstall.call0(&JsValue::UNDEFINED);
-    }
-}
-
-/// Holds every field within the schema's limits, whatever the page produced.
-fn bounded(mut entry: NetworkEntry, body_limit: usize) -> NetworkEntry {
-    let mut cut = false;
-    entry.method = serialize::clip(std::mem::take(&mut entry.method), 28, &mut cut);
-    entry.url = serialize::clip(std::mem::take(&mut entry.url), MAX_URL_BYTES, &mut cut);
-    for headers in [&mut entry.request_headers, &mut entry.response_headers] {
-        while headers.len() > MAX_HEADERS {
-            headers.pop_last();
-        }
-        headers.retain(|name, _| name.len() <= 256);
-        for value in headers.values_mut() {
-            *value = serialize::clip(std::mem::take(value), MAX_HEADER_VALUE_BYTES, &mut cut);
-        }
-    }
-    for body in [&mut entry.request_body, &mut entry.response_body]
-        .into_iter()
-        .flatten()
-    {
-        bound_body(body, body_limit);
-    }
-    if let Some(error) = entry.error.take() {
-        entry.error = Some(serialize::clip(error, 1000, &mut cut));
-    }
-    entry
-}
-
-fn bound_body(body: &mut Body, limit: usize) {
-    if let Some(text) = body.text.take() {
-        let mut cut = false;
-        body.text = Some(serialize::clip(text, limit, &mut cut));
-        body.truncated |= cut;
-    }
-    if let Some(ct) = body.content_type.take() {
-        body.content_type = Some(serialize::clip(ct, 200, &mut false));
     }
 }

@@ -231,10 +231,13 @@ fn number(n: f64) -> String {
         } else {
             "-Infinity".into()
         }
-    } else if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
     } else {
-        format!("{n}")
+        // The browser formats numbers as the console does (and the capture module links no
+        // float formatter of its own).
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
     }
 }
 
