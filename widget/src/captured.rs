@@ -28,16 +28,9 @@ pub fn bound_network(mut entries: Vec<NetworkEntry>) -> Vec<NetworkEntry> {
     entries.into_iter().map(bounded).collect()
 }
 
+/// [`crate::text::clip`] in place.
 fn clip(s: &mut String, max: usize, cut: &mut bool) {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
-        *cut = true;
-    }
+    *s = crate::text::clip(std::mem::take(s), max, cut);
 }
 
 fn bounded(mut entry: NetworkEntry) -> NetworkEntry {

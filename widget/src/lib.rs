@@ -22,6 +22,7 @@ pub mod report;
 pub mod reporter;
 #[cfg(feature = "capture")]
 pub mod session;
+pub mod text;
 #[cfg(feature = "reporter")]
 pub mod transport;
 

@@ -46,19 +46,7 @@ pub fn to_text(value: &JsValue, limits: &Limits) -> Serialized {
     Serialized { text, truncated }
 }
 
-/// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
-pub fn clip(mut s: String, max: usize, truncated: &mut bool) -> String {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
-        *truncated = true;
-    }
-    s
-}
+pub use crate::text::clip;
 
 struct Writer {
     out: String,
