@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod delivery;
+pub mod hex;
 pub mod http;
 pub mod ingest;
 pub mod limit;

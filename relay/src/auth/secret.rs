@@ -72,12 +72,7 @@ pub fn prefix(secret: &str) -> &str {
 
 /// Hex SHA-256, the only form in which a secret is stored.
 pub fn hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    crate::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Compares a presented secret with a stored hash without leaking, through timing, how much of

@@ -16,7 +16,8 @@ use hyper::body::Incoming;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::{DigestCheck, MediaError, ObjectRef, Verdict, decode_hex, hex_lower};
+use super::{DigestCheck, MediaError, ObjectRef, Verdict};
+use crate::hex;
 use crate::http::ApiError;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -64,7 +65,7 @@ impl LocalStore {
     fn object_path(&self, obj: &ObjectRef) -> PathBuf {
         self.root
             .join("objects")
-            .join(hex_lower(&Sha256::digest(obj.key.as_bytes())))
+            .join(hex::encode(&Sha256::digest(obj.key.as_bytes())))
     }
 
     fn mac(&self, s: &Signed<'_>) -> HmacSha256 {
@@ -80,12 +81,12 @@ impl LocalStore {
     }
 
     pub fn sign(&self, s: &Signed<'_>) -> String {
-        hex_lower(&self.mac(s).finalize().into_bytes())
+        hex::encode(&self.mac(s).finalize().into_bytes())
     }
 
     /// Constant-time check of `signature_hex` against what this request would be signed with.
     pub fn check(&self, s: &Signed<'_>, signature_hex: &str, now: i64) -> Result<(), ApiError> {
-        let presented = decode_hex(signature_hex).ok_or(ApiError::SignatureInvalid)?;
+        let presented = hex::decode(signature_hex).ok_or(ApiError::SignatureInvalid)?;
         self.mac(s)
             .verify_slice(&presented)
             .map_err(|_| ApiError::SignatureInvalid)?;
@@ -145,7 +146,7 @@ impl LocalStore {
         getrandom::fill(&mut name).map_err(|e| {
             ApiError::ObjectStore(MediaError::Io(std::io::Error::other(e.to_string())))
         })?;
-        let tmp = self.root.join("tmp").join(hex_lower(&name));
+        let tmp = self.root.join("tmp").join(hex::encode(&name));
         let result = self.write_checked(obj, body, &tmp).await;
         if result.is_err() {
             let _ = tokio::fs::remove_file(&tmp).await;

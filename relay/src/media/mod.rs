@@ -176,7 +176,7 @@ impl DigestCheck {
             return Verdict::WrongSize;
         }
         let digest = self.hasher.finalize();
-        if hex_lower(&digest) == obj.sha256 {
+        if crate::hex::encode(&digest) == obj.sha256 {
             Verdict::Matches
         } else {
             Verdict::WrongChecksum
@@ -184,29 +184,8 @@ impl DigestCheck {
     }
 }
 
-pub fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 fn hex_to_base64(hex: &str) -> Option<String> {
-    Some(base64::engine::general_purpose::STANDARD.encode(decode_hex(hex)?))
-}
-
-/// Bytes of an even-length hex string; `None` for anything else.
-pub fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if !hex.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
+    Some(base64::engine::general_purpose::STANDARD.encode(crate::hex::decode(hex)?))
 }
 
 pub fn now_secs() -> i64 {
@@ -224,7 +203,7 @@ mod tests {
             key: "k".into(),
             content_type: "image/png".into(),
             size: bytes.len() as u64,
-            sha256: hex_lower(&Sha256::digest(bytes)),
+            sha256: crate::hex::encode(&Sha256::digest(bytes)),
         }
     }
 

@@ -42,8 +42,6 @@ pub struct MediaRow {
     /// The widget key that filed the report: only it may upload.
     pub key_id: i64,
     pub state: MediaState,
-    /// Signing time and expiry (Unix seconds) of the live upload URL, if one was issued.
-    pub url: Option<(i64, i64)>,
 }
 
 impl MediaRow {
@@ -104,10 +102,8 @@ fn row_to_media(r: &rusqlite::Row<'_>) -> rusqlite::Result<(MediaRowRaw, i64)> {
             sha256: r.get(4)?,
             key: r.get(5)?,
             state: r.get(6)?,
-            issued: r.get(7)?,
-            expires: r.get(8)?,
         },
-        r.get(9)?,
+        r.get(7)?,
     ))
 }
 
@@ -119,15 +115,12 @@ struct MediaRowRaw {
     sha256: String,
     key: String,
     state: String,
-    issued: Option<i64>,
-    expires: Option<i64>,
 }
 
 impl MediaRowRaw {
     fn into_row(self, key_id: i64) -> Result<MediaRow, StoreError> {
         Ok(MediaRow {
             state: MediaState::parse(&self.state)?,
-            url: self.issued.zip(self.expires),
             key_id,
             object: ObjectRef {
                 report_id: self.report_id,
@@ -142,7 +135,7 @@ impl MediaRowRaw {
 }
 
 const SELECT_MEDIA: &str = "SELECT m.report_id, m.name, m.content_type, m.size, m.sha256,
-            m.object_key, m.state, m.url_issued_at, m.url_expires_at, r.key_id
+            m.object_key, m.state, r.key_id
      FROM media m JOIN reports r ON r.id = m.report_id";
 
 impl Store {
