@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use hyper::HeaderMap;
 
-use crate::auth::admin;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::{MediaState, Scope};
+use crate::store::MediaState;
 
 /// How long a download link works.
 pub const DOWNLOAD_TTL: Duration = Duration::from_secs(60);
@@ -21,19 +20,10 @@ pub async fn download_url(
     name: String,
     request_base: String,
 ) -> Result<String, ApiError> {
-    let row = state
-        .store
-        .call(move |store| {
-            Ok(
-                admin::authorize(store, &headers, Scope::ReportsRead).and_then(|_| {
-                    if uuid::Uuid::parse_str(&report_id).is_err() {
-                        return Err(ApiError::NotFound);
-                    }
-                    store.media(&report_id, &name)?.ok_or(ApiError::NotFound)
-                }),
-            )
-        })
-        .await??;
+    let row = super::read_report(state, headers, report_id, move |store, id| {
+        store.media(id, &name)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
     if row.state != MediaState::Complete {
         return Err(ApiError::NotFound);
     }
