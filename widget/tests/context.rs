@@ -5,14 +5,10 @@ use bugcap_widget::context::{merge_metadata, parse_identity};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
+use support::js;
 
-#[wasm_bindgen(inline_js = r#"
-export function js(text) { return (0, eval)("(" + text + ")"); }
-"#)]
-extern "C" {
-    fn js(text: &str) -> JsValue;
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn identify_takes_known_fields_and_null_forgets() {

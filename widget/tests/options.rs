@@ -2,17 +2,12 @@
 //! wrong shape (not a silent fallback).
 
 use bugcap_widget::config::Options;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
+use support::js;
 
-#[wasm_bindgen(inline_js = r#"
-export function js(text) { return (0, eval)("(" + text + ")"); }
-"#)]
-extern "C" {
-    fn js(text: &str) -> JsValue;
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 const KEY: &str = "bc_pub_abcdefghijklmnopqrstuvwxyz012345";
 
