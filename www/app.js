@@ -2,6 +2,21 @@
 import { init } from "/bugcap/index.js";
 
 const $ = (id) => document.getElementById(id);
+
+// A third-party-style support widget in an open shadow root: its input is masked in reports too.
+customElements.define(
+  "acme-support",
+  class extends HTMLElement {
+    connectedCallback() {
+      if (this.shadowRoot) return;
+      const shadow = this.attachShadow({ mode: "open" });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(":host { display: block; margin-top: 0.75rem; } input { width: 100%; box-sizing: border-box; font: inherit; padding: 0.4rem; }");
+      shadow.adoptedStyleSheets = [sheet];
+      shadow.innerHTML = '<label>Message support <input id="support-message" autocomplete="off"></label>';
+    }
+  },
+);
 const config = await (await fetch("/demo-config.json")).json();
 
 let bugcap;

@@ -144,6 +144,53 @@ pub struct Page {
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// The user's wall-clock time when the report was built, with its UTC offset
+    /// (`2026-11-22T09:15:02.123+01:00`): "it broke at 9" means this clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_time: Option<String>,
+    /// When the page last became visible (RFC 3339, UTC); a page left in a background tab for
+    /// hours explains stale data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_since: Option<String>,
+    /// The browser's low-entropy User-Agent Client Hints, where it offers them (Chromium).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_hints: Option<ClientHints>,
+    /// The Network Information API's view of the connection, where the browser offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<Connection>,
+}
+
+/// `navigator.userAgentData` without the high-entropy values (which need a prompt-free but
+/// asynchronous request and say more about the device than a bug report needs).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClientHints {
+    /// `Brand/major` pairs, e.g. `Chromium/131`.
+    #[serde(default)]
+    pub brands: Vec<String>,
+    #[serde(default)]
+    pub mobile: bool,
+    #[serde(default)]
+    pub platform: String,
+}
+
+/// `navigator.connection`: what the browser estimates about the network.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    /// `slow-2g`, `2g`, `3g` or `4g`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_type: Option<String>,
+    /// Estimated bandwidth, Mbit/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downlink_mbps: Option<f64>,
+    /// Estimated round-trip time, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub save_data: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -354,6 +401,12 @@ pub struct DomSnapshot {
     /// Name of the attachment that holds the snapshot when it is too large to inline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<String>,
+    /// The page was larger than the snapshot's node or byte limit, and the rest was left out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// Elements serialized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -65,6 +65,38 @@ pub fn validate(report: &Report, limits: &Limits) -> Result<(), ValidationError>
     max_len("page.user_agent", &page.user_agent, 2_000)?;
     opt_len("page.language", &page.language, 100)?;
     opt_len("page.time_zone", &page.time_zone, 100)?;
+    opt_len("page.local_time", &page.local_time, 64)?;
+    opt_len("page.visible_since", &page.visible_since, 64)?;
+    if let Some(hints) = &page.client_hints {
+        if hints.brands.len() > 16 {
+            return Err(ValidationError::invalid(
+                "page.client_hints.brands",
+                "at most 16 brands",
+            ));
+        }
+        for brand in &hints.brands {
+            max_len("page.client_hints.brands", brand, 200)?;
+        }
+        max_len("page.client_hints.platform", &hints.platform, 100)?;
+    }
+    if let Some(connection) = &page.connection {
+        opt_len(
+            "page.connection.effective_type",
+            &connection.effective_type,
+            32,
+        )?;
+        for (field, value) in [
+            ("page.connection.downlink_mbps", connection.downlink_mbps),
+            ("page.connection.rtt_ms", connection.rtt_ms),
+        ] {
+            if value.is_some_and(|v| !(v.is_finite() && v >= 0.0)) {
+                return Err(ValidationError::invalid(
+                    field,
+                    "must be a non-negative number",
+                ));
+            }
+        }
+    }
     if !(page.device_pixel_ratio.is_finite() && page.device_pixel_ratio > 0.0) {
         return Err(ValidationError::invalid(
             "page.device_pixel_ratio",

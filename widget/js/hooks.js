@@ -26,3 +26,29 @@ export function restoreConsoleMethod(target, name, original, wrapped) {
   }
   return false;
 }
+
+// When the page last became visible: the Performance Timeline's visibility entries where the
+// browser keeps them (they go back to before `init`), else the time `init` saw it visible.
+// `null` while hidden.
+export function trackVisibility(doc) {
+  let since = null;
+  if (doc.visibilityState === "visible") {
+    since = Date.now();
+    try {
+      const entries = performance.getEntriesByType("visibility-state");
+      const last = entries[entries.length - 1];
+      if (last && last.name === "visible") since = performance.timeOrigin + last.startTime;
+    } catch (_) {
+      // Older browsers: the time `init` ran is the best we know.
+    }
+  }
+  const onChange = () => {
+    if (doc.visibilityState !== "visible") since = null;
+    else since ??= Date.now();
+  };
+  doc.addEventListener("visibilitychange", onChange);
+  return {
+    since: () => since,
+    stop: () => doc.removeEventListener("visibilitychange", onChange),
+  };
+}

@@ -14,6 +14,9 @@ pub struct Captured {
     pub network: Vec<NetworkEntry>,
     pub identity: Option<Identity>,
     pub metadata: BTreeMap<String, MetadataValue>,
+    /// Epoch milliseconds the page last became visible; absent while hidden.
+    #[serde(default)]
+    pub visible_since: Option<f64>,
 }
 
 const MAX_HEADERS: usize = 64;

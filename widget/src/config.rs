@@ -41,6 +41,14 @@ pub struct Options {
     /// Read by the reporter only; capture does not link the redaction engine.
     #[cfg(feature = "reporter")]
     pub redaction: bugcap_protocol::redact::RedactionConfig,
+    /// Whether a masked DOM snapshot is part of the report (default `true`).
+    pub dom_snapshot: bool,
+    /// Input values masked in the DOM snapshot (default `true`); passwords are never read.
+    pub mask_inputs: bool,
+    /// Extra elements replaced by a same-size box, beside `data-bugcap-block`.
+    pub block_selector: Option<String>,
+    /// Extra elements whose text is masked, beside `data-bugcap-mask`.
+    pub mask_selector: Option<String>,
 }
 
 /// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
@@ -53,7 +61,7 @@ pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
         .find(|k| !allowed.contains(&k.as_str()))
 }
 
-const OPTION_NAMES: [&str; 8] = [
+const OPTION_NAMES: [&str; 12] = [
     "key",
     "relay",
     "consoleLimit",
@@ -62,6 +70,10 @@ const OPTION_NAMES: [&str; 8] = [
     "networkBodyLimit",
     "networkDetailAllowUrls",
     "redaction",
+    "domSnapshot",
+    "maskInputs",
+    "blockSelector",
+    "maskSelector",
 ];
 
 impl Options {
@@ -104,6 +116,10 @@ impl Options {
                         .map_err(|e| WidgetError::Options(format!("`redaction`: {e}")))?
                 }
             },
+            dom_snapshot: bool_field(value, "domSnapshot", true)?,
+            mask_inputs: bool_field(value, "maskInputs", true)?,
+            block_selector: string_field(value, "blockSelector")?,
+            mask_selector: string_field(value, "maskSelector")?,
         })
     }
 
@@ -144,6 +160,14 @@ impl Options {
                 MAX_BODY_LIMIT
             )));
         }
+        for (name, selector) in [
+            ("blockSelector", &self.block_selector),
+            ("maskSelector", &self.mask_selector),
+        ] {
+            if let Some(selector) = selector {
+                check_selector(name, selector)?;
+            }
+        }
         let max_errors = bugcap_protocol::Limits::default().max_error_entries;
         if !(1..=max_errors).contains(&self.error_limit) {
             return Err(WidgetError::Options(format!(
@@ -169,6 +193,16 @@ impl Options {
                 .unwrap_or_else(|| page_origin.into_iter().collect()),
             // The widget's own reports are not part of the page's story.
             ignore_urls: vec![format!("{}/", self.relay.trim_end_matches('/'))],
+        }
+    }
+
+    /// The DOM snapshot's privacy options.
+    #[cfg(feature = "reporter")]
+    pub fn masking(&self) -> crate::snapshot::Masking {
+        crate::snapshot::Masking {
+            mask_inputs: self.mask_inputs,
+            block_selector: self.block_selector.clone(),
+            mask_selector: self.mask_selector.clone(),
         }
     }
 
@@ -218,6 +252,28 @@ fn string_field(value: &JsValue, name: &str) -> Result<Option<String>, WidgetErr
     v.as_string()
         .map(Some)
         .ok_or_else(|| WidgetError::Options(format!("`{name}` must be a string")))
+}
+
+/// A boolean option, `default` when absent.
+fn bool_field(value: &JsValue, name: &str, default: bool) -> Result<bool, WidgetError> {
+    let v = field(value, name);
+    if v.is_undefined() {
+        return Ok(default);
+    }
+    v.as_bool()
+        .ok_or_else(|| WidgetError::Options(format!("`{name}` must be true or false")))
+}
+
+/// A selector option must parse, so a typo fails `init` instead of silently masking nothing.
+fn check_selector(name: &str, selector: &str) -> Result<(), WidgetError> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::Environment("no document".into()))?;
+    document.query_selector(selector).map(|_| ()).map_err(|_| {
+        WidgetError::Options(format!(
+            "`{name}` is not a valid CSS selector: `{selector}`"
+        ))
+    })
 }
 
 /// A whole-number option, `default` when absent.

@@ -22,6 +22,8 @@ pub mod report;
 pub mod reporter;
 #[cfg(feature = "capture")]
 pub mod session;
+#[cfg(feature = "reporter")]
+pub mod snapshot;
 pub mod text;
 #[cfg(feature = "reporter")]
 pub mod transport;

@@ -1,14 +1,38 @@
-//! Assembling a report from what was captured and what the user wrote.
+//! Assembling a report from what was captured, what the user wrote and the page as it is now,
+//! redacted, with the media to upload after the relay accepts it.
 
-use bugcap_protocol::{Client, Feedback, Report, SCHEMA_VERSION};
+use bugcap_protocol::redact::Redactor;
+use bugcap_protocol::{Attachment, Client, DomSnapshot, Feedback, Report, SCHEMA_VERSION};
 
 use crate::captured::Captured;
-use crate::config::SubmitInput;
+use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
-use crate::page;
+use crate::transport::{self, Upload};
+use crate::{page, snapshot};
 
-pub fn build(input: &SubmitInput, captured: Captured) -> Result<Report, WidgetError> {
-    Ok(Report {
+/// The attachment name of a DOM snapshot too large to travel inside the report.
+pub const DOM_ATTACHMENT: &str = "dom.json";
+
+/// A snapshot stays inside the report when it is at most this large…
+const INLINE_DOM_BYTES: usize = 256 * 1024;
+/// …nests no deeper than the relay's JSON depth limit allows under `dom.node`…
+const INLINE_DOM_DEPTH: usize = 56;
+/// …and holds no string longer than the relay accepts inside a report.
+const INLINE_DOM_STRING: usize = 60 * 1024;
+
+/// The report, redacted, and the attachments it declares.
+pub struct Built {
+    pub report: Report,
+    pub uploads: Vec<Upload>,
+}
+
+pub async fn build(
+    options: &Options,
+    redactor: &Redactor,
+    input: &SubmitInput,
+    captured: Captured,
+) -> Result<Built, WidgetError> {
+    let mut report = Report {
         id: new_id()?,
         schema_version: SCHEMA_VERSION,
         created_at: String::from(js_sys::Date::new_0().to_iso_string()),
@@ -20,7 +44,7 @@ pub fn build(input: &SubmitInput, captured: Captured) -> Result<Report, WidgetEr
             severity: input.severity,
             email: input.email.clone(),
         },
-        page: page::capture()?,
+        page: page::capture(captured.visible_since)?,
         identity: captured.identity,
         metadata: captured.metadata,
         console: captured.console,
@@ -34,7 +58,48 @@ pub fn build(input: &SubmitInput, captured: Captured) -> Result<Report, WidgetEr
             name: "bugcap".into(),
             version: crate::VERSION.into(),
         },
-    })
+    };
+    let mut uploads = Vec::new();
+    let mut dom_counts = Default::default();
+    if options.dom_snapshot {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| WidgetError::Environment("no document".into()))?;
+        let snap = snapshot::take(&document, &options.masking(), redactor);
+        dom_counts = snap.counts;
+        let mut dom = DomSnapshot {
+            format: snapshot::FORMAT.into(),
+            node: None,
+            attachment: None,
+            truncated: snap.stats.truncated,
+            nodes: Some(snap.stats.nodes),
+        };
+        let inline = snap.json.len() <= INLINE_DOM_BYTES
+            && snap.stats.json_depth <= INLINE_DOM_DEPTH
+            && snap.stats.longest_string <= INLINE_DOM_STRING;
+        if inline {
+            dom.node = Some(serde_json::from_str(&snap.json).map_err(|e| {
+                WidgetError::Environment(format!("the DOM snapshot is not valid JSON: {e}"))
+            })?);
+        } else {
+            let bytes = snap.json.into_bytes();
+            let attachment = Attachment {
+                name: DOM_ATTACHMENT.into(),
+                content_type: "application/json".into(),
+                size: bytes.len() as u64,
+                sha256: transport::sha256(&bytes).await?,
+            };
+            report.attachments.push(attachment.clone());
+            dom.attachment = Some(DOM_ATTACHMENT.into());
+            uploads.push(Upload { attachment, bytes });
+        }
+        report.dom = Some(dom);
+    }
+    // Secrets leave the report here, before anything is sent. An inline snapshot is scanned
+    // again with the rest; it was redacted node by node as it was written.
+    redactor.report(&mut report);
+    dom_counts.merge_into(&mut report.redactions);
+    Ok(Built { report, uploads })
 }
 
 /// A random (v4) UUID from the browser's CSPRNG; it is the report's idempotency key.

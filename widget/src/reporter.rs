@@ -11,9 +11,10 @@ use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
 use crate::{report, transport};
 
-/// Builds, redacts and sends a report. `options` are the `init` options; `captured` is what
-/// the capture module's `captured()` returned. Resolves to `{id, status}`; rejects with an
-/// `Error` whose `code` is the relay's error code.
+/// Builds, redacts and sends a report, then uploads what it declared (a large DOM snapshot).
+/// `options` are the `init` options; `captured` is what the capture module's `captured()`
+/// returned. Resolves to `{id, status}`; rejects with an `Error` whose `code` is the relay's
+/// error code.
 #[wasm_bindgen]
 pub async fn submit(
     options: JsValue,
@@ -27,14 +28,37 @@ pub async fn submit(
     captured.network = crate::captured::bound_network(captured.network);
     let redactor = Redactor::new(&options.redaction)
         .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
-    let mut report = report::build(&input, captured).map_err(WidgetError::into_js)?;
-    // Secrets leave the report here, before anything is sent.
-    redactor.report(&mut report);
-    let answer = transport::post_report(&options, &report)
+    let built = report::build(&options, &redactor, &input, captured)
         .await
         .map_err(WidgetError::into_js)?;
+    let mut answer = transport::post_report(&options, &built.report)
+        .await
+        .map_err(WidgetError::into_js)?;
+    for upload in &built.uploads {
+        transport::upload(&options, &answer.id, upload)
+            .await
+            .map_err(WidgetError::into_js)?;
+    }
+    if !built.uploads.is_empty() {
+        // Every declared attachment is complete, which moves the report on from
+        // `awaiting_media` on the relay.
+        answer.status = "received".into();
+    }
     serde_wasm_bindgen::to_value(&answer)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// The masked DOM snapshot of this page as JSON text in rrweb's serialized-node format, with
+/// the masking and redaction of `options` (the `init` options). What a report would carry.
+#[wasm_bindgen]
+pub fn snapshot(options: JsValue) -> Result<String, JsValue> {
+    let options = Options::from_js(options)?;
+    let redactor = Redactor::new(&options.redaction)
+        .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::Environment("no document".into()).into_js())?;
+    Ok(crate::snapshot::take(&document, &options.masking(), &redactor).json)
 }
 
 /// Checks a redaction config as `init` would use it (custom patterns compile). Resolves

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::capture::console::ConsoleCapture;
 use crate::capture::errors::ErrorCapture;
 use crate::capture::network::NetworkCapture;
+use crate::capture::visibility::Visibility;
 use crate::config::Options;
 use crate::context;
 use crate::error::WidgetError;
@@ -18,6 +19,7 @@ struct Session {
     console: ConsoleCapture,
     errors: ErrorCapture,
     network: NetworkCapture,
+    visibility: Visibility,
     identity: Option<bugcap_protocol::Identity>,
     metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
 }
@@ -27,6 +29,7 @@ impl Session {
         self.console.uninstall();
         self.errors.uninstall();
         self.network.uninstall();
+        self.visibility.uninstall();
     }
 }
 
@@ -40,6 +43,7 @@ struct CapturedOut {
     network: js_sys::Array,
     identity: Option<bugcap_protocol::Identity>,
     metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
+    visible_since: Option<f64>,
 }
 
 thread_local! {
@@ -73,6 +77,7 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
             console,
             errors,
             network,
+            visibility: Visibility::install(),
             identity: None,
             metadata: Default::default(),
         })
@@ -90,6 +95,7 @@ pub fn captured() -> Result<JsValue, JsValue> {
             network: s.network.raw_entries(),
             identity: s.identity.clone(),
             metadata: s.metadata.clone(),
+            visible_since: s.visibility.since(),
         };
         out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(|e| WidgetError::Environment(e.to_string()))

@@ -5,3 +5,4 @@ pub mod errors;
 pub mod network;
 pub mod ring;
 pub mod serialize;
+pub mod visibility;

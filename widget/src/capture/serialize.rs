@@ -6,6 +6,8 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::text::json_quote;
+
 /// Bounds on how much of one value is serialized.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -70,7 +72,7 @@ impl Writer {
             return;
         }
         if let Some(s) = v.as_string() {
-            quote(&mut self.out, &s);
+            json_quote(&mut self.out, &s);
         } else if let Some(n) = v.as_f64() {
             self.out.push_str(&number(n));
         } else if let Some(b) = v.as_bool() {
@@ -168,7 +170,7 @@ impl Writer {
                     let len = keys.len();
                     self.items("{", "}", keys.into_iter(), len, depth, |w, key, d| {
                         let name = key.as_string().unwrap_or_default();
-                        quote(&mut w.out, &name);
+                        json_quote(&mut w.out, &name);
                         w.out.push_str(": ");
                         match Reflect::get(v, &key) {
                             Ok(value) => w.value(&value, d),
@@ -258,25 +260,4 @@ fn describe_node(node: &web_sys::Node) -> String {
         }
         None => format!("[{}]", node.node_name()),
     }
-}
-
-/// Appends `s` as a JSON string literal. Written out here so the capture module does not link a
-/// JSON library for one job.
-fn quote(out: &mut String, s: &str) {
-    use std::fmt::Write;
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

@@ -1,0 +1,158 @@
+//! The masking rules of the DOM snapshot, as pure decisions on names and values so each one is
+//! testable without a browser. The walker asks; these answer.
+
+/// What the page marked an element as, through our attributes and classes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// `data-bugcap-block` / class `bugcap-block`: replaced by a same-size empty box.
+    pub block: bool,
+    /// `data-bugcap-mask` / class `bugcap-mask`: text kept in shape, characters replaced.
+    pub mask: bool,
+}
+
+impl Marks {
+    /// Reads the marks from one attribute; call for each and OR the results.
+    pub fn of_attribute(name: &str, value: &str) -> Marks {
+        match name {
+            "data-bugcap-block" => Marks {
+                block: true,
+                mask: false,
+            },
+            "data-bugcap-mask" => Marks {
+                block: false,
+                mask: true,
+            },
+            "class" => {
+                let mut marks = Marks::default();
+                for class in value.split_ascii_whitespace() {
+                    marks.block |= class == "bugcap-block";
+                    marks.mask |= class == "bugcap-mask";
+                }
+                marks
+            }
+            _ => Marks::default(),
+        }
+    }
+
+    pub fn or(self, other: Marks) -> Marks {
+        Marks {
+            block: self.block || other.block,
+            mask: self.mask || other.mask,
+        }
+    }
+}
+
+/// How an `<input>` is treated, from its `type` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Never read, whatever the options say.
+    Password,
+    /// Checkbox or radio: the state is the user's answer.
+    Choice,
+    /// Buttons: the value is the page's own label.
+    Button,
+    /// Everything else, hidden fields included (they carry CSRF tokens and ids).
+    Text,
+}
+
+impl InputKind {
+    pub fn of(type_attribute: Option<&str>) -> InputKind {
+        match type_attribute.map(str::trim) {
+            Some(t) if t.eq_ignore_ascii_case("password") => InputKind::Password,
+            Some(t) if t.eq_ignore_ascii_case("checkbox") || t.eq_ignore_ascii_case("radio") => {
+                InputKind::Choice
+            }
+            Some(t)
+                if ["button", "submit", "reset", "image"]
+                    .iter()
+                    .any(|b| t.eq_ignore_ascii_case(b)) =>
+            {
+                InputKind::Button
+            }
+            _ => InputKind::Text,
+        }
+    }
+}
+
+/// `text` with every character but whitespace replaced by `*`: the shape survives (line breaks,
+/// word lengths), the content does not.
+pub fn mask(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_whitespace() { c } else { '*' })
+        .collect()
+}
+
+/// Inline event handlers (`onclick`, `onload`, …) are code, never content.
+pub fn is_event_handler(name: &str) -> bool {
+    name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on")
+}
+
+/// Attributes that hold one URL, made absolute so the snapshot renders away from the page.
+pub fn is_url_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "src" | "href" | "poster" | "action" | "formaction" | "background" | "data" | "xlink:href"
+    )
+}
+
+/// A URL that runs code when followed; dropped rather than rewritten.
+pub fn is_script_url(value: &str) -> bool {
+    let v = value.trim_start();
+    v.len() >= 11 && v.as_bytes()[..11].eq_ignore_ascii_case(b"javascript:")
+}
+
+/// Attributes whose text a person reads on the page, masked with the text inside a masked element.
+pub fn is_text_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "alt" | "title" | "placeholder" | "aria-label" | "aria-description" | "label" | "value"
+    )
+}
+
+/// Attributes that hold what the user typed or chose; the walker writes masked versions itself.
+pub fn is_input_state_attribute(name: &str) -> bool {
+    matches!(name, "value" | "checked" | "selected")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_come_from_our_attributes_and_class_tokens_only() {
+        assert!(Marks::of_attribute("data-bugcap-block", "").block);
+        assert!(Marks::of_attribute("data-bugcap-mask", "").mask);
+        assert!(Marks::of_attribute("class", "card bugcap-block wide").block);
+        assert!(Marks::of_attribute("class", "x\tbugcap-mask").mask);
+        assert_eq!(
+            Marks::of_attribute("class", "bugcap-blocked"),
+            Marks::default()
+        );
+        assert_eq!(Marks::of_attribute("id", "bugcap-block"), Marks::default());
+    }
+
+    #[test]
+    fn input_kinds() {
+        assert_eq!(InputKind::of(Some("PassWord")), InputKind::Password);
+        assert_eq!(InputKind::of(Some(" password ")), InputKind::Password);
+        assert_eq!(InputKind::of(Some("radio")), InputKind::Choice);
+        assert_eq!(InputKind::of(Some("submit")), InputKind::Button);
+        assert_eq!(InputKind::of(Some("hidden")), InputKind::Text);
+        assert_eq!(InputKind::of(None), InputKind::Text);
+    }
+
+    #[test]
+    fn mask_keeps_shape_only() {
+        assert_eq!(mask("Jane Doe\n42"), "**** ***\n**");
+        assert_eq!(mask("ünï"), "***");
+    }
+
+    #[test]
+    fn handlers_and_script_urls() {
+        assert!(is_event_handler("onclick"));
+        assert!(is_event_handler("ONLOAD"));
+        assert!(!is_event_handler("on"));
+        assert!(is_script_url("  JavaScript:alert(1)"));
+        assert!(!is_script_url("https://x"));
+    }
+}
