@@ -16,6 +16,17 @@ export interface InitOptions {
   networkDetailAllowUrls?: string[];
   /** Redaction beyond the defaults, applied in the page before a report is sent. */
   redaction?: RedactionOptions;
+  /** Include a masked DOM snapshot (rrweb's serialized-node format) in reports. Default true. */
+  domSnapshot?: boolean;
+  /**
+   * Mask input, textarea, select and contenteditable values in the snapshot (each character
+   * becomes `*`). Default true. Password values are never read, whatever this says.
+   */
+  maskInputs?: boolean;
+  /** Elements replaced by a same-size empty box, beside `[data-bugcap-block]` and `.bugcap-block`. */
+  blockSelector?: string;
+  /** Elements whose text is masked character for character, beside `[data-bugcap-mask]` and `.bugcap-mask`. */
+  maskSelector?: string;
 }
 
 /**
@@ -72,6 +83,8 @@ export interface Bugcap {
   submit(input: SubmitInput): Promise<SubmitResult>;
   identify(user: Identity | null): Promise<void>;
   setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
+  /** The masked DOM snapshot as a report would carry it (JSON text); nothing is sent. */
+  snapshot(): Promise<string>;
   destroy(): void;
   version: string;
 }
@@ -86,5 +99,7 @@ export function identify(user: Identity | null): Promise<void>;
 export function setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
 /** Stops capture and restores everything the widget patched. */
 export function destroy(): void;
+/** The masked DOM snapshot of the page as JSON text (rrweb's serialized-node format); nothing is sent. */
+export function snapshot(options?: InitOptions): Promise<string>;
 /** Redacts text as reports are redacted; rejects on an invalid config. */
 export function redact(text: string, config?: RedactionOptions): Promise<string>;

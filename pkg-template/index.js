@@ -50,7 +50,7 @@ export async function init(opts) {
     }
   }
   options = opts;
-  return { submit, identify, setMetadata, destroy, version: capture.version() };
+  return { submit, identify, setMetadata, snapshot, destroy, version: capture.version() };
 }
 
 /**
@@ -95,6 +95,18 @@ export async function setMetadata(values) {
 export async function redact(text, config) {
   const r = await reporter();
   return r.redact(text, config);
+}
+
+/**
+ * The masked DOM snapshot of the page as JSON text, in rrweb's serialized-node format, exactly
+ * as a report would carry it (masking and redaction applied). Nothing is sent. Loads the
+ * reporter. `opts` defaults to the `init` options.
+ * @param {import("./index.d.ts").InitOptions} [opts]
+ * @returns {Promise<string>}
+ */
+export async function snapshot(opts = options) {
+  const r = await reporter();
+  return r.snapshot(opts);
 }
 
 /** Stops capture and restores everything the widget patched. */

@@ -5,11 +5,13 @@ import { execFileSync } from "node:child_process";
 
 import { build } from "./build.mjs";
 import { root } from "../tests/support/relay.mjs";
+import { run as capture } from "../bench/capture.mjs";
 import { run as redaction } from "../bench/redaction.mjs";
 import { run as size } from "../bench/size.mjs";
 
 build();
 size({ root });
+await capture();
 await redaction();
 // The native benchmarks print their own tables.
 for (const [pkg, bench] of [["bugcap-protocol", "redaction"], ["bugcap-relay", "ingest"], ["bugcap-relay", "media"]]) {

@@ -2,8 +2,8 @@
 // Builds the npm package into dist/npm: the widget's two wasm modules compiled by wasm-pack,
 // wrapped with the loader, types, README and package.json from pkg-template/.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,6 +58,30 @@ function buildModule(name) {
   if (existsSync(join(dir, "snippets"))) cpSync(join(dir, "snippets"), join(target, "snippets"), { recursive: true });
 }
 
+/**
+ * Gives every JavaScript file of the package an identity source map that lists it in
+ * `x_google_ignoreList`, so devtools skip the widget's wrapper frames: a `console.log` or a
+ * `fetch` made by the host points at the host's own line, not at bugcap's wrapper.
+ */
+export function ignoreListPackage(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".js")) continue;
+    const file = join(entry.parentPath, entry.name);
+    const lines = readFileSync(file, "utf8").split("\n").length;
+    const map = {
+      version: 3,
+      file: entry.name,
+      sources: [entry.name],
+      names: [],
+      // Line i of the file is line i of its source, column 0 to column 0.
+      mappings: ["AAAA", ...Array(lines - 1).fill("AACA")].join(";"),
+      x_google_ignoreList: [0],
+    };
+    writeFileSync(`${file}.map`, JSON.stringify(map) + "\n");
+    appendFileSync(file, `\n//# sourceMappingURL=${basename(file)}.map\n`);
+  }
+}
+
 export function build({ skipBootstrap = false } = {}) {
   if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
   rmSync(out, { recursive: true, force: true });
@@ -69,6 +93,7 @@ export function build({ skipBootstrap = false } = {}) {
   const pkg = JSON.parse(readFileSync(join(root, "pkg-template", "package.json"), "utf8"));
   pkg.version = workspaceVersion();
   writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  ignoreListPackage(out);
   console.log(`npm package written to ${out} (bugcap@${pkg.version})`);
   return out;
 }

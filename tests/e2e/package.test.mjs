@@ -23,6 +23,23 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     assert.ok(files.some((f) => f.startsWith("wasm/capture/snippets/") && f.endsWith(snippet)), `the ${snippet} snippet must ship`);
   }
 
+  // Every script of the package maps to itself and is on devtools' ignore list, so the host's
+  // console calls and requests point at the host's own lines, not at bugcap's wrappers.
+  const scripts = files.filter((f) => f.endsWith(".js"));
+  assert.ok(scripts.length >= 5, scripts.join(", "));
+  for (const script of scripts) {
+    const text = readFileSync(join(root, "dist", "npm", script), "utf8");
+    const name = script.split("/").pop();
+    assert.ok(text.trimEnd().endsWith(`//# sourceMappingURL=${name}.map`), `${script} names its map`);
+    assert.ok(files.includes(`${script}.map`), `${script}.map ships`);
+    const map = JSON.parse(readFileSync(join(root, "dist", "npm", `${script}.map`), "utf8"));
+    assert.deepEqual(map.sources, [name]);
+    assert.deepEqual(map.x_google_ignoreList, [0], `${script} is ignore-listed`);
+    const mapped = map.mappings.split(";").length;
+    const lines = text.split("\n").length;
+    assert.ok(mapped >= lines - 3 && mapped <= lines, `${script}: ${mapped} mapped lines of ${lines}`);
+  }
+
   const app = join(work, "app");
   execFileSync("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "host-app", private: true, type: "module" }));

@@ -2,12 +2,63 @@
 // `this`. Everything it records goes straight to Rust. Listed in the package's ignore list so the
 // host's devtools show the host's own call sites.
 
-export function wrapConsoleMethod(target, name, record) {
+// What a wrapped console call costs the host: a few array writes. The arguments wait in a ring
+// of the last `limit` calls and are handed to Rust (which serializes them) in one batch when
+// the current task's synchronous code is done, or at once when a report is built. Objects are
+// therefore read as they are at the end of the task that logged them. Stacks of
+// `trace`/`assert` are taken at the call, where they mean something.
+export function consoleRecorder(limit, flush) {
+  const levels = new Array(limit);
+  const times = new Array(limit);
+  const args = new Array(limit);
+  const stacks = new Array(limit);
+  let next = 0;
+  let count = 0;
+  let scheduled = false;
+  let flushing = false;
+  const drain = () => {
+    scheduled = false;
+    if (count === 0) return;
+    const start = (next - count + limit) % limit;
+    const batch = [];
+    for (let k = 0; k < count; k++) {
+      const i = (start + k) % limit;
+      batch.push(levels[i], times[i], args[i], stacks[i]);
+      args[i] = stacks[i] = undefined;
+    }
+    count = 0;
+    flushing = true;
+    try {
+      flush(batch);
+    } catch (_) {
+      // A bad argument must not break the host; the batch is dropped.
+    } finally {
+      flushing = false;
+    }
+  };
+  const record = (level, callArgs) => {
+    // Re-entrancy guard: a getter or toString run by the serializer that logs is not recorded.
+    if (flushing) return;
+    levels[next] = level;
+    times[next] = Date.now();
+    args[next] = callArgs;
+    stacks[next] = level === 5 || level === 6 ? new Error().stack : undefined;
+    next = (next + 1) % limit;
+    if (count < limit) count++;
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(drain);
+    }
+  };
+  return { record, drain };
+}
+
+export function wrapConsoleMethod(target, name, level, recorder) {
   const original = target[name];
   if (typeof original !== "function") return undefined;
   const wrapped = function (...args) {
     try {
-      record(name, args);
+      recorder.record(level, args);
     } catch (_) {
       // Capture must never break the host's logging.
     }

@@ -31,8 +31,9 @@ pub fn json_quote(out: &mut String, s: &str) {
             b if b < 0x20 => "",
             _ => continue,
         };
-        // Only ASCII bytes are escaped, so `run..i` always falls on character boundaries.
-        out.push_str(&s[run..i]);
+        // Only ASCII bytes are escaped, so `run..i` always falls on character boundaries;
+        // `get` rather than indexing keeps the panic formatting out of the capture module.
+        out.push_str(s.get(run..i).unwrap_or_default());
         if escape.is_empty() {
             let _ = write!(out, "\\u{:04x}", b);
         } else {
@@ -40,7 +41,7 @@ pub fn json_quote(out: &mut String, s: &str) {
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
 }
 

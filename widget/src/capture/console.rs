@@ -1,5 +1,7 @@
 //! Console capture: every level is wrapped, the original still runs, and each call is kept as
-//! a [`ConsoleEntry`] in a ring buffer of the last N calls.
+//! a [`ConsoleEntry`] in a ring buffer of the last N calls. The wrapper only stores the call
+//! (`js/hooks.js`); its arguments are serialized here in batches, after the task that logged
+//! them, so a host's hot logging loop pays a few array writes per call.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,11 +16,18 @@ use crate::error::WidgetError;
 
 #[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
+    /// The JS-side ring of calls not yet serialized: `record(level, args)` and `drain()`.
+    type ConsoleRecorder;
+    #[wasm_bindgen(js_name = consoleRecorder)]
+    fn console_recorder(limit: u32, flush: &Closure<dyn FnMut(Array)>) -> ConsoleRecorder;
+    #[wasm_bindgen(method)]
+    fn drain(this: &ConsoleRecorder);
     #[wasm_bindgen(js_name = wrapConsoleMethod)]
     fn wrap_console_method(
         target: &JsValue,
         name: &str,
-        record: &Closure<dyn FnMut(String, Array)>,
+        level: u32,
+        recorder: &ConsoleRecorder,
     ) -> JsValue;
     #[wasm_bindgen(js_name = restoreConsoleMethod)]
     fn restore_console_method(
@@ -42,8 +51,9 @@ struct Patched {
 pub struct ConsoleCapture {
     buffer: Rc<RefCell<ConsoleBuffer>>,
     patched: Vec<Patched>,
-    // Kept alive for as long as the wrappers may call it.
-    _record: Closure<dyn FnMut(String, Array)>,
+    recorder: ConsoleRecorder,
+    // Kept alive for as long as the recorder may call it.
+    _flush: Closure<dyn FnMut(Array)>,
     console: JsValue,
 }
 
@@ -56,20 +66,30 @@ impl ConsoleCapture {
             .ok_or_else(|| WidgetError::Environment("no console object to capture".into()))?;
         let buffer = Rc::new(RefCell::new(ConsoleBuffer::new(limit)));
         let sink = buffer.clone();
-        let record =
-            Closure::<dyn FnMut(String, Array)>::new(move |method: String, args: Array| {
-                // `try_borrow_mut` is the re-entrancy guard: if serializing an argument logs again
-                // (a getter or toString that calls console), the inner call is not recorded.
-                let Ok(mut buffer) = sink.try_borrow_mut() else {
-                    return;
-                };
-                if let Some(entry) = to_entry(&method, &args) {
+        // A batch is flat: level index, time, arguments, stack (or undefined), per call.
+        let flush = Closure::<dyn FnMut(Array)>::new(move |batch: Array| {
+            let Ok(mut buffer) = sink.try_borrow_mut() else {
+                return;
+            };
+            let mut i = 0;
+            while i + 3 < batch.length() {
+                let level = batch
+                    .get(i)
+                    .as_f64()
+                    .and_then(|l| ConsoleLevel::ALL.get(l as usize).copied());
+                let time = batch.get(i + 1).as_f64().unwrap_or_default();
+                let args = Array::from(&batch.get(i + 2));
+                let stack = batch.get(i + 3).as_string();
+                if let Some(entry) = level.and_then(|l| to_entry(l, &args, time, stack)) {
                     buffer.push(entry);
                 }
-            });
+                i += 4;
+            }
+        });
+        let recorder = console_recorder(limit as u32, &flush);
         let mut patched = Vec::new();
-        for level in ConsoleLevel::ALL {
-            let result = wrap_console_method(&console, level.method(), &record);
+        for (index, level) in ConsoleLevel::ALL.into_iter().enumerate() {
+            let result = wrap_console_method(&console, level.method(), index as u32, &recorder);
             if result.is_object() {
                 let get = |k: &str| {
                     js_sys::Reflect::get(&result, &k.into()).unwrap_or(JsValue::UNDEFINED)
@@ -84,12 +104,15 @@ impl ConsoleCapture {
         Ok(ConsoleCapture {
             buffer,
             patched,
-            _record: record,
+            recorder,
+            _flush: flush,
             console,
         })
     }
 
     pub fn entries(&self) -> Vec<ConsoleEntry> {
+        // Calls of the task that is building the report are serialized now.
+        self.recorder.drain();
         self.buffer.borrow().snapshot()
     }
 
@@ -104,14 +127,14 @@ impl ConsoleCapture {
     }
 }
 
-fn level_of(method: &str) -> Option<ConsoleLevel> {
-    ConsoleLevel::ALL.into_iter().find(|l| l.method() == method)
-}
-
 /// Turns one console call into an entry, or `None` for calls that print nothing
 /// (`console.assert` with a truthy condition).
-fn to_entry(method: &str, args: &Array) -> Option<ConsoleEntry> {
-    let level = level_of(method)?;
+fn to_entry(
+    level: ConsoleLevel,
+    args: &Array,
+    timestamp: f64,
+    stack: Option<String>,
+) -> Option<ConsoleEntry> {
     let mut values: Vec<JsValue> = args.iter().collect();
     let mut prefix = None;
     if level == ConsoleLevel::Assert {
@@ -145,21 +168,12 @@ fn to_entry(method: &str, args: &Array) -> Option<ConsoleEntry> {
             format!("{prefix}: {message}")
         };
     }
-    let stack = matches!(level, ConsoleLevel::Trace | ConsoleLevel::Assert)
-        .then(current_stack)
-        .flatten();
     Some(ConsoleEntry {
         level,
         message: serialize::clip(message, limits.max_string_bytes * 2, &mut truncated),
         args: parts,
         stack,
-        timestamp: js_sys::Date::now(),
+        timestamp,
         truncated,
     })
-}
-
-fn current_stack() -> Option<String> {
-    js_sys::Reflect::get(&js_sys::Error::new(""), &"stack".into())
-        .ok()?
-        .as_string()
 }
