@@ -30,8 +30,11 @@ export async function run() {
     row("console.log, the call (target ≤ 1 µs added)", hooks.call, "µs/call", 2);
     row("console.log, 20k-call loop incl. deferred serialization", hooks.callSettled, "µs/call", 2);
     row("console.log, one call per task, each serialized", hooks.perTask, "µs/call", 2);
-    row("fetch same-origin, body recorded (target ≤ 50 µs added)", hooks.fetchSameOrigin, "µs/request", 1);
-    row("fetch data: URL (not in networkDetailAllowUrls)", hooks.fetchData, "µs/request", 1);
+    row("fetch wrapper alone, URL only (target ≤ 50 µs added)", hooks.fetchWrapper, "µs/request", 1);
+    row("fetch wrapper alone, headers + JSON body read (≤ 50 µs)", hooks.fetchWrapperDetailed, "µs/request", 1);
+    row("real same-origin fetch over loopback, body recorded", hooks.fetchSameOrigin, "µs/request", 1);
+    row("real data: URL fetch, URL only", hooks.fetchData, "µs/request", 1);
+    console.log("  (the real-request rows are medians of paired 20-request batches; loopback noise is larger than the wrapper)");
 
     console.log("\nDOM snapshot vs rrweb-snapshot 2.2.2 snapshot() (median of runs; masking on in both)");
     console.log("  " + ["nodes", "bugcap ms", "rrweb ms", "rrweb+JSON ms", "ratio", "bugcap KB", "rrweb KB", "bugcap gz KB", "rrweb gz KB"].map((h, i) => (i ? h.padStart(13) : h.padEnd(8))).join(""));
@@ -107,6 +110,30 @@ async function hookOverhead({ key, relay }) {
     api.destroy();
     return { base: median(base), hooked: median(wrapped), added: median(added) };
   };
+  // The wrapper alone: `fetch` is replaced by a stub answering at once before `init` wraps it,
+  // so the difference is exactly what the wrapper adds per request (its synchronous work, the
+  // entry handed to Rust, and for detailed URLs the bounded read of the cloned body).
+  const isolatedFetch = async (detailed) => {
+    const real = window.fetch;
+    const body = JSON.stringify({ id: 7, items: [1, 2, 3], note: "ok" });
+    const stub = function fetch() {
+      return Promise.resolve(new Response(body, { headers: { "content-type": "application/json" } }));
+    };
+    window.fetch = stub;
+    const api = await bugcap.init({ key, relay, networkDetailAllowUrls: detailed ? [location.origin + "/"] : [] });
+    const hooked = window.fetch;
+    const run = async (f) => {
+      const n = 3000;
+      const t = performance.now();
+      for (let i = 0; i < n; i++) await (await f("/api/orders?page=2")).text();
+      return ((performance.now() - t) * 1000) / n;
+    };
+    const base = [], wrapped = [];
+    for (let r = 0; r < 7; r++) base.push(await run(stub)), wrapped.push(await run(hooked));
+    api.destroy();
+    window.fetch = real;
+    return { base: median(base), hooked: median(wrapped) };
+  };
   const dataUrl = "data:application/json," + encodeURIComponent(JSON.stringify({ ok: true, items: [1, 2, 3] }));
   const kinds = {
     call: () => consoleRound(20_000, false),
@@ -125,6 +152,8 @@ async function hookOverhead({ key, relay }) {
   console.log = realLog;
   return {
     ...Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, { base: median(v.base), hooked: median(v.hooked) }])),
+    fetchWrapper: await isolatedFetch(false),
+    fetchWrapperDetailed: await isolatedFetch(true),
     fetchSameOrigin: await pairedFetch("/demo-config.json", 25),
     fetchData: await pairedFetch(dataUrl, 40),
   };

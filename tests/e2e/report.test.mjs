@@ -68,6 +68,14 @@ describe("a report filed from the demo page", () => {
       assert.deepEqual(body.report.metadata, { beta: true, build: 1207, plan: "team" });
       assert.equal(body.report.page.url, `${www.url}/`);
       assert.equal(body.report.page.title, "Acme Notes — bugcap demo");
+      // Page context beyond the basics: local wall time with its offset, when the page became
+      // visible, Client Hints and the connection estimate (Chromium offers both).
+      const ctx = body.report.page;
+      assert.match(ctx.local_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+      assert.ok(Date.parse(ctx.visible_since) <= Date.parse(body.report.created_at), ctx.visible_since);
+      assert.ok(ctx.client_hints.brands.some((b) => /Chromium\/\d+/.test(b)), JSON.stringify(ctx.client_hints));
+      assert.equal(typeof ctx.client_hints.mobile, "boolean");
+      assert.ok(ctx.connection && typeof ctx.connection.effective_type === "string", JSON.stringify(ctx.connection));
 
       // The viewer shows the same report, read through the demo server's admin proxy.
       await page.click("#report-link");

@@ -228,14 +228,19 @@ impl<'a> Walker<'a> {
             ctx.svg = false;
         }
 
-        let attributes = el.attributes();
-        let mut list: Vec<(String, String)> = Vec::with_capacity(attributes.length() as usize);
+        let mut list: Vec<(String, String)> = Vec::new();
         let mut marks = Marks::default();
-        for i in 0..attributes.length() {
-            if let Some(attr) = attributes.item(i) {
-                let (name, value) = (attr.name(), attr.value());
-                marks = marks.or(Marks::of_attribute(&name, &value));
-                list.push((name, value));
+        // Most elements have no attributes: one call answers that for them.
+        if el.has_attributes() {
+            let attributes = el.attributes();
+            let count = attributes.length();
+            list.reserve(count as usize);
+            for i in 0..count {
+                if let Some(attr) = attributes.item(i) {
+                    let (name, value) = (attr.name(), attr.value());
+                    marks = marks.or(Marks::of_attribute(&name, &value));
+                    list.push((name, value));
+                }
             }
         }
         let matches =
