@@ -8,19 +8,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-import { launchBrowser } from "../tests/support/browser.mjs";
-import { startWwwServer } from "../scripts/www-server.mjs";
+import { withBenchPage } from "./page.mjs";
 
 const require = createRequire(import.meta.url);
 const RRWEB_SNAPSHOT = join(dirname(require.resolve("rrweb-snapshot")), "rrweb-snapshot.umd.min.cjs");
 const KEY = "bc_pub_" + "b".repeat(32);
 
-export async function run() {
-  const www = await startWwwServer({ config: {} });
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${www.url}/bugcap/package.json`);
+export function run() {
+  return withBenchPage(async (page, www) => {
     await page.addScriptTag({ path: RRWEB_SNAPSHOT });
     const hooks = await page.evaluate(hookOverhead, { key: KEY, relay: www.url });
     console.log("\nCapture hooks in headless Chromium (median of interleaved rounds)");
@@ -37,7 +32,7 @@ export async function run() {
     console.log("  (the real-request rows are medians of paired 20-request batches; loopback noise is larger than the wrapper)");
 
     console.log("\nDOM snapshot vs rrweb-snapshot 2.2.2 snapshot() (median of runs; masking on in both)");
-    console.log("  " + ["nodes", "bugcap ms", "rrweb ms", "rrweb+JSON ms", "ratio", "bugcap KB", "rrweb KB", "bugcap gz KB", "rrweb gz KB"].map((h, i) => (i ? h.padStart(13) : h.padEnd(8))).join(""));
+    console.log("  " + ["nodes", "bugcap ms", "rrweb ms", "rrweb+JSON ms", "ratio", "bugcap KB", "rrweb KB", "bugcap gz KB", "rrweb gz KB"].map((h, i) => (i ? h.padStart(15) : h.padEnd(8))).join(""));
     for (const target of [1_000, 10_000, 50_000]) {
       const r = await page.evaluate(snapshotRound, { target, key: KEY, relay: www.url });
       const gz = (s) => gzipSync(s).length / 1024;
@@ -52,13 +47,10 @@ export async function run() {
         gz(r.bugcapText).toFixed(0),
         gz(r.rrwebText).toFixed(0),
       ];
-      console.log("  " + cells.map((c, i) => (i ? c.padStart(13) : c)).join(""));
+      console.log("  " + cells.map((c, i) => (i ? c.padStart(15) : c)).join(""));
     }
     console.log("  ratio = bugcap time / rrweb snapshot() time (target ≤ 0.5x); bugcap's time includes writing the JSON text it sends");
-  } finally {
-    await browser.close();
-    await www.close();
-  }
+  });
 }
 
 // Runs in the page.

@@ -1,16 +1,10 @@
 // Redaction throughput in headless Chromium: the widget's engine (wasm, through the package's
 // `redact()`) beside a naive baseline of one JS regex per rule, on the same generated 1 MiB
 // documents, in the same page and run. Figures only.
-import { launchBrowser } from "../tests/support/browser.mjs";
-import { startWwwServer } from "../scripts/www-server.mjs";
+import { withBenchPage } from "./page.mjs";
 
-export async function run() {
-  const www = await startWwwServer({ config: {} });
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    // Any page of the site will do: the bench imports the package from the same origin.
-    await page.goto(`${www.url}/bugcap/package.json`);
+export function run() {
+  return withBenchPage(async (page) => {
     const rows = await page.evaluate(async () => {
       const bugcap = await import("/bugcap/index.js");
       const MIB = 1024 * 1024;
@@ -94,8 +88,5 @@ export async function run() {
         ` (target: >= 100 MB/s in Chromium; includes copying each string into wasm and back)` +
         (rows.clean_unchanged ? "" : "  WARNING: the clean document was changed"),
     );
-  } finally {
-    await browser.close();
-    await www.close();
-  }
+  });
 }
