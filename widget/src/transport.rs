@@ -1,6 +1,8 @@
 //! Talking to the relay: `POST /v1/reports` with the key in `x-bugcap-key`, then for each
 //! declared attachment an upload URL, a direct `PUT` of the bytes to object storage, and
-//! `complete`.
+//! `complete`. Every step is retried with backoff when the failure is transient (no network,
+//! 408, 429, 5xx). Retrying is safe: the report id is its idempotency key, the relay hands out
+//! the same upload URL while it is live, and `complete` answers a repeat the same way.
 
 use std::collections::BTreeMap;
 
@@ -45,9 +47,55 @@ struct UploadUrl {
     headers: BTreeMap<String, String>,
 }
 
+/// Tries per request, the first included.
+const ATTEMPTS: u32 = 4;
+/// Wait before the first retry; doubled after each, with jitter.
+const FIRST_RETRY_MS: f64 = 400.0;
+
+/// Whether trying the same request again may succeed.
+fn is_transient(error: &WidgetError) -> bool {
+    match error {
+        WidgetError::Network(_) => true,
+        WidgetError::Relay { status, .. } => matches!(status, 408 | 429) || *status >= 500,
+        _ => false,
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or has been tried [`ATTEMPTS`] times.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, WidgetError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, WidgetError>>,
+{
+    let mut delay = FIRST_RETRY_MS;
+    let mut tried = 1;
+    loop {
+        match attempt().await {
+            Err(e) if tried < ATTEMPTS && is_transient(&e) => {
+                // Jitter spreads the retries of many pages after a relay restart.
+                sleep(delay * (0.75 + js_sys::Math::random() / 2.0)).await;
+                delay *= 2.0;
+                tried += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn sleep(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 pub async fn post_report(options: &Options, report: &Report) -> Result<Accepted, WidgetError> {
     let body = serde_json::to_string(report).map_err(|e| WidgetError::Input(e.to_string()))?;
-    let text = relay_post(options, &options.reports_url(), &body).await?;
+    let url = options.reports_url();
+    let text = retrying(|| relay_post(options, &url, &body)).await?;
     parse_answer(&text)
 }
 
@@ -55,18 +103,22 @@ pub async fn post_report(options: &Options, report: &Report) -> Result<Accepted,
 pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), WidgetError> {
     let media = format!("{}/{id}/media", options.reports_url());
     let a = &upload.attachment;
+    let grant_url = format!("{media}/upload-url");
     let request = serde_json::json!({
         "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
-    });
-    let grant: UploadUrl = parse_answer(
-        &relay_post(
-            options,
-            &format!("{media}/upload-url"),
-            &request.to_string(),
-        )
-        .await?,
-    )?;
+    })
+    .to_string();
+    let grant: UploadUrl =
+        parse_answer(&retrying(|| relay_post(options, &grant_url, &request)).await?)?;
+    retrying(|| put(&grant, upload)).await?;
+    let complete_url = format!("{media}/complete");
+    let complete = serde_json::json!({ "name": a.name }).to_string();
+    retrying(|| relay_post(options, &complete_url, &complete)).await?;
+    Ok(())
+}
 
+/// The direct upload of the bytes to object storage, on the URL the relay signed.
+async fn put(grant: &UploadUrl, upload: &Upload) -> Result<(), WidgetError> {
     let init = RequestInit::new();
     init.set_method(&grant.method);
     init.set_mode(RequestMode::Cors);
@@ -91,13 +143,11 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
             code: "upload_failed".into(),
             message: format!(
                 "object storage refused `{}` ({status}): {}",
-                a.name,
+                upload.attachment.name,
                 first_line(&text)
             ),
         });
     }
-    let complete = serde_json::json!({ "name": a.name }).to_string();
-    relay_post(options, &format!("{media}/complete"), &complete).await?;
     Ok(())
 }
 
