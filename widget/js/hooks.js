@@ -36,13 +36,13 @@ export function consoleRecorder(limit, flush) {
       flushing = false;
     }
   };
-  const record = (level, callArgs) => {
+  const record = (level, callArgs, withStack) => {
     // Re-entrancy guard: a getter or toString run by the serializer that logs is not recorded.
     if (flushing) return;
     levels[next] = level;
     times[next] = Date.now();
     args[next] = callArgs;
-    stacks[next] = level === 5 || level === 6 ? new Error().stack : undefined;
+    stacks[next] = withStack ? new Error().stack : undefined;
     next = (next + 1) % limit;
     if (count < limit) count++;
     if (!scheduled) {
@@ -53,12 +53,12 @@ export function consoleRecorder(limit, flush) {
   return { record, drain };
 }
 
-export function wrapConsoleMethod(target, name, level, recorder) {
+export function wrapConsoleMethod(target, name, level, withStack, recorder) {
   const original = target[name];
   if (typeof original !== "function") return undefined;
   const wrapped = function (...args) {
     try {
-      recorder.record(level, args);
+      recorder.record(level, args, withStack);
     } catch (_) {
       // Capture must never break the host's logging.
     }

@@ -62,10 +62,7 @@ pub async fn build(
     let mut uploads = Vec::new();
     let mut dom_counts = Default::default();
     if options.dom_snapshot {
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| WidgetError::Environment("no document".into()))?;
-        let snap = snapshot::take(&document, &options.masking(), redactor);
+        let snap = snapshot::take(&options.masking(), redactor)?;
         dom_counts = snap.counts;
         let mut dom = DomSnapshot {
             format: snapshot::FORMAT.into(),

@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use bugcap_protocol::redact::Redactor;
+use bugcap_protocol::redact::{RedactionConfig, Redactor};
 
 use crate::captured::Captured;
 use crate::config::{Options, SubmitInput};
@@ -26,8 +26,7 @@ pub async fn submit(
     let mut captured: Captured = serde_wasm_bindgen::from_value(captured)
         .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
     captured.network = crate::captured::bound_network(captured.network);
-    let redactor = Redactor::new(&options.redaction)
-        .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
+    let redactor = redactor(&options.redaction)?;
     let built = report::build(&options, &redactor, &input, captured)
         .await
         .map_err(WidgetError::into_js)?;
@@ -53,12 +52,10 @@ pub async fn submit(
 #[wasm_bindgen]
 pub fn snapshot(options: JsValue) -> Result<String, JsValue> {
     let options = Options::from_js(options)?;
-    let redactor = Redactor::new(&options.redaction)
-        .map_err(|e| WidgetError::Options(e.to_string()).into_js())?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| WidgetError::Environment("no document".into()).into_js())?;
-    Ok(crate::snapshot::take(&document, &options.masking(), &redactor).json)
+    let redactor = redactor(&options.redaction)?;
+    crate::snapshot::take(&options.masking(), &redactor)
+        .map(|s| s.json)
+        .map_err(WidgetError::into_js)
 }
 
 /// Checks a redaction config as `init` would use it (custom patterns compile). Resolves
@@ -83,5 +80,10 @@ fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
         serde_wasm_bindgen::from_value(config)
             .map_err(|e| WidgetError::Options(e.to_string()).into_js())?
     };
-    Redactor::new(&config).map_err(|e| WidgetError::Options(e.to_string()).into_js())
+    redactor(&config)
+}
+
+/// The redaction engine for `config`; a pattern that does not compile is `invalid_options`.
+fn redactor(config: &RedactionConfig) -> Result<Redactor, JsValue> {
+    Redactor::new(config).map_err(|e| WidgetError::Options(e.to_string()).into_js())
 }

@@ -27,6 +27,7 @@ extern "C" {
         target: &JsValue,
         name: &str,
         level: u32,
+        with_stack: bool,
         recorder: &ConsoleRecorder,
     ) -> JsValue;
     #[wasm_bindgen(js_name = restoreConsoleMethod)]
@@ -89,7 +90,15 @@ impl ConsoleCapture {
         let recorder = console_recorder(limit as u32, &flush);
         let mut patched = Vec::new();
         for (index, level) in ConsoleLevel::ALL.into_iter().enumerate() {
-            let result = wrap_console_method(&console, level.method(), index as u32, &recorder);
+            // Where a trace or failed assertion was called from is what it is for.
+            let with_stack = matches!(level, ConsoleLevel::Trace | ConsoleLevel::Assert);
+            let result = wrap_console_method(
+                &console,
+                level.method(),
+                index as u32,
+                with_stack,
+                &recorder,
+            );
             if result.is_object() {
                 let get = |k: &str| {
                     js_sys::Reflect::get(&result, &k.into()).unwrap_or(JsValue::UNDEFINED)

@@ -8,6 +8,8 @@ mod walk;
 
 use bugcap_protocol::redact::{Counts, Redactor};
 
+use crate::error::WidgetError;
+
 pub use walk::Stats;
 
 /// The format name written in the report's `dom.format`.
@@ -40,8 +42,11 @@ pub struct Snapshot {
     pub counts: Counts,
 }
 
-/// Serializes `document` with `masking` applied and every text through `redactor`.
-pub fn take(document: &web_sys::Document, masking: &Masking, redactor: &Redactor) -> Snapshot {
+/// Serializes the page's document with `masking` applied and every text through `redactor`.
+pub fn take(masking: &Masking, redactor: &Redactor) -> Result<Snapshot, WidgetError> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::Environment("no document".into()))?;
     let mut walker = walk::Walker::new(walk::Settings {
         mask_inputs: masking.mask_inputs,
         block_selector: masking.block_selector.as_deref(),
@@ -51,11 +56,11 @@ pub fn take(document: &web_sys::Document, masking: &Masking, redactor: &Redactor
         max_bytes: MAX_BYTES,
         max_depth: MAX_DEPTH,
     });
-    walker.document(document, 0);
+    walker.document(&document, 0);
     let (json, stats, counts) = walker.finish();
-    Snapshot {
+    Ok(Snapshot {
         json,
         stats,
         counts,
-    }
+    })
 }

@@ -70,7 +70,6 @@ struct Context {
 
 const TEXT: u16 = 3;
 const ELEMENT: u16 = 1;
-const DOCUMENT: u16 = 9;
 const DOCTYPE: u16 = 10;
 
 impl<'a> Walker<'a> {
@@ -207,10 +206,6 @@ impl<'a> Walker<'a> {
                 self.out.push('}');
                 true
             }
-            DOCUMENT => {
-                self.document(node.unchecked_ref(), ctx.depth);
-                true
-            }
             // Comments hold developers' notes and sometimes data; CDATA and processing
             // instructions do not render.
             _ => false,
@@ -263,9 +258,11 @@ impl<'a> Walker<'a> {
             self.out.push_str(",\"isSVG\":true");
         }
 
+        // `Some(None)` for an iframe whose document cannot be read (cross-origin).
+        let frame = (tag == "iframe").then(|| iframe_document(el));
         let placeholder = marks.block
             || matches!(tag.as_str(), "video" | "audio" | "canvas")
-            || (tag == "iframe" && iframe_document(el).is_none());
+            || matches!(frame, Some(None));
         if placeholder {
             self.placeholder(el, &list);
             return;
@@ -311,10 +308,8 @@ impl<'a> Walker<'a> {
         let skip_children = matches!(tag.as_str(), "script" | "textarea" | "noscript")
             || inlined_css.is_some()
             || tag == "link";
-        if tag == "iframe" {
-            if let Some(doc) = iframe_document(el) {
-                self.document(&doc, ctx.depth);
-            }
+        if let Some(Some(doc)) = &frame {
+            self.document(doc, ctx.depth);
         } else if !skip_children {
             self.children(el.as_ref(), ctx, false);
             if tag == "head"
