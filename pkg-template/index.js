@@ -109,6 +109,12 @@ export async function snapshot(opts = options) {
   return r.snapshot(opts);
 }
 
+/** A screenshot of the viewport as a report would carry it (masks applied), as a Blob. */
+export async function screenshot(opts = options) {
+  const r = await reporter();
+  return r.screenshot(opts);
+}
+
 /** Stops capture and restores everything the widget patched. */
 export function destroy() {
   generation++;

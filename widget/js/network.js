@@ -5,6 +5,9 @@
 
 const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|[\w.+-]*\+(json|xml)))/i;
 const BODY_TIMEOUT_MS = 3000;
+// The widget's own requests (reports, uploads, screenshot resources) carry this key in their
+// init: they are not part of the page's story.
+const OWN = Symbol.for("bugcap.own");
 
 function absolute(url) {
   try {
@@ -157,6 +160,7 @@ export function installNetworkHooks(record, options) {
   if (typeof originalFetch === "function") {
     const wrappedFetch = function fetch(input, init) {
       const promise = Reflect.apply(originalFetch, this, arguments);
+      if (init?.[OWN]) return promise;
       try {
         const isRequest = typeof Request !== "undefined" && input instanceof Request;
         const url = absolute(isRequest ? input.url : input);

@@ -21,6 +21,10 @@ pub enum WidgetError {
     },
     /// Something in the browser environment is missing (no `window`, no `crypto`).
     Environment(String),
+    /// The screenshot could not be rendered.
+    Screenshot(String),
+    /// The screenshot rendered as one flat colour: nothing worth sending.
+    ScreenshotBlank,
 }
 
 impl WidgetError {
@@ -32,6 +36,8 @@ impl WidgetError {
             WidgetError::Network(_) => "network_error",
             WidgetError::Relay { code, .. } => code,
             WidgetError::Environment(_) => "unsupported_environment",
+            WidgetError::Screenshot(_) => "screenshot_failed",
+            WidgetError::ScreenshotBlank => "screenshot_blank",
         }
     }
 
@@ -45,6 +51,10 @@ impl WidgetError {
                 status, message, ..
             } => format!("bugcap: the relay refused the report ({status}): {message}"),
             WidgetError::Environment(m) => format!("bugcap: {m}"),
+            WidgetError::Screenshot(m) => format!("bugcap: no screenshot: {m}"),
+            WidgetError::ScreenshotBlank => {
+                "bugcap: the screenshot came out blank; attach an image instead".into()
+            }
         }
     }
 

@@ -13,13 +13,19 @@ pub mod captured;
 pub mod config;
 #[cfg(feature = "capture")]
 pub mod context;
+#[cfg(feature = "reporter")]
+pub mod css;
 pub mod error;
 #[cfg(feature = "reporter")]
 pub mod page;
 #[cfg(feature = "reporter")]
+pub mod privacy;
+#[cfg(feature = "reporter")]
 pub mod report;
 #[cfg(feature = "reporter")]
 pub mod reporter;
+#[cfg(feature = "reporter")]
+pub mod screenshot;
 #[cfg(feature = "capture")]
 pub mod session;
 #[cfg(feature = "reporter")]
@@ -30,3 +36,7 @@ pub mod transport;
 
 /// The widget's version, sent in every report's `client` field.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The element that hosts the widget's UI (launcher and dialog) in its shadow root. Snapshots
+/// and screenshots leave it out: it is not part of the page being reported.
+pub const UI_TAG: &str = "bugcap-widget";

@@ -87,3 +87,17 @@ fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
 fn redactor(config: &RedactionConfig) -> Result<Redactor, JsValue> {
     Redactor::new(config).map_err(|e| WidgetError::Options(e.to_string()).into_js())
 }
+
+/// A screenshot of the viewport as the report would carry it (masks applied, encoded), as a
+/// `Blob`. `options` are the `init` options.
+#[wasm_bindgen]
+pub async fn screenshot(options: JsValue) -> Result<web_sys::Blob, JsValue> {
+    let options = Options::from_js(options)?;
+    let shot = crate::screenshot::take(&options.masking(), Default::default())
+        .await
+        .map_err(WidgetError::into_js)?;
+    let encoded = crate::screenshot::encode::encode(&shot.canvas, 4096)
+        .await
+        .map_err(WidgetError::into_js)?;
+    Ok(encoded.blob)
+}

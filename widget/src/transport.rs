@@ -207,10 +207,11 @@ async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, 
 /// Sends `request`; its status and body text.
 async fn send(request: &Request) -> Result<(u16, String), WidgetError> {
     let window = web_sys::window().ok_or_else(|| WidgetError::Environment("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(request))
-        .await
-        .map_err(js_message(WidgetError::Network))?
-        .unchecked_into();
+    let response: Response =
+        JsFuture::from(window.fetch_with_request_and_init(request, &own_init()))
+            .await
+            .map_err(js_message(WidgetError::Network))?
+            .unchecked_into();
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
@@ -220,6 +221,18 @@ async fn send(request: &Request) -> Result<(u16, String), WidgetError> {
         Err(_) => String::new(),
     };
     Ok((response.status(), text))
+}
+
+/// A `RequestInit` marking the request as the widget's own, so the network capture leaves it out
+/// of the page's requests (see `widget/js/network.js`).
+pub fn own_init() -> RequestInit {
+    let init = RequestInit::new();
+    let _ = js_sys::Reflect::set(
+        &init,
+        &js_sys::Symbol::for_("bugcap.own").into(),
+        &JsValue::TRUE,
+    );
+    init
 }
 
 fn parse_answer<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, WidgetError> {

@@ -2,8 +2,6 @@
 //! rrweb-player can show it. Taken by the reporter when a report is built (never at `init`): the
 //! page pays for it only when someone files a report.
 
-mod css;
-pub mod privacy;
 mod walk;
 
 use bugcap_protocol::redact::{Counts, Redactor};

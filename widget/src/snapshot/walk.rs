@@ -12,12 +12,12 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use bugcap_protocol::redact::{Counts, Redactor};
-use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Reflect;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
-use super::css;
-use super::privacy::{self, InputKind, Marks};
+use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
+use crate::privacy::{self, InputKind, Marks};
 use crate::text::json_quote;
 
 /// How the walk treats the page, and how much of it it may write.
@@ -176,7 +176,13 @@ impl<'a> Walker<'a> {
     fn node(&mut self, node: &Node, ctx: Context, shadow: bool) -> bool {
         match node.node_type() {
             ELEMENT => {
-                self.element(node.unchecked_ref(), ctx, shadow);
+                let el: &Element = node.unchecked_ref();
+                // The widget's own launcher and dialog are not part of the page.
+                let tag = el.local_name();
+                if tag == crate::UI_TAG {
+                    return false;
+                }
+                self.element(el, tag, ctx, shadow);
                 true
             }
             TEXT => {
@@ -212,8 +218,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn element(&mut self, el: &Element, parent: Context, shadow: bool) {
-        let tag = el.local_name();
+    fn element(&mut self, el: &Element, tag: String, parent: Context, shadow: bool) {
         let mut ctx = Context {
             depth: parent.depth + 1,
             svg: parent.svg || tag == "svg",
@@ -279,7 +284,7 @@ impl<'a> Walker<'a> {
         });
         let stylesheet = match tag.as_str() {
             "style" => sheet_of(el).map(|sheet| (sheet, None)),
-            "link" if is_stylesheet_link(&list) => sheet_of(el).map(|sheet| {
+            "link" if css::is_stylesheet_link(&list) => sheet_of(el).map(|sheet| {
                 let href = Reflect::get(&sheet, &"href".into())
                     .ok()
                     .and_then(|h| h.as_string());
@@ -495,68 +500,6 @@ impl<'a> Walker<'a> {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// `url` made absolute against `base`, or `None` when it already is (or cannot be).
-fn resolve(url: &str, base: &str) -> Option<String> {
-    let trimmed = url.trim();
-    let starts = |p: &str| {
-        trimmed.len() >= p.len() && trimmed.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-    };
-    if trimmed.is_empty()
-        || trimmed.starts_with('#')
-        || starts("http:")
-        || starts("https:")
-        || starts("data:")
-        || starts("blob:")
-        || starts("mailto:")
-        || starts("tel:")
-    {
-        return None;
-    }
-    web_sys::Url::new_with_base(trimmed, base)
-        .ok()
-        .map(|u| u.href())
-}
-
-fn is_stylesheet_link(list: &[(String, String)]) -> bool {
-    list.iter().any(|(n, v)| {
-        n == "rel"
-            && v.split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("stylesheet"))
-    })
-}
-
-fn sheet_of(el: &Element) -> Option<JsValue> {
-    Reflect::get(el, &"sheet".into())
-        .ok()
-        .filter(|s| !s.is_null() && !s.is_undefined())
-}
-
-/// The text of every rule of `sheet`; `None` when the sheet is cross-origin (unreadable).
-fn rules_text(sheet: &JsValue) -> Option<String> {
-    let sheet: &web_sys::CssStyleSheet = sheet.unchecked_ref();
-    let rules = sheet.css_rules().ok()?;
-    let mut text = String::new();
-    for i in 0..rules.length() {
-        if let Some(rule) = rules.item(i) {
-            text.push_str(&rule.css_text());
-        }
-    }
-    Some(text)
-}
-
-/// The text of a document's or shadow root's `adoptedStyleSheets`, when it has any.
-fn adopted_css(target: &JsValue) -> Option<String> {
-    let sheets = Reflect::get(target, &"adoptedStyleSheets".into()).ok()?;
-    if !Array::is_array(&sheets) {
-        return None;
-    }
-    let text: String = Array::from(&sheets)
-        .iter()
-        .filter_map(|sheet| rules_text(&sheet))
-        .collect();
-    (!text.is_empty()).then_some(text)
 }
 
 /// The document of a same-origin iframe; `None` when it is cross-origin (or not loaded).

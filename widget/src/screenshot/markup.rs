@@ -1,0 +1,715 @@
+//! The visible page written as one SVG whose `<foreignObject>` holds the document as XHTML, for
+//! the browser to rasterise. The page's own stylesheets travel as `<style>` text, so the browser
+//! lays the copy out with the same cascade instead of us copying computed styles element by
+//! element; only shadow trees, whose scoped styles cannot be written in a flat document, get
+//! their computed styles inline.
+//!
+//! Privacy is applied here, in what is drawn: blocked elements become solid boxes of the same
+//! size with nothing of their content, masked text and input values are written as `*`,
+//! password values are never read, and the widget's own UI is left out.
+//!
+//! References to images, fonts and frames become tokens (`\u{1}N\u{2}`, characters no XML text
+//! may hold, so the page cannot forge one) that [`super::resources`] replaces with `data:` URLs.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Node};
+
+use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
+use crate::privacy::{self, InputKind, Marks};
+
+/// How the page is drawn.
+pub struct Settings<'a> {
+    pub mask_inputs: bool,
+    pub block_selector: Option<&'a str>,
+    pub mask_selector: Option<&'a str>,
+    /// Most elements written; the rest of a huge page is left out of the picture.
+    pub max_nodes: u32,
+}
+
+/// A resource the markup refers to by token, fetched and inlined before rendering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// An image, font or other file at this absolute URL.
+    Url(String),
+    /// The same-origin iframe with this index in [`Markup::frames`], drawn as its own SVG.
+    Frame(usize),
+}
+
+/// A same-origin iframe's document, rendered as a nested picture of its viewport.
+pub struct Frame {
+    pub document: Document,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The page as SVG text, with the resources its tokens stand for.
+pub struct Markup {
+    pub svg: String,
+    pub resources: Vec<Resource>,
+    pub frames: Vec<Frame>,
+    /// Elements written.
+    pub nodes: u32,
+    /// Elements left out to stay within `max_nodes`.
+    pub truncated: bool,
+}
+
+/// Where the copy is drawn from: the top-left corner and size of the visible area.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub scroll_x: f64,
+    pub scroll_y: f64,
+    /// The layout viewport (without scrollbars): the width the copy is laid out at.
+    pub width: f64,
+    pub height: f64,
+}
+
+const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// The colour blocked elements are painted with.
+const BLOCK_FILL: &str = "#1f2937";
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Context {
+    mask: bool,
+    svg: bool,
+    /// Inside an open shadow tree: styles are copied from the computed style.
+    shadow: bool,
+    /// Inside a `<select>` whose choice is masked.
+    masked_select: bool,
+    /// The next element starts a new namespace (the root, or a `<foreignObject>`'s child).
+    declare_ns: bool,
+}
+
+struct Writer<'a> {
+    settings: &'a Settings<'a>,
+    out: String,
+    resources: Vec<Resource>,
+    index: HashMap<Resource, usize>,
+    frames: Vec<Frame>,
+    base: String,
+    nodes: u32,
+    truncated: bool,
+    window: Option<web_sys::Window>,
+}
+
+const ELEMENT: u16 = 1;
+const TEXT: u16 = 3;
+
+/// Writes `document`'s visible area `view` as SVG markup.
+pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
+    let mut w = Writer {
+        settings,
+        out: String::with_capacity(256 * 1024),
+        resources: Vec::new(),
+        index: HashMap::new(),
+        frames: Vec::new(),
+        base: document.base_uri().ok().flatten().unwrap_or_default(),
+        nodes: 0,
+        truncated: false,
+        window: document.default_view(),
+    };
+    let background = canvas_background(document);
+    let _ = write!(
+        w.out,
+        "<svg xmlns=\"{SVG_NS}\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"",
+        view.width, view.height
+    );
+    w.attr_text(&background);
+    let _ = write!(
+        w.out,
+        "\"/><foreignObject x=\"0\" y=\"0\" width=\"{}\" height=\"{}\">",
+        view.width, view.height
+    );
+    if let Some(root) = document.document_element() {
+        w.root(&root, document, view);
+    }
+    w.out.push_str("</foreignObject></svg>");
+    Markup {
+        svg: w.out,
+        resources: w.resources,
+        frames: w.frames,
+        nodes: w.nodes,
+        truncated: w.truncated,
+    }
+}
+
+/// The colour the page's canvas is painted: the root's background, else the body's (which the
+/// browser propagates to the canvas), else white.
+fn canvas_background(document: &Document) -> String {
+    let window = document.default_view();
+    let color = |el: Option<Element>| -> Option<String> {
+        let style = window.as_ref()?.get_computed_style(&el?).ok()??;
+        let value = style.get_property_value("background-color").ok()?;
+        let transparent = value == "transparent" || value.ends_with(", 0)");
+        (!transparent).then_some(value)
+    };
+    color(document.document_element())
+        .or_else(|| color(document.body().map(Into::into)))
+        .unwrap_or_else(|| "#ffffff".into())
+}
+
+impl<'a> Writer<'a> {
+    /// `<html>`, moved up and left by the scroll offset: fixed-position elements stay where
+    /// the viewport shows them, everything else shows the scrolled-to part of the page.
+    fn root(&mut self, root: &Element, document: &Document, view: View) {
+        let ctx = Context {
+            declare_ns: true,
+            ..Context::default()
+        };
+        let shift = format!(
+            "position:relative!important;left:{}px!important;top:{}px!important;min-height:{}px;",
+            -view.scroll_x,
+            -view.scroll_y,
+            view.height + view.scroll_y
+        );
+        self.nodes += 1;
+        self.out.push_str("<html");
+        self.namespace(&ctx);
+        let mut style = None;
+        for (name, value) in attributes(root) {
+            if name == "style" {
+                style = Some(value);
+            } else {
+                self.attribute(&name, &value);
+            }
+        }
+        self.out.push_str(" style=\"");
+        if let Some(style) = style {
+            let rewritten = self.css(&style, None);
+            self.attr_text(&rewritten);
+            self.out.push(';');
+        }
+        self.out.push_str(&shift);
+        self.out.push_str("\">");
+        let inner = Context::default();
+        self.children(root.as_ref(), inner);
+        if let Some(css) = adopted_css(document.as_ref()) {
+            self.style_element(&css, None);
+        }
+        self.out.push_str("</html>");
+    }
+
+    fn namespace(&mut self, ctx: &Context) {
+        if ctx.declare_ns {
+            let ns = if ctx.svg { SVG_NS } else { HTML_NS };
+            let _ = write!(self.out, " xmlns=\"{ns}\"");
+            if ctx.svg {
+                self.out
+                    .push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
+            }
+        }
+    }
+
+    fn children(&mut self, parent: &Node, ctx: Context) {
+        let mut child = parent.first_child();
+        while let Some(node) = child {
+            if self.nodes >= self.settings.max_nodes {
+                self.truncated = true;
+                return;
+            }
+            self.node(&node, ctx);
+            child = node.next_sibling();
+        }
+    }
+
+    fn node(&mut self, node: &Node, ctx: Context) {
+        match node.node_type() {
+            ELEMENT => {
+                let el: &Element = node.unchecked_ref();
+                let tag = el.local_name();
+                if tag != crate::UI_TAG {
+                    self.element(el, &tag, ctx);
+                }
+            }
+            TEXT => {
+                let text = node.node_value().unwrap_or_default();
+                if ctx.mask || ctx.masked_select {
+                    self.text(&privacy::mask(&text));
+                } else {
+                    self.text(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn element(&mut self, el: &Element, tag: &str, parent: Context) {
+        self.nodes += 1;
+        let mut ctx = Context {
+            svg: parent.svg || tag == "svg",
+            declare_ns: parent.declare_ns || (!parent.svg && tag == "svg"),
+            ..parent
+        };
+        let list = attributes(el);
+        let mut marks = list.iter().fold(Marks::default(), |m, (n, v)| {
+            m.or(Marks::of_attribute(n, v))
+        });
+        let matches =
+            |selector: Option<&str>| selector.is_some_and(|s| el.matches(s).unwrap_or(false));
+        marks.block |= matches(self.settings.block_selector);
+        marks.mask |= matches(self.settings.mask_selector);
+        ctx.mask |= marks.mask;
+        if self.settings.mask_inputs
+            && list
+                .iter()
+                .any(|(n, v)| n == "contenteditable" && !v.eq_ignore_ascii_case("false"))
+        {
+            ctx.mask = true;
+        }
+        if marks.block {
+            self.blocked(el, tag, &list, &ctx);
+            return;
+        }
+        match tag {
+            // Never drawn, and their text is code or markup.
+            "script" | "noscript" | "template" => {
+                self.open_tag(tag, &[], &ctx, false);
+                self.out.push_str("/>");
+                return;
+            }
+            "link" => {
+                if css::is_stylesheet_link(&list)
+                    && let Some(sheet) = sheet_of(el)
+                    && let Some(text) = rules_text(&sheet)
+                {
+                    let href = js_sys::Reflect::get(&sheet, &"href".into())
+                        .ok()
+                        .and_then(|h| h.as_string());
+                    self.style_element(&text, href.as_deref());
+                }
+                return;
+            }
+            "style" => {
+                let text = sheet_of(el).and_then(|sheet| rules_text(&sheet));
+                let text = text.unwrap_or_else(|| el.text_content().unwrap_or_default());
+                self.style_element(&text, None);
+                return;
+            }
+            "canvas" => {
+                if let Some(url) = canvas_pixels(el) {
+                    self.replaced_by_image(el, &list, &url, &ctx);
+                    return;
+                }
+            }
+            "iframe" => {
+                self.iframe(el, &list, &ctx);
+                return;
+            }
+            _ => {}
+        }
+
+        let input_kind = (tag == "input").then(|| {
+            InputKind::of(
+                list.iter()
+                    .find(|(n, _)| n == "type")
+                    .map(|(_, v)| v.as_str()),
+            )
+        });
+        let shadow_root = el.shadow_root();
+        let computed = ctx.shadow || shadow_root.is_some();
+        self.open_tag(tag, &list, &ctx, computed);
+        let text_value = self.form_state(el, tag, input_kind, &mut ctx);
+        if computed {
+            self.computed_style(el);
+        }
+        if tag == "img" {
+            let src: String = el
+                .unchecked_ref::<web_sys::HtmlImageElement>()
+                .current_src();
+            if !src.is_empty() {
+                self.out.push_str(" src=\"");
+                self.url_token(&src);
+                self.out.push('"');
+            }
+        }
+        let child_ctx = Context {
+            declare_ns: ctx.svg && tag == "foreignObject",
+            svg: ctx.svg && tag != "foreignObject",
+            ..ctx
+        };
+        let start = self.out.len();
+        self.out.push('>');
+        if let Some(value) = text_value {
+            self.text(&value);
+        } else if let Some(root) = &shadow_root {
+            let shadow_ctx = Context {
+                shadow: true,
+                ..child_ctx
+            };
+            self.children(root.as_ref(), shadow_ctx);
+        } else if tag == "slot" {
+            self.slot(el, child_ctx);
+        } else {
+            self.children(el.as_ref(), child_ctx);
+        }
+        if self.out.len() == start + 1 {
+            self.out.truncate(start);
+            self.out.push_str("/>");
+        } else {
+            let _ = write!(self.out, "</{tag}>");
+        }
+    }
+
+    /// `<tag` and the attributes that are drawn, without the live state (written by
+    /// [`Writer::form_state`]), handlers, or references the copy must not load.
+    /// `computed`: the style is copied from the computed style, so the attribute is left out.
+    fn open_tag(&mut self, tag: &str, list: &[(String, String)], ctx: &Context, computed: bool) {
+        let _ = write!(self.out, "<{tag}");
+        self.namespace(ctx);
+        for (name, value) in list {
+            if privacy::is_event_handler(name)
+                || privacy::is_input_state_attribute(name)
+                || (computed && name == "style")
+                || matches!(
+                    name.as_str(),
+                    "srcset" | "sizes" | "src" | "loading" | "srcdoc" | "xmlns" | "xmlns:xlink"
+                )
+            {
+                continue;
+            }
+            if (ctx.mask || ctx.masked_select) && privacy::is_text_attribute(name) {
+                self.attribute(name, &privacy::mask(value));
+            } else if name == "style" {
+                let css = self.css(value, None);
+                self.attribute(name, &css);
+            } else if ctx.svg && matches!(name.as_str(), "href" | "xlink:href") && tag == "image" {
+                self.out.push(' ');
+                self.out.push_str(name);
+                self.out.push_str("=\"");
+                let url = resolve(value, &self.base).unwrap_or_else(|| value.clone());
+                self.url_token(&url);
+                self.out.push('"');
+            } else {
+                self.attribute(name, value);
+            }
+        }
+    }
+
+    /// The live value of a form control as attributes; masked unless the host turned input
+    /// masking off; password values never read. A textarea's value is returned to be written
+    /// as its text.
+    fn form_state(
+        &mut self,
+        el: &Element,
+        tag: &str,
+        input: Option<InputKind>,
+        ctx: &mut Context,
+    ) -> Option<String> {
+        let mask = self.settings.mask_inputs || ctx.mask;
+        let masked = |v: String| if mask { privacy::mask(&v) } else { v };
+        match (tag, input) {
+            (_, Some(InputKind::Password)) => None,
+            (_, Some(InputKind::Button)) => {
+                let value = el.unchecked_ref::<web_sys::HtmlInputElement>().value();
+                self.attribute("value", &value);
+                None
+            }
+            (_, Some(InputKind::Choice)) => {
+                if !mask && el.unchecked_ref::<web_sys::HtmlInputElement>().checked() {
+                    self.attribute("checked", "checked");
+                }
+                None
+            }
+            (_, Some(InputKind::Text)) => {
+                let value = el.unchecked_ref::<web_sys::HtmlInputElement>().value();
+                self.attribute("value", &masked(value));
+                None
+            }
+            ("textarea", _) => Some(masked(
+                el.unchecked_ref::<web_sys::HtmlTextAreaElement>().value(),
+            )),
+            ("select", _) => {
+                ctx.masked_select = mask;
+                None
+            }
+            ("option", _) => {
+                if !ctx.masked_select && el.unchecked_ref::<web_sys::HtmlOptionElement>().selected()
+                {
+                    self.attribute("selected", "selected");
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// A same-size solid box in place of a blocked element: nothing inside is written.
+    fn blocked(&mut self, el: &Element, tag: &str, list: &[(String, String)], ctx: &Context) {
+        let rect = el.get_bounding_client_rect();
+        let display = self
+            .window
+            .as_ref()
+            .and_then(|w| w.get_computed_style(el).ok().flatten())
+            .and_then(|s| s.get_property_value("display").ok())
+            .unwrap_or_default();
+        let display = if display == "inline" || display.is_empty() {
+            "inline-block"
+        } else {
+            &display
+        };
+        // Replaced elements would draw their content whatever the style says.
+        let tag = if ctx.svg {
+            "rect"
+        } else if matches!(
+            tag,
+            "img"
+                | "video"
+                | "canvas"
+                | "iframe"
+                | "input"
+                | "textarea"
+                | "select"
+                | "svg"
+                | "object"
+                | "embed"
+                | "picture"
+                | "audio"
+        ) {
+            "div"
+        } else {
+            tag
+        };
+        let keep: Vec<(String, String)> = list
+            .iter()
+            .filter(|(n, _)| matches!(n.as_str(), "class" | "id"))
+            .cloned()
+            .collect();
+        self.open_tag(tag, &keep, ctx, false);
+        let _ = write!(
+            self.out,
+            " data-bugcap-blocked=\"\" style=\"display:{display}!important;width:{w}px!important;\
+             height:{h}px!important;min-width:0!important;min-height:0!important;\
+             max-width:none!important;max-height:none!important;box-sizing:border-box!important;\
+             padding:0!important;border:0!important;background:{BLOCK_FILL}!important;\
+             color:transparent!important;overflow:hidden!important\"/>",
+            w = rect.width().max(0.0),
+            h = rect.height().max(0.0),
+        );
+    }
+
+    fn replaced_by_image(
+        &mut self,
+        el: &Element,
+        list: &[(String, String)],
+        url: &str,
+        ctx: &Context,
+    ) {
+        self.open_tag("img", list, ctx, ctx.shadow);
+        if ctx.shadow {
+            self.computed_style(el);
+        }
+        self.out.push_str(" src=\"");
+        self.attr_text(url);
+        self.out.push_str("\"/>");
+    }
+
+    /// A same-origin frame is drawn as a picture of its own viewport; a cross-origin one (which
+    /// cannot be read) as its empty box.
+    fn iframe(&mut self, el: &Element, list: &[(String, String)], ctx: &Context) {
+        let frame = el.unchecked_ref::<web_sys::HtmlIFrameElement>();
+        let document = frame.content_document();
+        let Some(document) = document else {
+            self.open_tag("iframe", list, ctx, false);
+            self.out.push_str("/>");
+            return;
+        };
+        let (width, height) = (
+            f64::from(frame.client_width()),
+            f64::from(frame.client_height()),
+        );
+        let index = self.frames.len();
+        self.frames.push(Frame {
+            document,
+            width,
+            height,
+        });
+        self.open_tag("img", list, ctx, false);
+        let token = self.token(Resource::Frame(index));
+        let _ = write!(self.out, " src=\"{token}\"/>");
+    }
+
+    /// A slot shows the nodes assigned to it, or its own children when none are.
+    fn slot(&mut self, el: &Element, ctx: Context) {
+        let assigned = js_sys::Reflect::get(el, &"assignedNodes".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call0(el).ok())
+            .map(|v| js_sys::Array::from(&v));
+        match assigned {
+            Some(nodes) if nodes.length() > 0 => {
+                // Slotted light-DOM nodes are styled by the page's cascade, not inline.
+                let light = Context {
+                    shadow: false,
+                    ..ctx
+                };
+                for node in nodes.iter() {
+                    self.node(node.unchecked_ref(), light);
+                }
+            }
+            _ => self.children(el.as_ref(), ctx),
+        }
+    }
+
+    /// Copies the computed style inline: the scoped rules of a shadow tree (and `:host` rules
+    /// on its host) cannot be written as page-wide `<style>`.
+    fn computed_style(&mut self, el: &Element) {
+        let Some(style) = self
+            .window
+            .as_ref()
+            .and_then(|w| w.get_computed_style(el).ok().flatten())
+        else {
+            return;
+        };
+        let mut css = String::new();
+        for i in 0..style.length() {
+            let name = style.item(i);
+            if let Ok(value) = style.get_property_value(&name) {
+                let _ = write!(css, "{name}:{value};");
+            }
+        }
+        let css = self.css(&css, None);
+        self.out.push_str(" style=\"");
+        self.attr_text(&css);
+        self.out.push('"');
+    }
+
+    /// A `<style>` element holding `text`, its `url()`s resolved against `href` (else the
+    /// document) and turned into resource tokens.
+    fn style_element(&mut self, text: &str, href: Option<&str>) {
+        let css = self.css(text, href);
+        self.out.push_str("<style>");
+        self.text(&css.replace(":root", ":is(html)"));
+        self.out.push_str("</style>");
+    }
+
+    fn css(&mut self, text: &str, href: Option<&str>) -> String {
+        let base = href.map(str::to_owned).unwrap_or_else(|| self.base.clone());
+        css::rewrite_urls(text, |url| {
+            if url.starts_with('#')
+                || url
+                    .get(..5)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+            {
+                return None;
+            }
+            let absolute = resolve(url, &base).unwrap_or_else(|| url.to_owned());
+            Some(self.token(Resource::Url(absolute)))
+        })
+        .into_owned()
+    }
+
+    fn url_token(&mut self, url: &str) {
+        if url
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+        {
+            self.attr_text(url);
+        } else {
+            let token = self.token(Resource::Url(url.to_owned()));
+            self.out.push_str(&token);
+        }
+    }
+
+    fn token(&mut self, resource: Resource) -> String {
+        let next = self.resources.len();
+        let index = *self.index.entry(resource.clone()).or_insert(next);
+        if index == next {
+            self.resources.push(resource);
+        }
+        format!("\u{1}{index}\u{2}")
+    }
+
+    fn attribute(&mut self, name: &str, value: &str) {
+        if !is_xml_name(name) {
+            return;
+        }
+        let _ = write!(self.out, " {name}=\"");
+        self.attr_text(value);
+        self.out.push('"');
+    }
+
+    fn attr_text(&mut self, value: &str) {
+        escape(&mut self.out, value, true);
+    }
+
+    fn text(&mut self, value: &str) {
+        escape(&mut self.out, value, false);
+    }
+}
+
+fn attributes(el: &Element) -> Vec<(String, String)> {
+    if !el.has_attributes() {
+        return Vec::new();
+    }
+    let attributes = el.attributes();
+    (0..attributes.length())
+        .filter_map(|i| attributes.item(i))
+        .map(|a| (a.name(), a.value()))
+        .collect()
+}
+
+/// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.
+fn canvas_pixels(el: &Element) -> Option<String> {
+    let canvas: &web_sys::HtmlCanvasElement = el.unchecked_ref();
+    if canvas.width() == 0 || canvas.height() == 0 {
+        return None;
+    }
+    canvas.to_data_url().ok()
+}
+
+/// Attribute names XML accepts without a namespace declaration (framework syntax such as
+/// `@click` or `:value` is left out), plus the `xlink:`/`xml:` ones SVG uses.
+fn is_xml_name(name: &str) -> bool {
+    if let Some(rest) = name
+        .strip_prefix("xlink:")
+        .or_else(|| name.strip_prefix("xml:"))
+    {
+        return !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+    }
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// XML-escapes `value` into `out`, dropping characters XML cannot hold (which also keeps the
+/// resource tokens' marker characters out of anything the page wrote).
+pub fn escape(out: &mut String, value: &str, attribute: bool) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_drops_control_characters_so_tokens_cannot_be_forged() {
+        let mut out = String::new();
+        escape(&mut out, "a<b & \"c\"\u{1}0\u{2}", true);
+        assert_eq!(out, "a&lt;b &amp; &quot;c&quot;0");
+    }
+
+    #[test]
+    fn framework_attribute_syntax_is_not_written() {
+        assert!(is_xml_name("data-x"));
+        assert!(is_xml_name("xlink:href"));
+        assert!(!is_xml_name("@click"));
+        assert!(!is_xml_name(":value"));
+        assert!(!is_xml_name("v-on:click"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Turning the SVG into pixels: decoded by the browser as an image, drawn onto a canvas at the
+//! chosen scale, then checked, so a render that came out empty is reported instead of sent.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
+
+use crate::error::WidgetError;
+
+#[wasm_bindgen(module = "/js/media.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = decodeSvg)]
+    fn decode_svg(svg: &str, width: u32, height: u32) -> js_sys::Promise;
+}
+
+/// A new canvas of `width`×`height` device pixels and its 2D context.
+pub fn canvas(
+    width: u32,
+    height: u32,
+) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), WidgetError> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::Environment("no document".into()))?;
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|_| WidgetError::Environment("cannot create a canvas".into()))?
+        .unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .ok_or_else(|| WidgetError::Screenshot("the browser gave no 2D canvas".into()))?
+        .unchecked_into();
+    Ok((canvas, context))
+}
+
+/// The SVG of `width`×`height` CSS pixels drawn at `scale` device pixels per CSS pixel.
+pub async fn rasterise(
+    svg: &str,
+    width: u32,
+    height: u32,
+    scale: f64,
+) -> Result<HtmlCanvasElement, WidgetError> {
+    let image: HtmlImageElement = JsFuture::from(decode_svg(svg, width, height))
+        .await
+        .map_err(|_| {
+            WidgetError::Screenshot("the browser could not draw the page's markup".into())
+        })?
+        .unchecked_into();
+    let (w, h) = (
+        (f64::from(width) * scale).round() as u32,
+        (f64::from(height) * scale).round() as u32,
+    );
+    let (canvas, context) = canvas(w, h)?;
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, w.into(), h.into())
+        .map_err(|_| WidgetError::Screenshot("drawing the page failed".into()))?;
+    Ok(canvas)
+}
+
+/// Side of the grid sampled to tell a blank render.
+const SAMPLE: u32 = 48;
+
+/// Whether every sampled pixel of `canvas` is the same colour: what a render that failed
+/// quietly (nothing laid out, everything clipped) looks like. A page that really is one flat
+/// colour gives nothing worth sending either.
+pub fn is_blank(canvas: &HtmlCanvasElement) -> Result<bool, WidgetError> {
+    let (sample, context) = self::canvas(SAMPLE, SAMPLE)?;
+    drop(sample);
+    context
+        .draw_image_with_html_canvas_element_and_dw_and_dh(
+            canvas,
+            0.0,
+            0.0,
+            SAMPLE.into(),
+            SAMPLE.into(),
+        )
+        .map_err(|_| WidgetError::Screenshot("reading the render back failed".into()))?;
+    let pixels = context
+        .get_image_data(0.0, 0.0, SAMPLE.into(), SAMPLE.into())
+        .map_err(|_| WidgetError::Screenshot("the render cannot be read back (tainted)".into()))?
+        .data();
+    let first = pixels.get(..4).unwrap_or_default();
+    Ok(pixels.chunks_exact(4).all(|p| p == first))
+}

@@ -1,0 +1,122 @@
+//! Fetching what the markup's tokens stand for and writing it in as `data:` URLs: an SVG drawn
+//! as an image may not load anything itself. Fetched once per URL and kept for the next shot
+//! of the page, within byte limits so a page of huge images cannot exhaust memory.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::markup::Resource;
+
+#[wasm_bindgen(module = "/js/media.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = fetchDataUrls)]
+    fn fetch_data_urls(urls: Vec<String>, per_max: f64, total_max: f64) -> js_sys::Promise;
+}
+
+/// Largest single resource inlined.
+const MAX_RESOURCE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+/// Most bytes inlined into one screenshot.
+const MAX_TOTAL_BYTES: f64 = 24.0 * 1024.0 * 1024.0;
+/// Most distinct URLs fetched for one screenshot.
+const MAX_RESOURCES: usize = 400;
+
+/// What an image that could not be read is drawn as: nothing (a transparent pixel), rather
+/// than the broken-image icon.
+const EMPTY_IMAGE: &str =
+    "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
+thread_local! {
+    static CACHE: RefCell<HashMap<String, Rc<str>>> = RefCell::new(HashMap::new());
+}
+
+/// The `data:` URL of every `Url` resource in `resources` (same order); frames are left for
+/// the caller. Unreadable resources become [`EMPTY_IMAGE`].
+pub async fn fetch(resources: &[Resource]) -> Vec<Option<Rc<str>>> {
+    let mut out: Vec<Option<Rc<str>>> = vec![None; resources.len()];
+    let mut wanted = Vec::new();
+    let mut slots = Vec::new();
+    CACHE.with_borrow(|cache| {
+        for (i, resource) in resources.iter().enumerate() {
+            if let Resource::Url(url) = resource {
+                if let Some(hit) = cache.get(url) {
+                    out[i] = Some(hit.clone());
+                } else if wanted.len() < MAX_RESOURCES {
+                    wanted.push(url.clone());
+                    slots.push(i);
+                }
+            }
+        }
+    });
+    if !wanted.is_empty() {
+        let fetched = JsFuture::from(fetch_data_urls(
+            wanted.clone(),
+            MAX_RESOURCE_BYTES,
+            MAX_TOTAL_BYTES,
+        ))
+        .await
+        .map(|v| js_sys::Array::from(&v))
+        .unwrap_or_default();
+        CACHE.with_borrow_mut(|cache| {
+            for (k, (url, slot)) in wanted.into_iter().zip(slots).enumerate() {
+                if let Some(data) = fetched.get(k as u32).as_string() {
+                    let data: Rc<str> = data.into();
+                    cache.insert(url, data.clone());
+                    out[slot] = Some(data);
+                }
+            }
+        });
+    }
+    for (slot, resource) in out.iter_mut().zip(resources) {
+        if slot.is_none() && matches!(resource, Resource::Url(_)) {
+            *slot = Some(EMPTY_IMAGE.into());
+        }
+    }
+    out
+}
+
+/// `markup` with every token `\u{1}N\u{2}` replaced by `values[N]` (XML-escaped).
+pub fn substitute(markup: &str, values: &[Option<Rc<str>>]) -> String {
+    let mut out = String::with_capacity(
+        markup.len() + values.iter().flatten().map(|v| v.len()).sum::<usize>(),
+    );
+    let mut rest = markup;
+    while let Some(open) = rest.find('\u{1}') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('\u{2}') else {
+            rest = after;
+            continue;
+        };
+        if let Some(Some(value)) = after[..close]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| values.get(i))
+        {
+            super::markup::escape(&mut out, value, true);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_replaced_and_escaped() {
+        let values = vec![Some(Rc::from("data:a&b")), None];
+        assert_eq!(
+            substitute(
+                "<img src=\"\u{1}0\u{2}\"/><i src=\"\u{1}1\u{2}\"/>\u{1}9\u{2}",
+                &values
+            ),
+            "<img src=\"data:a&amp;b\"/><i src=\"\"/>"
+        );
+    }
+}
