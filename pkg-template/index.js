@@ -7,6 +7,9 @@ import loadCapture, * as capture from "./wasm/capture/bugcap_capture.js";
 let captureLoading = null;
 let reporterLoading = null;
 let options = null;
+// The shadow root the launcher lives in; the dialog is built there too.
+let uiRoot = null;
+let onOnline = null;
 // Bumped by `destroy`, so an `init` still waiting for the wasm does not start capture after
 // the host asked to stop.
 let generation = 0;
@@ -50,7 +53,44 @@ export async function init(opts) {
     }
   }
   options = opts;
-  return { submit, identify, setMetadata, snapshot, destroy, version: capture.version() };
+  uiRoot = capture.mountUi(opts, () => open());
+  // Reports saved while offline go out now, and whenever the browser is back online.
+  onOnline = () => flushOutbox();
+  addEventListener("online", onOnline);
+  flushOutbox();
+  return { open, close, submit, capture: captureReport, identify, setMetadata, snapshot, destroy, version: capture.version() };
+}
+
+/** Sends what the outbox holds, if anything; loads the reporter only when something waits. */
+function flushOutbox() {
+  let waiting = false;
+  try {
+    waiting = Number(localStorage.getItem("bugcap.outbox")) > 0;
+  } catch (_) {}
+  if (!waiting || !options || navigator.onLine === false) return;
+  const opts = options;
+  reporter()
+    .then((r) => r.flush(opts))
+    .catch(() => {});
+}
+
+function ensureInit() {
+  if (!options) throw Object.assign(new Error("bugcap: call init({ key, relay }) first"), { code: "not_initialised" });
+}
+
+/**
+ * Opens the report dialog (what the launcher button does). For hosts that hide the launcher
+ * (`launcher: false`) and open it from their own button.
+ */
+export async function open() {
+  ensureInit();
+  const r = await reporter();
+  await r.open(options, uiRoot, () => capture.captured());
+}
+
+/** Closes the report dialog if it is open. */
+export async function close() {
+  if (reporterLoading) (await reporter()).close();
 }
 
 /**
@@ -59,6 +99,7 @@ export async function init(opts) {
  * @returns {Promise<import("./index.d.ts").SubmitResult>}
  */
 export async function submit(input) {
+  ensureInit();
   await loadCaptureModule();
   // Taken before the reporter loads: the report shows the page as it was when the user sent.
   const captured = capture.captured();
@@ -109,15 +150,27 @@ export async function snapshot(opts = options) {
   return r.snapshot(opts);
 }
 
-/** A screenshot of the viewport as a report would carry it (masks applied), as a Blob. */
-export async function screenshot(opts = options) {
+/**
+ * The report exactly as `submit` would send it (redacted; `beforeSend` not run), without sending
+ * it: `{report, screenshot}`, the screenshot a Blob when `input.screenshot` is true.
+ * @param {Partial<import("./index.d.ts").SubmitInput>} [input]
+ */
+export async function captureReport(input) {
+  ensureInit();
+  await loadCaptureModule();
+  const captured = capture.captured();
   const r = await reporter();
-  return r.screenshot(opts);
+  return r.capture(options, input, captured);
 }
+export { captureReport as capture };
 
 /** Stops capture and restores everything the widget patched. */
 export function destroy() {
   generation++;
+  if (onOnline) removeEventListener("online", onOnline);
+  onOnline = null;
+  if (reporterLoading) reporterLoading.then((r) => r.close(), () => {});
+  uiRoot = null;
   options = null;
   if (captureLoading) captureLoading.then(() => capture.destroy(), () => {});
 }

@@ -49,7 +49,87 @@ pub struct Options {
     pub block_selector: Option<String>,
     /// Extra elements whose text is masked, beside `data-bugcap-mask`.
     pub mask_selector: Option<String>,
+    /// The launcher, dialog and screenshot settings, and the host's hooks.
+    pub ui: Ui,
 }
+
+/// Where the launcher button sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    BottomRight,
+    BottomLeft,
+    TopRight,
+    TopLeft,
+}
+
+impl Position {
+    pub fn class(self) -> &'static str {
+        match self {
+            Position::BottomRight => "bottom-right",
+            Position::BottomLeft => "bottom-left",
+            Position::TopRight => "top-right",
+            Position::TopLeft => "top-left",
+        }
+    }
+}
+
+/// Colour scheme of the launcher and dialog; `Auto` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
+}
+
+/// How the screenshot is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenshotMode {
+    /// Rendered from the DOM: no permission prompt (the default).
+    Dom,
+    /// Real pixels through `getDisplayMedia` (the browser asks the user), masks painted over.
+    Display,
+    /// No screenshot; the user may still attach an image.
+    Off,
+}
+
+/// The host's callbacks. Each is called with the widget's own errors caught, so a throwing
+/// hook cannot break a report.
+#[derive(Debug, Clone, Default)]
+pub struct Hooks {
+    pub on_open: Option<js_sys::Function>,
+    pub on_close: Option<js_sys::Function>,
+    /// Gets the report about to be sent; returns it (edited) to send, or `false`/`null` to drop.
+    pub before_send: Option<js_sys::Function>,
+    pub on_submit_success: Option<js_sys::Function>,
+    pub on_submit_error: Option<js_sys::Function>,
+}
+
+/// The reporter's user interface settings.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    /// `None`: no launcher button; the host opens the dialog with `open()`.
+    pub launcher: Option<Position>,
+    /// The launcher's text instead of the locale's.
+    pub launcher_label: Option<String>,
+    pub theme: Theme,
+    /// `en`, `de`, `fr`, `es` or `ja`; default from `<html lang>`, then the browser.
+    pub locale: Option<String>,
+    /// Replacements for any of the dialog's strings, by key.
+    pub strings: Vec<(String, String)>,
+    /// Keys that open the dialog, e.g. `ctrl+shift+b`.
+    pub shortcut: Option<crate::shortcut::Shortcut>,
+    /// Choices offered for `category`; none: the field is not shown.
+    pub categories: Vec<String>,
+    /// Ask for a contact email when the host has not identified the user.
+    pub ask_email: bool,
+    pub screenshot: ScreenshotMode,
+    /// Longest side of the uploaded screenshot, in pixels.
+    pub max_screenshot_dimension: u32,
+    pub hooks: Hooks,
+}
+
+/// Default longest side of an uploaded screenshot: legible text at 2× on a laptop screen.
+pub const DEFAULT_MAX_SCREENSHOT_DIMENSION: u32 = 2560;
 
 /// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
 /// knows, so `deny_unknown_fields` alone would let a typo (`consolelimit`) pass silently.
@@ -61,7 +141,7 @@ pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
         .find(|k| !allowed.contains(&k.as_str()))
 }
 
-const OPTION_NAMES: [&str; 12] = [
+const OPTION_NAMES: [&str; 26] = [
     "key",
     "relay",
     "consoleLimit",
@@ -74,6 +154,20 @@ const OPTION_NAMES: [&str; 12] = [
     "maskInputs",
     "blockSelector",
     "maskSelector",
+    "launcher",
+    "theme",
+    "locale",
+    "strings",
+    "shortcut",
+    "categories",
+    "askEmail",
+    "screenshot",
+    "maxScreenshotDimension",
+    "onOpen",
+    "onClose",
+    "beforeSend",
+    "onSubmitSuccess",
+    "onSubmitError",
 ];
 
 impl Options {
@@ -120,6 +214,7 @@ impl Options {
             mask_inputs: bool_field(value, "maskInputs", true)?,
             block_selector: string_field(value, "blockSelector")?,
             mask_selector: string_field(value, "maskSelector")?,
+            ui: Ui::read(value)?,
         })
     }
 
@@ -212,10 +307,131 @@ impl Options {
     }
 }
 
+impl Ui {
+    fn read(value: &JsValue) -> Result<Ui, WidgetError> {
+        let launcher = field(value, "launcher");
+        let (position, label) = if launcher.is_undefined() || launcher.is_null() {
+            (Some(Position::BottomRight), None)
+        } else if launcher.as_bool() == Some(false) {
+            (None, None)
+        } else if launcher.is_object() {
+            if let Some(key) = unknown_key(&launcher, &["position", "label"]) {
+                return Err(WidgetError::Options(format!(
+                    "unknown `launcher` option `{key}`; use position and label, or launcher: false"
+                )));
+            }
+            let position = match string_field(&launcher, "position")?.as_deref() {
+                None | Some("bottom-right") => Position::BottomRight,
+                Some("bottom-left") => Position::BottomLeft,
+                Some("top-right") => Position::TopRight,
+                Some("top-left") => Position::TopLeft,
+                Some(other) => {
+                    return Err(WidgetError::Options(format!(
+                        "`launcher.position` must be bottom-right, bottom-left, top-right or top-left, not `{other}`"
+                    )));
+                }
+            };
+            (Some(position), string_field(&launcher, "label")?)
+        } else {
+            return Err(WidgetError::Options(
+                "`launcher` must be an object ({ position, label }) or false".into(),
+            ));
+        };
+        let theme = match string_field(value, "theme")?.as_deref() {
+            None | Some("auto") => Theme::Auto,
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            Some(other) => {
+                return Err(WidgetError::Options(format!(
+                    "`theme` must be auto, light or dark, not `{other}`"
+                )));
+            }
+        };
+        let screenshot = match field(value, "screenshot") {
+            v if v.is_undefined()
+                || v.as_bool() == Some(true)
+                || v.as_string().as_deref() == Some("dom") =>
+            {
+                ScreenshotMode::Dom
+            }
+            v if v.as_bool() == Some(false) => ScreenshotMode::Off,
+            v if v.as_string().as_deref() == Some("display") => ScreenshotMode::Display,
+            _ => {
+                return Err(WidgetError::Options(
+                    "`screenshot` must be true, false, \"dom\" or \"display\"".into(),
+                ));
+            }
+        };
+        let max_screenshot_dimension = count_field(
+            value,
+            "maxScreenshotDimension",
+            DEFAULT_MAX_SCREENSHOT_DIMENSION as usize,
+        )?;
+        if !(320..=8192).contains(&max_screenshot_dimension) {
+            return Err(WidgetError::Options(
+                "`maxScreenshotDimension` must be between 320 and 8192".into(),
+            ));
+        }
+        let strings = field(value, "strings");
+        let strings = if strings.is_undefined() || strings.is_null() {
+            Vec::new()
+        } else {
+            let object = strings.dyn_ref::<js_sys::Object>().ok_or_else(|| {
+                WidgetError::Options("`strings` must be an object of key: text".into())
+            })?;
+            js_sys::Object::entries(object)
+                .iter()
+                .map(|pair| {
+                    let pair = js_sys::Array::from(&pair);
+                    let key = pair.get(0).as_string().unwrap_or_default();
+                    if !crate::strings::is_key(&key) {
+                        return Err(WidgetError::Options(format!(
+                            "`strings.{key}` is not one of the dialog's strings; see the README for the keys"
+                        )));
+                    }
+                    let text = pair.get(1).as_string().ok_or_else(|| {
+                        WidgetError::Options(format!("`strings.{key}` must be a string"))
+                    })?;
+                    Ok((key, text))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let shortcut = string_field(value, "shortcut")?
+            .map(|s| {
+                crate::shortcut::Shortcut::parse(&s).ok_or_else(|| {
+                    WidgetError::Options(format!(
+                        "`shortcut` must be modifiers and one key, like ctrl+shift+b, not `{s}`"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(Ui {
+            launcher: position,
+            launcher_label: label,
+            theme,
+            locale: string_field(value, "locale")?,
+            strings,
+            shortcut,
+            categories: string_list_field(value, "categories")?.unwrap_or_default(),
+            ask_email: bool_field(value, "askEmail", true)?,
+            screenshot,
+            max_screenshot_dimension: max_screenshot_dimension as u32,
+            hooks: Hooks {
+                on_open: function_field(value, "onOpen")?,
+                on_close: function_field(value, "onClose")?,
+                before_send: function_field(value, "beforeSend")?,
+                on_submit_success: function_field(value, "onSubmitSuccess")?,
+                on_submit_error: function_field(value, "onSubmitError")?,
+            },
+        })
+    }
+}
+
 /// What the user (or the host's own UI) submits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubmitInput {
+    #[serde(default)]
     pub text: String,
     #[serde(default)]
     pub category: Option<String>,
@@ -223,6 +439,9 @@ pub struct SubmitInput {
     pub severity: Option<Severity>,
     #[serde(default)]
     pub email: Option<String>,
+    /// Take a screenshot and attach it (programmatic sends only; the dialog has a toggle).
+    #[serde(default)]
+    pub screenshot: bool,
 }
 
 impl SubmitInput {
@@ -252,6 +471,17 @@ fn string_field(value: &JsValue, name: &str) -> Result<Option<String>, WidgetErr
     v.as_string()
         .map(Some)
         .ok_or_else(|| WidgetError::Options(format!("`{name}` must be a string")))
+}
+
+/// A callback option; `None` when absent.
+fn function_field(value: &JsValue, name: &str) -> Result<Option<js_sys::Function>, WidgetError> {
+    let v = field(value, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.dyn_into::<js_sys::Function>()
+        .map(Some)
+        .map_err(|_| WidgetError::Options(format!("`{name}` must be a function")))
 }
 
 /// A boolean option, `default` when absent.

@@ -7,6 +7,8 @@
 //!
 //! The default build has both, for tests. Nothing leaves the page before `submit`.
 
+#[cfg(feature = "reporter")]
+pub mod annotate;
 #[cfg(feature = "capture")]
 pub mod capture;
 pub mod captured;
@@ -21,18 +23,25 @@ pub mod page;
 #[cfg(feature = "reporter")]
 pub mod privacy;
 #[cfg(feature = "reporter")]
+pub mod queue;
+#[cfg(feature = "reporter")]
 pub mod report;
 #[cfg(feature = "reporter")]
 pub mod reporter;
 #[cfg(feature = "reporter")]
 pub mod screenshot;
+#[cfg(feature = "reporter")]
+pub mod send;
 #[cfg(feature = "capture")]
 pub mod session;
+pub mod shortcut;
 #[cfg(feature = "reporter")]
 pub mod snapshot;
+pub mod strings;
 pub mod text;
 #[cfg(feature = "reporter")]
 pub mod transport;
+pub mod ui;
 
 /// The widget's version, sent in every report's `client` field.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

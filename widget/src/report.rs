@@ -2,7 +2,9 @@
 //! redacted, with the media to upload after the relay accepts it.
 
 use bugcap_protocol::redact::Redactor;
-use bugcap_protocol::{Attachment, Client, DomSnapshot, Feedback, Report, SCHEMA_VERSION};
+use bugcap_protocol::{
+    Annotation, Attachment, Client, DomSnapshot, Feedback, Report, SCHEMA_VERSION,
+};
 
 use crate::captured::Captured;
 use crate::config::{Options, SubmitInput};
@@ -20,6 +22,21 @@ const INLINE_DOM_DEPTH: usize = 56;
 /// …and holds no string longer than the relay accepts inside a report.
 const INLINE_DOM_STRING: usize = 60 * 1024;
 
+/// A file the user adds to the report: the (annotated) screenshot or an attached image.
+pub struct File {
+    /// The attachment name: `[A-Za-z0-9._-]`, unique within the report.
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the user added beside their text: files, and the shapes drawn on the screenshot.
+#[derive(Default)]
+pub struct Extras {
+    pub files: Vec<File>,
+    pub annotations: Vec<Annotation>,
+}
+
 /// The report, redacted, and the attachments it declares.
 pub struct Built {
     pub report: Report,
@@ -31,6 +48,7 @@ pub async fn build(
     redactor: &Redactor,
     input: &SubmitInput,
     captured: Captured,
+    extras: Extras,
 ) -> Result<Built, WidgetError> {
     let mut report = Report {
         id: new_id()?,
@@ -51,7 +69,7 @@ pub async fn build(
         errors: captured.errors,
         network: captured.network,
         dom: None,
-        annotations: Vec::new(),
+        annotations: extras.annotations,
         attachments: Vec::new(),
         redactions: Default::default(),
         client: Client {
@@ -60,6 +78,19 @@ pub async fn build(
         },
     };
     let mut uploads = Vec::new();
+    for file in extras.files {
+        let attachment = Attachment {
+            name: file.name,
+            content_type: file.content_type,
+            size: file.bytes.len() as u64,
+            sha256: transport::sha256(&file.bytes).await?,
+        };
+        report.attachments.push(attachment.clone());
+        uploads.push(Upload {
+            attachment,
+            bytes: file.bytes,
+        });
+    }
     let mut dom_counts = Default::default();
     if options.dom_snapshot {
         let snap = snapshot::take(&options.masking(), redactor)?;

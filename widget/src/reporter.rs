@@ -1,6 +1,6 @@
-//! The reporter: builds a report from what the capture module collected and the user's input,
-//! redacts it, and sends it. Loaded on first use, so pages pay for the redaction engine only
-//! when someone files a report.
+//! The reporter's entry points: builds a report from what the capture module collected and the
+//! user's input, redacts it, and sends it; takes screenshots; opens the dialog. Loaded on first
+//! use, so pages pay for the redaction engine and the UI only when someone files a report.
 
 use wasm_bindgen::prelude::*;
 
@@ -9,12 +9,15 @@ use bugcap_protocol::redact::{RedactionConfig, Redactor};
 use crate::captured::Captured;
 use crate::config::{Options, SubmitInput};
 use crate::error::WidgetError;
-use crate::{report, transport};
+use crate::report::{self, Built, Extras, File};
+use crate::screenshot::{self, encode::Encoded};
+use crate::send::{self, Outcome};
 
-/// Builds, redacts and sends a report, then uploads what it declared (a large DOM snapshot).
-/// `options` are the `init` options; `captured` is what the capture module's `captured()`
-/// returned. Resolves to `{id, status}`; rejects with an `Error` whose `code` is the relay's
-/// error code.
+/// Builds, redacts and sends a report (with a screenshot when `input.screenshot`), then uploads
+/// what it declared. `options` are the `init` options; `captured` is what the capture module's
+/// `captured()` returned. Resolves to `{id, status}`, where status is `received`, `queued`
+/// (offline: kept and sent later) or `dropped` (by `beforeSend`); rejects with an `Error`
+/// whose `code` is the relay's error code.
 #[wasm_bindgen]
 pub async fn submit(
     options: JsValue,
@@ -23,28 +26,132 @@ pub async fn submit(
 ) -> Result<JsValue, JsValue> {
     let options = Options::from_js(options)?;
     let input = SubmitInput::from_js(input)?;
+    let captured = read_captured(captured)?;
+    let redactor = redactor(&options.redaction)?;
+    let mut extras = Extras::default();
+    if input.screenshot {
+        let shot = take_screenshot(&options)
+            .await
+            .map_err(WidgetError::into_js)?;
+        extras.files.push(screenshot_file(shot));
+    }
+    let built = report::build(&options, &redactor, &input, captured, extras)
+        .await
+        .map_err(WidgetError::into_js)?;
+    let result = send_built(&options, &redactor, built, &mut |_| {}).await;
+    finish(&options, result)
+}
+
+/// Runs `beforeSend` and delivers; the `{id, status}` answer.
+pub async fn send_built(
+    options: &Options,
+    redactor: &Redactor,
+    built: Built,
+    progress: &mut dyn FnMut(send::Step),
+) -> Result<Outcome, WidgetError> {
+    let Some(built) = send::before_send(options, redactor, built).await? else {
+        return Ok(Outcome::Dropped);
+    };
+    send::deliver(options, &built, progress).await
+}
+
+/// The `{id, status}` answer for `outcome`, with the host's success or error hook called.
+pub fn finish(
+    options: &Options,
+    outcome: Result<Outcome, WidgetError>,
+) -> Result<JsValue, JsValue> {
+    let hooks = &options.ui.hooks;
+    match outcome {
+        Ok(outcome) => {
+            let (id, status) = match outcome {
+                Outcome::Sent(accepted) => (JsValue::from(accepted.id), accepted.status),
+                Outcome::Queued { id } => (JsValue::from(id), "queued".to_owned()),
+                Outcome::Dropped => (JsValue::NULL, "dropped".to_owned()),
+            };
+            let answer = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&answer, &"id".into(), &id);
+            let _ = js_sys::Reflect::set(&answer, &"status".into(), &status.into());
+            if let Some(hook) = &hooks.on_submit_success {
+                let _ = hook.call1(&JsValue::NULL, &answer);
+            }
+            Ok(answer.into())
+        }
+        Err(e) => {
+            let error = e.into_js();
+            if let Some(hook) = &hooks.on_submit_error {
+                let _ = hook.call1(&JsValue::NULL, &error);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The report exactly as `submit` would send it (redacted, `beforeSend` not applied), with
+/// the screenshot as a `Blob` when `input.screenshot`. Nothing is sent: for custom UIs, tests
+/// and previews. Resolves to `{report, screenshot}`.
+#[wasm_bindgen]
+pub async fn capture(
+    options: JsValue,
+    input: JsValue,
+    captured: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = Options::from_js(options)?;
+    let input: SubmitInput = if input.is_undefined() || input.is_null() {
+        SubmitInput::default()
+    } else {
+        serde_wasm_bindgen::from_value(input)
+            .map_err(|e| WidgetError::Input(format!("invalid capture input: {e}")).into_js())?
+    };
+    let captured = read_captured(captured)?;
+    let redactor = redactor(&options.redaction)?;
+    let mut extras = Extras::default();
+    let mut blob = JsValue::NULL;
+    if input.screenshot {
+        let shot = take_screenshot(&options)
+            .await
+            .map_err(WidgetError::into_js)?;
+        blob = shot.blob.clone().into();
+        extras.files.push(screenshot_file(shot));
+    }
+    let built = report::build(&options, &redactor, &input, captured, extras)
+        .await
+        .map_err(WidgetError::into_js)?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let report = serde::Serialize::serialize(&built.report, &serializer)
+        .map_err(|e| WidgetError::Environment(e.to_string()).into_js())?;
+    let answer = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&answer, &"report".into(), &report);
+    let _ = js_sys::Reflect::set(&answer, &"screenshot".into(), &blob);
+    Ok(answer.into())
+}
+
+/// Sends the reports this page queued while offline. Resolves to the ids delivered.
+#[wasm_bindgen]
+pub async fn flush(options: JsValue) -> Result<Vec<String>, JsValue> {
+    let options = Options::from_js(options)?;
+    send::flush(&options).await.map_err(WidgetError::into_js)
+}
+
+/// A screenshot of the viewport with the masks of `options`, encoded for upload.
+pub async fn take_screenshot(options: &Options) -> Result<Encoded, WidgetError> {
+    let shot = screenshot::take(&options.masking(), Default::default()).await?;
+    screenshot::encode::encode(&shot.canvas, options.ui.max_screenshot_dimension).await
+}
+
+/// The attachment for an encoded screenshot.
+pub fn screenshot_file(shot: Encoded) -> File {
+    File {
+        name: shot.file_name("screenshot"),
+        content_type: shot.content_type,
+        bytes: shot.bytes,
+    }
+}
+
+pub fn read_captured(captured: JsValue) -> Result<Captured, JsValue> {
     let mut captured: Captured = serde_wasm_bindgen::from_value(captured)
         .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
     captured.network = crate::captured::bound_network(captured.network);
-    let redactor = redactor(&options.redaction)?;
-    let built = report::build(&options, &redactor, &input, captured)
-        .await
-        .map_err(WidgetError::into_js)?;
-    let mut answer = transport::post_report(&options, &built.report)
-        .await
-        .map_err(WidgetError::into_js)?;
-    for upload in &built.uploads {
-        transport::upload(&options, &answer.id, upload)
-            .await
-            .map_err(WidgetError::into_js)?;
-    }
-    if !built.uploads.is_empty() {
-        // Every declared attachment is complete, which moves the report on from
-        // `awaiting_media` on the relay.
-        answer.status = "received".into();
-    }
-    serde_wasm_bindgen::to_value(&answer)
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    Ok(captured)
 }
 
 /// The masked DOM snapshot of this page as JSON text in rrweb's serialized-node format, with
@@ -84,20 +191,6 @@ fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
 }
 
 /// The redaction engine for `config`; a pattern that does not compile is `invalid_options`.
-fn redactor(config: &RedactionConfig) -> Result<Redactor, JsValue> {
+pub fn redactor(config: &RedactionConfig) -> Result<Redactor, JsValue> {
     Redactor::new(config).map_err(|e| WidgetError::Options(e.to_string()).into_js())
-}
-
-/// A screenshot of the viewport as the report would carry it (masks applied, encoded), as a
-/// `Blob`. `options` are the `init` options.
-#[wasm_bindgen]
-pub async fn screenshot(options: JsValue) -> Result<web_sys::Blob, JsValue> {
-    let options = Options::from_js(options)?;
-    let shot = crate::screenshot::take(&options.masking(), Default::default())
-        .await
-        .map_err(WidgetError::into_js)?;
-    let encoded = crate::screenshot::encode::encode(&shot.canvas, 4096)
-        .await
-        .map_err(WidgetError::into_js)?;
-    Ok(encoded.blob)
 }

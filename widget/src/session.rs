@@ -124,6 +124,7 @@ pub fn set_metadata(values: JsValue) -> Result<(), JsValue> {
 /// when not initialised.
 #[wasm_bindgen]
 pub fn destroy() {
+    crate::ui::launcher::unmount_ui();
     if let Some(session) = SESSION.with(|s| s.borrow_mut().take()) {
         session.stop();
     }

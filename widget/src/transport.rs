@@ -53,7 +53,7 @@ const ATTEMPTS: u32 = 4;
 const FIRST_RETRY_MS: f64 = 400.0;
 
 /// Whether trying the same request again may succeed.
-fn is_transient(error: &WidgetError) -> bool {
+pub fn is_transient(error: &WidgetError) -> bool {
     match error {
         WidgetError::Network(_) => true,
         WidgetError::Relay { status, .. } => matches!(status, 408 | 429) || *status >= 500,

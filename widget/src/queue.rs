@@ -1,0 +1,120 @@
+//! The outbox: a report that could not be delivered (offline, relay unreachable after retries)
+//! is kept in IndexedDB with its media and sent on the next page load or `online` event. The
+//! report's id is its idempotency key, so a report sent twice (two tabs flushing, a retry after
+//! a lost answer) is still stored once.
+
+use bugcap_protocol::{Attachment, Report};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::config::Options;
+use crate::error::WidgetError;
+use crate::transport::Upload;
+
+#[wasm_bindgen(module = "/js/outbox.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = outboxPut)]
+    fn outbox_put(record: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = outboxDelete)]
+    fn outbox_delete(id: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = outboxAll)]
+    fn outbox_all() -> js_sys::Promise;
+}
+
+/// One queued report, as stored.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    id: String,
+    /// Which relay and key it was for: a page that changes either does not send it elsewhere.
+    relay: String,
+    key: String,
+    /// The report as JSON text, redacted, exactly as it would have been sent.
+    report: String,
+    attachments: Vec<Attachment>,
+    /// One byte array per attachment, in order.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    bytes: js_sys::Array,
+    queued_at: f64,
+}
+
+/// A queued report, read back.
+pub struct Queued {
+    pub report: Report,
+    pub uploads: Vec<Upload>,
+}
+
+fn storage_error(e: JsValue) -> WidgetError {
+    let message = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| "IndexedDB is unavailable".into());
+    WidgetError::Environment(format!(
+        "the report could not be saved for later: {message}"
+    ))
+}
+
+/// Keeps `report` and its uploads until they can be sent.
+pub async fn put(
+    options: &Options,
+    report: &Report,
+    uploads: &[Upload],
+) -> Result<(), WidgetError> {
+    let bytes = js_sys::Array::new();
+    for upload in uploads {
+        bytes.push(&js_sys::Uint8Array::from(upload.bytes.as_slice()));
+    }
+    let record = Record {
+        id: report.id.to_string(),
+        relay: options.relay.clone(),
+        key: options.key.clone(),
+        report: serde_json::to_string(report).map_err(|e| WidgetError::Input(e.to_string()))?,
+        attachments: uploads.iter().map(|u| u.attachment.clone()).collect(),
+        bytes,
+        queued_at: js_sys::Date::now(),
+    };
+    let value = serde_wasm_bindgen::to_value(&record)
+        .map_err(|e| WidgetError::Environment(e.to_string()))?;
+    JsFuture::from(outbox_put(&value))
+        .await
+        .map_err(storage_error)?;
+    Ok(())
+}
+
+/// Forgets a delivered (or undeliverable) report.
+pub async fn remove(id: &str) -> Result<(), WidgetError> {
+    JsFuture::from(outbox_delete(id))
+        .await
+        .map_err(storage_error)?;
+    Ok(())
+}
+
+/// The reports queued for this relay and key, oldest first.
+pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
+    let all = JsFuture::from(outbox_all()).await.map_err(storage_error)?;
+    let mut records: Vec<Record> = js_sys::Array::from(&all)
+        .iter()
+        .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
+        .filter(|r: &Record| r.relay == options.relay && r.key == options.key)
+        .collect();
+    records.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+    let mut out = Vec::new();
+    for record in records {
+        let Ok(report) = serde_json::from_str::<Report>(&record.report) else {
+            // Written by an incompatible version: it can never be sent as it is.
+            remove(&record.id).await?;
+            continue;
+        };
+        let uploads = record
+            .attachments
+            .into_iter()
+            .zip(record.bytes.iter())
+            .map(|(attachment, bytes)| Upload {
+                attachment,
+                bytes: js_sys::Uint8Array::new(&bytes).to_vec(),
+            })
+            .collect();
+        out.push(Queued { report, uploads });
+    }
+    Ok(out)
+}

@@ -1,0 +1,181 @@
+//! Getting a built report to the relay: the host's `beforeSend`, then the report and its media
+//! with retries, and when the page is offline or the relay stays unreachable, the outbox
+//! ([`crate::queue`]) until it can be sent.
+
+use std::cell::Cell;
+
+use bugcap_protocol::Report;
+use bugcap_protocol::redact::Redactor;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::config::Options;
+use crate::error::WidgetError;
+use crate::queue;
+use crate::report::Built;
+use crate::transport::{self, Accepted, Upload};
+
+/// How a send ended.
+pub enum Outcome {
+    /// The relay accepted the report and every declared attachment.
+    Sent(Accepted),
+    /// Kept in the outbox; sent on the next load or when the page is back online.
+    Queued { id: String },
+    /// The host's `beforeSend` dropped it.
+    Dropped,
+}
+
+/// Where a send is, for the UI to show.
+pub enum Step<'a> {
+    Report,
+    Upload {
+        name: &'a str,
+        index: usize,
+        total: usize,
+    },
+}
+
+/// Runs the host's `beforeSend` on the report: it may return the report edited (or edit it in
+/// place and return nothing), or `false`/`null` to drop it. What it returns is redacted again,
+/// and attachments it removed are not uploaded.
+pub async fn before_send(
+    options: &Options,
+    redactor: &Redactor,
+    built: Built,
+) -> Result<Option<Built>, WidgetError> {
+    let Some(hook) = &options.ui.hooks.before_send else {
+        return Ok(Some(built));
+    };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let given = serde::Serialize::serialize(&built.report, &serializer)
+        .map_err(|e| WidgetError::Environment(e.to_string()))?;
+    let mut answer = hook.call1(&JsValue::NULL, &given).map_err(hook_error)?;
+    if answer.has_type::<js_sys::Promise>() {
+        answer = JsFuture::from(answer.unchecked_into::<js_sys::Promise>())
+            .await
+            .map_err(hook_error)?;
+    }
+    if answer.is_null() || answer.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    let edited = if answer.is_undefined() { given } else { answer };
+    let mut report: Report = serde_wasm_bindgen::from_value(edited).map_err(|e| {
+        WidgetError::Input(format!(
+            "beforeSend returned something that is not a report: {e}"
+        ))
+    })?;
+    // The host's id would let it file one report twice under different ids, or two under one.
+    report.id = built.report.id;
+    redactor.report(&mut report);
+    let uploads = built
+        .uploads
+        .into_iter()
+        .filter(|u| report.attachments.contains(&u.attachment))
+        .collect();
+    Ok(Some(Built { report, uploads }))
+}
+
+fn hook_error(e: JsValue) -> WidgetError {
+    let message = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "it threw".into());
+    WidgetError::Input(format!("beforeSend failed: {message}"))
+}
+
+/// Sends the report and its media; queues them when the page is offline or the failure is
+/// transient after retries. A refusal by the relay (invalid report, bad key) is returned.
+pub async fn deliver(
+    options: &Options,
+    built: &Built,
+    progress: &mut dyn FnMut(Step),
+) -> Result<Outcome, WidgetError> {
+    let id = built.report.id.to_string();
+    if !online() {
+        queue::put(options, &built.report, &built.uploads).await?;
+        return Ok(Outcome::Queued { id });
+    }
+    match send_now(options, &built.report, &built.uploads, progress).await {
+        Ok(accepted) => Ok(Outcome::Sent(accepted)),
+        Err(e) if transport::is_transient(&e) => {
+            // If the outbox cannot keep it either, the user must hear about the send failure.
+            queue::put(options, &built.report, &built.uploads)
+                .await
+                .map_err(|_| e)?;
+            Ok(Outcome::Queued { id })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The report, then each upload: upload URL, `PUT`, `complete`.
+pub async fn send_now(
+    options: &Options,
+    report: &Report,
+    uploads: &[Upload],
+    progress: &mut dyn FnMut(Step),
+) -> Result<Accepted, WidgetError> {
+    progress(Step::Report);
+    let mut answer = transport::post_report(options, report).await?;
+    for (index, upload) in uploads.iter().enumerate() {
+        progress(Step::Upload {
+            name: &upload.attachment.name,
+            index,
+            total: uploads.len(),
+        });
+        transport::upload(options, &answer.id, upload).await?;
+    }
+    if !uploads.is_empty() {
+        // Every declared attachment is complete, which moves the report on from
+        // `awaiting_media` on the relay.
+        answer.status = "received".into();
+    }
+    Ok(answer)
+}
+
+thread_local! {
+    static FLUSHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Sends what the outbox holds for this relay and key; the ids delivered. Stops at the first
+/// transient failure (still offline). A report the relay refuses for good is dropped from the
+/// outbox with a console warning: it could never be sent.
+pub async fn flush(options: &Options) -> Result<Vec<String>, WidgetError> {
+    if FLUSHING.replace(true) {
+        return Ok(Vec::new());
+    }
+    let result = flush_all(options).await;
+    FLUSHING.set(false);
+    result
+}
+
+async fn flush_all(options: &Options) -> Result<Vec<String>, WidgetError> {
+    let mut delivered = Vec::new();
+    for queued in queue::pending(options).await? {
+        let id = queued.report.id.to_string();
+        match send_now(options, &queued.report, &queued.uploads, &mut |_| {}).await {
+            Ok(_) => {
+                queue::remove(&id).await?;
+                delivered.push(id);
+            }
+            Err(e) if transport::is_transient(&e) => break,
+            Err(e) => {
+                queue::remove(&id).await?;
+                web_sys::console::warn_1(
+                    &format!(
+                        "bugcap: a saved report was refused and dropped: {}",
+                        e.message()
+                    )
+                    .into(),
+                );
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// `navigator.onLine`: `false` means surely offline (`true` only means maybe online).
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}

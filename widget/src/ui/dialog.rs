@@ -1,0 +1,900 @@
+//! The report dialog: a native modal `<dialog>` in the widget's shadow root (the top layer, so
+//! no host z-index covers it; the rest of the page is inert while it is open). Text, optional
+//! category, severity and email, the screenshot with its editor, an image attachment, a preview
+//! of what will be sent, then sending with progress, the outbox when offline, and the report id.
+//!
+//! Keyboard: focus starts in the text field, Tab is kept inside the dialog, Escape closes, and
+//! focus returns to where it was when the dialog closes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bugcap_protocol::Severity;
+use bugcap_protocol::redact::Redactor;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Document, Element, HtmlDialogElement, HtmlElement, HtmlImageElement, HtmlInputElement,
+    HtmlSelectElement, HtmlTextAreaElement, ShadowRoot,
+};
+
+use super::dom::{self, Listeners, append, el, text_el};
+use super::editor;
+use crate::annotate::Picture;
+use crate::config::{Options, ScreenshotMode, SubmitInput};
+use crate::error::WidgetError;
+use crate::report::{self, Extras, File};
+use crate::reporter::{self, finish, send_built};
+use crate::screenshot::encode::Encoded;
+use crate::send::{Outcome, Step};
+use crate::strings::{self, Text};
+
+const CSS: &str = include_str!("dialog.css");
+
+/// Largest image a user may attach: the relay's default image limit.
+const MAX_ATTACHMENT_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+const ATTACHMENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
+
+thread_local! {
+    static OPEN: RefCell<Option<Rc<Dialog>>> = const { RefCell::new(None) };
+}
+
+/// Opens the report dialog in `root` (the shadow root the capture module mounted). `captured`
+/// returns what the capture module recorded; it is called when the user sends, so the report
+/// shows the page as it was then. Opening it again while it is open only focuses it.
+#[wasm_bindgen]
+pub async fn open(
+    options: JsValue,
+    root: ShadowRoot,
+    captured: js_sys::Function,
+) -> Result<(), JsValue> {
+    if let Some(open) = OPEN.with_borrow(|o| o.clone()) {
+        open.text.focus().ok();
+        return Ok(());
+    }
+    let options = Options::from_js(options)?;
+    let redactor = reporter::redactor(&options.redaction)?;
+    let dialog = Dialog::build(options, redactor, root, captured).map_err(WidgetError::into_js)?;
+    OPEN.with_borrow_mut(|o| *o = Some(dialog.clone()));
+    dialog.show();
+    Ok(())
+}
+
+/// Closes the dialog if it is open.
+#[wasm_bindgen]
+pub fn close() {
+    if let Some(open) = OPEN.with_borrow(|o| o.clone()) {
+        open.dialog.close();
+    }
+}
+
+/// The dialog's elements and state.
+pub struct Dialog {
+    pub options: Options,
+    redactor: Redactor,
+    captured: js_sys::Function,
+    locale: usize,
+    pub doc: Document,
+    pub dialog: HtmlDialogElement,
+    form: Element,
+    header_title: Element,
+    pub body: Element,
+    footer: Element,
+    text: HtmlTextAreaElement,
+    text_error: Element,
+    category: Option<HtmlSelectElement>,
+    severity: HtmlSelectElement,
+    email: Option<HtmlInputElement>,
+    include: HtmlInputElement,
+    preview: HtmlImageElement,
+    shot_note: Element,
+    annotate: Element,
+    file: HtmlInputElement,
+    file_note: Element,
+    status: Element,
+    send: Element,
+    cancel: Element,
+    previous_focus: Option<HtmlElement>,
+    state: RefCell<State>,
+    listeners: RefCell<Listeners>,
+    escape: RefCell<Option<Box<dyn Fn()>>>,
+}
+
+#[derive(Default)]
+struct State {
+    picture: Option<Rc<RefCell<Picture>>>,
+    encoded: Option<Encoded>,
+    preview_url: Option<String>,
+    attachment: Option<File>,
+    sending: bool,
+}
+
+impl Dialog {
+    /// The UI string `text`, from the host's `strings` or the locale.
+    pub fn t(&self, text: Text) -> String {
+        let key = strings::KEYS[text as usize];
+        self.options
+            .ui
+            .strings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| strings::text(self.locale, text).to_owned())
+    }
+
+    fn build(
+        options: Options,
+        redactor: Redactor,
+        root: ShadowRoot,
+        captured: js_sys::Function,
+    ) -> Result<Rc<Dialog>, WidgetError> {
+        let doc = dom::document()?;
+        dom::adopt(&root, &dom::sheet(CSS)?);
+        let locale = super::locale(options.ui.locale.as_deref());
+        let t = |text: Text| {
+            let key = strings::KEYS[text as usize];
+            options
+                .ui
+                .strings
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| strings::text(locale, text).to_owned())
+        };
+        let dialog: HtmlDialogElement = el(
+            &doc,
+            "dialog",
+            &[("aria-labelledby", "bc-title"), ("part", "dialog")],
+        )?
+        .unchecked_into();
+        let form = el(&doc, "form", &[("novalidate", "")])?;
+        let header = el(&doc, "header", &[])?;
+        let header_title = text_el(&doc, "h2", &[("id", "bc-title")], &t(Text::Title))?;
+        let close_button = text_el(
+            &doc,
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "icon"),
+                ("aria-label", &t(Text::Close)),
+            ],
+            "×",
+        )?;
+        append(&header, &[&header_title, &close_button]);
+
+        let body = el(&doc, "div", &[("class", "body")])?;
+        let text_label = text_el(&doc, "label", &[("for", "bc-text")], &t(Text::Description))?;
+        let text: HtmlTextAreaElement = el(
+            &doc,
+            "textarea",
+            &[
+                ("id", "bc-text"),
+                ("required", ""),
+                ("aria-required", "true"),
+                ("aria-describedby", "bc-text-error"),
+                ("maxlength", "20000"),
+                ("placeholder", &t(Text::DescriptionPlaceholder)),
+            ],
+        )?
+        .unchecked_into();
+        let text_error = el(
+            &doc,
+            "p",
+            &[("id", "bc-text-error"), ("class", "error"), ("hidden", "")],
+        )?;
+        let text_group = el(&doc, "div", &[])?;
+        append(&text_group, &[&text_label, &text, &text_error]);
+        append(&body, &[&text_group]);
+
+        let row = el(&doc, "div", &[("class", "row")])?;
+        let category = if options.ui.categories.is_empty() {
+            None
+        } else {
+            let group = el(&doc, "div", &[])?;
+            let label = text_el(&doc, "label", &[("for", "bc-category")], &t(Text::Category))?;
+            let select: HtmlSelectElement =
+                el(&doc, "select", &[("id", "bc-category")])?.unchecked_into();
+            append(
+                select.as_ref(),
+                &[&text_el(&doc, "option", &[("value", "")], "—")?],
+            );
+            for c in &options.ui.categories {
+                append(
+                    select.as_ref(),
+                    &[&text_el(&doc, "option", &[("value", c)], c)?],
+                );
+            }
+            append(&group, &[&label, select.as_ref()]);
+            append(&row, &[&group]);
+            Some(select)
+        };
+        let severity_group = el(&doc, "div", &[])?;
+        let severity_label = text_el(&doc, "label", &[("for", "bc-severity")], &t(Text::Severity))?;
+        let severity: HtmlSelectElement =
+            el(&doc, "select", &[("id", "bc-severity")])?.unchecked_into();
+        for (value, label) in [
+            ("", Text::SeverityNone),
+            ("low", Text::SeverityLow),
+            ("medium", Text::SeverityMedium),
+            ("high", Text::SeverityHigh),
+            ("critical", Text::SeverityCritical),
+        ] {
+            append(
+                severity.as_ref(),
+                &[&text_el(&doc, "option", &[("value", value)], &t(label))?],
+            );
+        }
+        append(&severity_group, &[&severity_label, severity.as_ref()]);
+        append(&row, &[&severity_group]);
+        append(&body, &[&row]);
+
+        let captured_now =
+            reporter::read_captured(captured.call0(&JsValue::NULL).map_err(|_| {
+                WidgetError::Environment("the capture module is not running (call init)".into())
+            })?)
+            .map_err(|_| WidgetError::Environment("captured data unreadable".into()))?;
+        let email = if options.ui.ask_email && captured_now.identity.is_none() {
+            let group = el(&doc, "div", &[])?;
+            let label = text_el(&doc, "label", &[("for", "bc-email")], &t(Text::Email))?;
+            let input: HtmlInputElement = el(
+                &doc,
+                "input",
+                &[
+                    ("id", "bc-email"),
+                    ("type", "email"),
+                    ("autocomplete", "email"),
+                ],
+            )?
+            .unchecked_into();
+            append(&group, &[&label, input.as_ref()]);
+            append(&body, &[&group]);
+            Some(input)
+        } else {
+            None
+        };
+
+        let shot_box = el(&doc, "div", &[("class", "shot")])?;
+        let include_label = el(&doc, "label", &[("class", "check")])?;
+        let include: HtmlInputElement =
+            el(&doc, "input", &[("type", "checkbox"), ("id", "bc-include")])?.unchecked_into();
+        include.set_checked(true);
+        append(&include_label, &[include.as_ref()]);
+        let _ = include_label.append_with_str_1(&t(Text::IncludeScreenshot));
+        let preview: HtmlImageElement = el(
+            &doc,
+            "img",
+            &[("alt", &t(Text::IncludeScreenshot)), ("hidden", "")],
+        )?
+        .unchecked_into();
+        let shot_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")])?;
+        let annotate = text_el(
+            &doc,
+            "button",
+            &[("type", "button"), ("id", "bc-annotate"), ("disabled", "")],
+            &t(Text::Annotate),
+        )?;
+        let actions = el(&doc, "div", &[("class", "shot-actions")])?;
+        append(&actions, &[&include_label, &annotate]);
+        let file_label = text_el(&doc, "label", &[("for", "bc-file")], &t(Text::Attach))?;
+        let file: HtmlInputElement = el(
+            &doc,
+            "input",
+            &[
+                ("type", "file"),
+                ("id", "bc-file"),
+                ("accept", &ATTACHMENT_TYPES.join(",")),
+            ],
+        )?
+        .unchecked_into();
+        let file_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")])?;
+        let file_group = el(&doc, "div", &[])?;
+        append(&file_group, &[&file_label, file.as_ref(), &file_note]);
+        if options.ui.screenshot == ScreenshotMode::Off {
+            append(&shot_box, &[&file_group]);
+        } else {
+            append(
+                &shot_box,
+                &[preview.as_ref(), &shot_note, &actions, &file_group],
+            );
+        }
+        append(&body, &[&shot_box]);
+        drop(shot_box);
+
+        let details = preview_details(&doc, &t, &captured_now, &redactor)?;
+        append(&body, &[&details]);
+        let status = el(&doc, "p", &[("class", "status"), ("role", "status")])?;
+        append(&body, &[&status]);
+
+        let footer = el(&doc, "footer", &[])?;
+        let cancel = text_el(&doc, "button", &[("type", "button")], &t(Text::Cancel))?;
+        let send = text_el(
+            &doc,
+            "button",
+            &[("type", "submit"), ("class", "primary")],
+            &t(Text::Send),
+        )?;
+        append(&footer, &[&cancel, &send]);
+        append(&form, &[&header, &body, &footer]);
+        append(dialog.as_ref(), &[&form]);
+        let _ = root.append_child(&dialog);
+
+        let this = Rc::new(Dialog {
+            options,
+            redactor,
+            captured,
+            locale,
+            doc: doc.clone(),
+            dialog,
+            form,
+            header_title,
+            body,
+            footer,
+            text,
+            text_error,
+            category,
+            severity,
+            email,
+            include,
+            preview,
+            shot_note,
+            annotate,
+            file,
+            file_note,
+            status,
+            send,
+            cancel,
+            previous_focus: deep_active_element(&doc),
+            state: RefCell::new(State::default()),
+            listeners: RefCell::new(Listeners::default()),
+            escape: RefCell::new(None),
+        });
+        this.wire(&close_button);
+        Ok(this)
+    }
+
+    fn wire(self: &Rc<Self>, close_button: &Element) {
+        let mut l = self.listeners.borrow_mut();
+        let me = Rc::downgrade(self);
+        let on = move |f: fn(&Rc<Dialog>, web_sys::Event)| {
+            let me = me.clone();
+            move |event: web_sys::Event| {
+                if let Some(d) = me.upgrade() {
+                    f(&d, event)
+                }
+            }
+        };
+        l.on(close_button, "click", on(|d, _| d.dialog.close()));
+        l.on(&self.cancel, "click", on(|d, _| d.dialog.close()));
+        l.on(
+            &self.form,
+            "submit",
+            on(|d, e| {
+                e.prevent_default();
+                let d = d.clone();
+                wasm_bindgen_futures::spawn_local(async move { d.send().await });
+            }),
+        );
+        l.on(&self.dialog, "close", on(|d, _| d.closed()));
+        l.on(
+            &self.dialog,
+            "cancel",
+            on(|d, e| {
+                if let Some(leave) = &*d.escape.borrow() {
+                    e.prevent_default();
+                    leave();
+                }
+            }),
+        );
+        l.on(&self.dialog, "keydown", on(|d, e| d.trap_focus(e)));
+        l.on(
+            &self.text,
+            "input",
+            on(|d, _| {
+                d.text_ok();
+            }),
+        );
+        l.on(
+            &self.include,
+            "change",
+            on(|d, _| d.refresh_shot_controls()),
+        );
+        l.on(
+            &self.annotate,
+            "click",
+            on(|d, _| {
+                if let Some(picture) = d.state.borrow().picture.clone() {
+                    editor::open(d.clone(), picture);
+                }
+            }),
+        );
+        l.on(
+            &self.file,
+            "change",
+            on(|d, _| {
+                let d = d.clone();
+                wasm_bindgen_futures::spawn_local(async move { d.read_file().await });
+            }),
+        );
+    }
+
+    fn show(self: &Rc<Self>) {
+        if self.dialog.show_modal().is_err() {
+            // Not connected or already open elsewhere: show it non-modally rather than not at all.
+            self.dialog.set_open(true);
+        }
+        self.text.focus().ok();
+        if let Some(hook) = &self.options.ui.hooks.on_open {
+            let _ = hook.call0(&JsValue::NULL);
+        }
+        if self.options.ui.screenshot != ScreenshotMode::Off {
+            let me = self.clone();
+            wasm_bindgen_futures::spawn_local(async move { me.take_screenshot().await });
+        }
+    }
+
+    async fn take_screenshot(self: Rc<Self>) {
+        self.shot_note
+            .set_text_content(Some(&self.t(Text::TakingScreenshot)));
+        let shot = crate::screenshot::take(&self.options.masking(), Default::default()).await;
+        match shot {
+            Ok(shot) => {
+                let picture = Rc::new(RefCell::new(Picture::new(shot.canvas)));
+                self.state.borrow_mut().picture = Some(picture);
+                self.picture_changed().await;
+            }
+            Err(_) => {
+                self.shot_note
+                    .set_text_content(Some(&self.t(Text::ScreenshotFailed)));
+                self.include.set_checked(false);
+                self.include.set_disabled(true);
+            }
+        }
+    }
+
+    /// Re-encodes the screenshot after it was taken or edited, and shows it with its size.
+    pub async fn picture_changed(self: &Rc<Self>) {
+        let Some(picture) = self.state.borrow().picture.clone() else {
+            return;
+        };
+        let rendered = picture.borrow().render();
+        let encoded = match rendered {
+            Ok(canvas) => {
+                crate::screenshot::encode::encode(&canvas, self.options.ui.max_screenshot_dimension)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match encoded {
+            Ok(encoded) => {
+                let url = web_sys::Url::create_object_url_with_blob(&encoded.blob).ok();
+                if let Some(url) = &url {
+                    self.preview.set_src(url);
+                    self.preview.remove_attribute("hidden").ok();
+                }
+                let size = self
+                    .t(Text::ScreenshotSize)
+                    .replace("{size}", &human_size(encoded.bytes.len()));
+                self.shot_note.set_text_content(Some(&size));
+                let mut state = self.state.borrow_mut();
+                if let Some(old) = std::mem::replace(&mut state.preview_url, url) {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+                state.encoded = Some(encoded);
+            }
+            Err(_) => {
+                self.shot_note
+                    .set_text_content(Some(&self.t(Text::ScreenshotFailed)));
+            }
+        }
+        self.refresh_shot_controls();
+    }
+
+    fn refresh_shot_controls(&self) {
+        let has_picture = self.state.borrow().picture.is_some();
+        self.annotate
+            .toggle_attribute_with_force("disabled", !(has_picture && self.include.checked()))
+            .ok();
+        self.preview
+            .toggle_attribute_with_force("hidden", !(has_picture && self.include.checked()))
+            .ok();
+    }
+
+    async fn read_file(self: Rc<Self>) {
+        let Some(file) = self.file.files().and_then(|f| f.get(0)) else {
+            self.state.borrow_mut().attachment = None;
+            self.file_note.set_text_content(None);
+            return;
+        };
+        let kind = file.type_();
+        if !ATTACHMENT_TYPES.contains(&kind.as_str()) || file.size() > MAX_ATTACHMENT_BYTES {
+            self.state.borrow_mut().attachment = None;
+            self.file.set_value("");
+            self.file_note
+                .set_text_content(Some(&self.t(Text::AttachTooLarge)));
+            return;
+        }
+        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map(|b| js_sys::Uint8Array::new(&b).to_vec());
+        match bytes {
+            Ok(bytes) => {
+                let extension = kind.rsplit('/').next().unwrap_or("png");
+                self.file_note
+                    .set_text_content(Some(&human_size(bytes.len())));
+                self.state.borrow_mut().attachment = Some(File {
+                    name: format!("attachment.{extension}"),
+                    content_type: kind,
+                    bytes,
+                });
+            }
+            Err(_) => {
+                self.file_note
+                    .set_text_content(Some(&self.t(Text::AttachTooLarge)));
+            }
+        }
+    }
+
+    fn text_ok(&self) -> bool {
+        let ok = !self.text.value().trim().is_empty();
+        if ok {
+            self.text.remove_attribute("aria-invalid").ok();
+            self.text_error.set_attribute("hidden", "").ok();
+        }
+        ok
+    }
+
+    async fn send(self: Rc<Self>) {
+        if self.state.borrow().sending {
+            return;
+        }
+        if !self.text_ok() {
+            self.text.set_attribute("aria-invalid", "true").ok();
+            self.text_error
+                .set_text_content(Some(&self.t(Text::DescriptionRequired)));
+            self.text_error.remove_attribute("hidden").ok();
+            self.text.focus().ok();
+            return;
+        }
+        self.state.borrow_mut().sending = true;
+        self.set_busy(true);
+        self.set_status(&self.t(Text::Sending), false);
+        let result = self.build_and_send().await;
+        self.state.borrow_mut().sending = false;
+        match result {
+            Ok((outcome, answer)) => {
+                let _ = answer;
+                match outcome {
+                    Some((id, queued)) => self.show_done(&id, queued),
+                    None => self.dialog.close(),
+                }
+            }
+            Err(message) => {
+                self.set_busy(false);
+                let text = self.t(Text::Failed).replace("{error}", &message);
+                self.set_status(&text, true);
+            }
+        }
+    }
+
+    /// Builds the report from the form and sends it. `Ok(Some((id, queued)))` when it was sent
+    /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err(message)` when it failed.
+    async fn build_and_send(self: &Rc<Self>) -> Result<(Option<(String, bool)>, JsValue), String> {
+        let severity = match self.severity.value().as_str() {
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        };
+        let input = SubmitInput {
+            text: self.text.value(),
+            category: self
+                .category
+                .as_ref()
+                .map(|c| c.value())
+                .filter(|c| !c.is_empty()),
+            severity,
+            email: self
+                .email
+                .as_ref()
+                .map(|e| e.value().trim().to_owned())
+                .filter(|e| !e.is_empty()),
+            screenshot: false,
+        };
+        let captured = self
+            .captured
+            .call0(&JsValue::NULL)
+            .map_err(|_| "the capture module is not running".to_owned())?;
+        let captured = reporter::read_captured(captured).map_err(|e| js_text(&e))?;
+        let mut extras = Extras::default();
+        {
+            let state = self.state.borrow();
+            if self.include.checked()
+                && let (Some(encoded), Some(picture)) = (&state.encoded, &state.picture)
+            {
+                extras.files.push(File {
+                    name: encoded.file_name("screenshot"),
+                    content_type: encoded.content_type.clone(),
+                    bytes: encoded.bytes.clone(),
+                });
+                extras.annotations = picture.borrow().annotations();
+            }
+            if let Some(file) = &state.attachment {
+                extras.files.push(File {
+                    name: file.name.clone(),
+                    content_type: file.content_type.clone(),
+                    bytes: file.bytes.clone(),
+                });
+            }
+        }
+        let built = report::build(&self.options, &self.redactor, &input, captured, extras)
+            .await
+            .map_err(|e| e.message())?;
+        let me = self.clone();
+        let mut progress = move |step: Step| {
+            let text = match step {
+                Step::Report => me.t(Text::Sending),
+                Step::Upload { name, .. } => me.t(Text::Uploading).replace("{name}", name),
+            };
+            me.set_status(&text, false);
+        };
+        let outcome = send_built(&self.options, &self.redactor, built, &mut progress).await;
+        let summary = match &outcome {
+            Ok(Outcome::Sent(a)) => Some((a.id.clone(), false)),
+            Ok(Outcome::Queued { id }) => Some((id.clone(), true)),
+            _ => None,
+        };
+        let answer = finish(&self.options, outcome).map_err(|e| js_text(&e))?;
+        Ok((summary, answer))
+    }
+
+    fn show_done(&self, id: &str, queued: bool) {
+        let doc = &self.doc;
+        let Ok(done) = el(doc, "div", &[("class", "done"), ("role", "status")]) else {
+            return;
+        };
+        let message = if queued {
+            self.t(Text::Queued)
+        } else {
+            self.t(Text::Sent)
+        };
+        if let (Ok(p), Ok(label), Ok(code)) = (
+            text_el(doc, "p", &[("id", "bc-done-message")], &message),
+            text_el(doc, "p", &[("class", "hint")], &self.t(Text::ReportId)),
+            text_el(doc, "code", &[("id", "bc-report-id")], id),
+        ) {
+            append(&done, &[&p, &label, &code]);
+        }
+        self.body.replace_children_with_node_1(&done);
+        self.dialog
+            .set_attribute("data-state", if queued { "queued" } else { "sent" })
+            .ok();
+        self.dialog.set_attribute("data-report-id", id).ok();
+        if let Ok(close) = text_el(
+            doc,
+            "button",
+            &[("type", "button"), ("class", "primary")],
+            &self.t(Text::Close),
+        ) {
+            self.footer.replace_children_with_node_1(&close);
+            let dialog = self.dialog.clone();
+            self.listeners
+                .borrow_mut()
+                .on(&close, "click", move |_| dialog.close());
+            if let Some(close) = close.dyn_ref::<HtmlElement>() {
+                close.focus().ok();
+            }
+        }
+    }
+
+    fn set_busy(&self, busy: bool) {
+        for control in [&self.send, &self.cancel] {
+            control.toggle_attribute_with_force("disabled", busy).ok();
+        }
+        self.form
+            .set_attribute("aria-busy", if busy { "true" } else { "false" })
+            .ok();
+    }
+
+    fn set_status(&self, text: &str, failed: bool) {
+        self.status.set_text_content(Some(text));
+        self.status
+            .set_attribute("class", if failed { "status failed" } else { "status" })
+            .ok();
+    }
+
+    /// Keeps Tab and Shift+Tab inside the dialog.
+    fn trap_focus(&self, event: web_sys::Event) {
+        let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if key.key() != "Tab" {
+            return;
+        }
+        let focusable = self.focusable();
+        let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+            return;
+        };
+        let active = self
+            .dialog
+            .get_root_node()
+            .dyn_into::<ShadowRoot>()
+            .ok()
+            .and_then(|r| r.active_element());
+        let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a == e.as_ref() as &Element);
+        if key.shift_key() && (at(first) || active.is_none()) {
+            event.prevent_default();
+            last.focus().ok();
+        } else if !key.shift_key() && at(last) {
+            event.prevent_default();
+            first.focus().ok();
+        }
+    }
+
+    /// The dialog's controls that take focus, in order.
+    fn focusable(&self) -> Vec<HtmlElement> {
+        let selector = "button:not([disabled]),input:not([disabled]),select:not([disabled]),\
+                        textarea:not([disabled]),summary,canvas[tabindex],[tabindex='0']";
+        let Ok(list) = self.dialog.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.get(i))
+            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+            .filter(|e| e.get_client_rects().length() > 0)
+            .collect()
+    }
+
+    /// After the dialog closed (button, Escape, `close()`): removed, focus returned, hook called.
+    fn closed(&self) {
+        OPEN.with_borrow_mut(|o| *o = None);
+        if let Some(url) = self.state.borrow_mut().preview_url.take() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+        self.dialog.remove();
+        if let Some(previous) = &self.previous_focus {
+            previous.focus().ok();
+        }
+        if let Some(hook) = &self.options.ui.hooks.on_close {
+            let _ = hook.call0(&JsValue::NULL);
+        }
+        // Handlers hold only weak references to the dialog, but the editor's hold it strongly:
+        // dropping them here frees both.
+        self.escape.replace(None);
+        self.listeners.replace(Listeners::default());
+    }
+
+    /// Swaps the form's content for the editor's (or back).
+    pub fn set_editing(&self, editing: bool) {
+        self.dialog
+            .class_list()
+            .toggle_with_force("editing", editing)
+            .ok();
+        self.header_title.set_text_content(Some(&self.t(if editing {
+            Text::Annotate
+        } else {
+            Text::Title
+        })));
+        for part in [&self.body, &self.footer] {
+            part.toggle_attribute_with_force("hidden", editing).ok();
+        }
+        if !editing && let Some(annotate) = self.annotate.dyn_ref::<HtmlElement>() {
+            annotate.focus().ok();
+        }
+    }
+
+    /// The form element, which the editor's view is added to.
+    pub fn form(&self) -> &Element {
+        &self.form
+    }
+
+    /// The element where the editor is placed: right after the header.
+    pub fn editor_anchor(&self) -> &Element {
+        &self.body
+    }
+
+    pub fn listen(&self) -> std::cell::RefMut<'_, Listeners> {
+        self.listeners.borrow_mut()
+    }
+
+    /// What Escape does instead of closing the dialog (the editor: leave it); `None` restores
+    /// closing.
+    pub fn set_escape(&self, handler: Option<Box<dyn Fn()>>) {
+        self.escape.replace(handler);
+    }
+}
+
+/// The expandable "what will be sent" list: counts, and the last console lines and requests
+/// as they will be sent (redacted).
+fn preview_details(
+    doc: &Document,
+    t: &dyn Fn(Text) -> String,
+    captured: &crate::captured::Captured,
+    redactor: &Redactor,
+) -> Result<Element, WidgetError> {
+    let details = el(doc, "details", &[])?;
+    let summary = text_el(doc, "summary", &[], &t(Text::Details))?;
+    let list = el(doc, "ul", &[])?;
+    let page_url = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    for (label, value) in [
+        (
+            t(Text::DetailsPage),
+            redactor.url(&page_url, &mut Default::default()),
+        ),
+        (t(Text::DetailsConsole), captured.console.len().to_string()),
+        (t(Text::DetailsNetwork), captured.network.len().to_string()),
+        (t(Text::DetailsErrors), captured.errors.len().to_string()),
+    ] {
+        append(
+            &list,
+            &[&text_el(doc, "li", &[], &format!("{label}: {value}"))?],
+        );
+    }
+    let mut lines = String::new();
+    for entry in captured.console.iter().rev().take(20).rev() {
+        let message = redactor.text(&entry.message, &mut Default::default());
+        let level = serde_json::to_string(&entry.level).unwrap_or_default();
+        lines.push_str(&format!(
+            "[{}] {}\n",
+            level.trim_matches('"'),
+            short(&message)
+        ));
+    }
+    for entry in captured.network.iter().rev().take(20).rev() {
+        let url = redactor.url(&entry.url, &mut Default::default());
+        let status = entry
+            .status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "—".into());
+        lines.push_str(&format!("{} {} {}\n", entry.method, short(&url), status));
+    }
+    append(&details, &[&summary, &list]);
+    if !lines.is_empty() {
+        append(
+            &details,
+            &[&text_el(doc, "pre", &[("class", "log")], &lines)?],
+        );
+    }
+    append(
+        &details,
+        &[&text_el(
+            doc,
+            "p",
+            &[("class", "hint")],
+            &t(Text::DetailsPrivacy),
+        )?],
+    );
+    Ok(details)
+}
+
+/// At most 160 bytes of `text`, for one line of the preview.
+fn short(text: &str) -> String {
+    crate::text::clip(text.to_owned(), 160, &mut false)
+}
+
+/// `1.2 MB`, `340 KB`.
+fn human_size(bytes: usize) -> String {
+    let kb = bytes as f64 / 1024.0;
+    if kb >= 1024.0 {
+        format!("{:.1} MB", kb / 1024.0)
+    } else {
+        format!("{} KB", kb.ceil() as u64)
+    }
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// The focused element, looking into shadow roots (a focused custom element's inner control).
+fn deep_active_element(doc: &Document) -> Option<HtmlElement> {
+    let mut active = doc.active_element()?;
+    while let Some(inner) = active.shadow_root().and_then(|r| r.active_element()) {
+        active = inner;
+    }
+    active.dyn_into::<HtmlElement>().ok()
+}

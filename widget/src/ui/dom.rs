@@ -1,0 +1,128 @@
+//! Thin helpers for building the widget's UI out of DOM elements, and for listeners that are
+//! removed when the part of the UI that added them goes away.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, EventTarget};
+
+use crate::error::WidgetError;
+
+pub fn document() -> Result<Document, WidgetError> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WidgetError::Environment("no document".into()))
+}
+
+/// `<tag attr=value …>`.
+pub fn el(doc: &Document, tag: &str, attributes: &[(&str, &str)]) -> Result<Element, WidgetError> {
+    let element = doc
+        .create_element(tag)
+        .map_err(|_| WidgetError::Environment(format!("cannot create <{tag}>")))?;
+    for (name, value) in attributes {
+        let _ = element.set_attribute(name, value);
+    }
+    Ok(element)
+}
+
+/// `<tag attr=value …>text</tag>`.
+pub fn text_el(
+    doc: &Document,
+    tag: &str,
+    attributes: &[(&str, &str)],
+    text: &str,
+) -> Result<Element, WidgetError> {
+    let element = el(doc, tag, attributes)?;
+    element.set_text_content(Some(text));
+    Ok(element)
+}
+
+/// Appends `children` to `parent`, in order.
+pub fn append(parent: &Element, children: &[&Element]) {
+    for child in children {
+        let _ = parent.append_child(child);
+    }
+}
+
+/// Event listeners owned by one part of the UI; all removed when it is dropped.
+#[derive(Default)]
+pub struct Listeners {
+    added: Vec<Listener>,
+}
+
+/// One added listener: target, event type, handler, capture phase.
+type Listener = (
+    EventTarget,
+    &'static str,
+    Closure<dyn FnMut(web_sys::Event)>,
+    bool,
+);
+
+impl Listeners {
+    /// Adds `handler` for `kind` events on `target`.
+    pub fn on(
+        &mut self,
+        target: &EventTarget,
+        kind: &'static str,
+        handler: impl FnMut(web_sys::Event) + 'static,
+    ) {
+        self.add(target, kind, handler, false);
+    }
+
+    /// Like [`Listeners::on`], in the capture phase (before the page's own handlers).
+    pub fn on_capture(
+        &mut self,
+        target: &EventTarget,
+        kind: &'static str,
+        handler: impl FnMut(web_sys::Event) + 'static,
+    ) {
+        self.add(target, kind, handler, true);
+    }
+
+    fn add(
+        &mut self,
+        target: &EventTarget,
+        kind: &'static str,
+        handler: impl FnMut(web_sys::Event) + 'static,
+        capture: bool,
+    ) {
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+        let _ = target.add_event_listener_with_callback_and_bool(
+            kind,
+            closure.as_ref().unchecked_ref(),
+            capture,
+        );
+        self.added.push((target.clone(), kind, closure, capture));
+    }
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        for (target, kind, closure, capture) in self.added.drain(..) {
+            let _ = target.remove_event_listener_with_callback_and_bool(
+                kind,
+                closure.as_ref().unchecked_ref(),
+                capture,
+            );
+        }
+    }
+}
+
+/// A constructable stylesheet holding `css`: applied through `adoptedStyleSheets`, so a page
+/// whose Content-Security-Policy forbids inline `<style>` still styles the widget.
+pub fn sheet(css: &str) -> Result<web_sys::CssStyleSheet, WidgetError> {
+    let sheet = web_sys::CssStyleSheet::new().map_err(|_| {
+        WidgetError::Environment("constructable stylesheets are unsupported".into())
+    })?;
+    sheet
+        .replace_sync(css)
+        .map_err(|_| WidgetError::Environment("the widget's stylesheet was refused".into()))?;
+    Ok(sheet)
+}
+
+/// Adds `sheet` to the shadow root's adopted stylesheets.
+pub fn adopt(root: &web_sys::ShadowRoot, sheet: &web_sys::CssStyleSheet) {
+    let sheets = root.adopted_style_sheets();
+    if !sheets.includes(sheet, 0) {
+        sheets.push(sheet);
+        root.set_adopted_style_sheets(&sheets);
+    }
+}
