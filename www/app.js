@@ -21,7 +21,8 @@ const config = await (await fetch("/demo-config.json")).json();
 
 let bugcap;
 try {
-  const options = { key: config.key, relay: config.relay };
+  // The demo's launcher, dialog and editor use the defaults; `options` lets the tests vary them.
+  const options = { key: config.key, relay: config.relay, categories: ["Bug", "Idea", "Question"], ...config.options };
   if (config.redaction) options.redaction = config.redaction;
   bugcap = await init(options);
   // What a signed-in app knows about its user and build; sent only with a report.
@@ -70,7 +71,13 @@ $("report-form").addEventListener("submit", async (event) => {
   status.textContent = "Sending…";
   $("send").disabled = true;
   try {
-    const { id } = await bugcap.submit({ text });
+    const { id, status: state } = await bugcap.submit({ text });
+    if (state === "queued") {
+      // Offline, or the relay could not be reached: kept on this device and sent later.
+      status.textContent = `Saved on this device: report ${id} will be sent when the relay can be reached.`;
+      status.dataset.queuedId = id;
+      return;
+    }
     status.replaceChildren("Thanks! Report ", Object.assign(document.createElement("a"), {
       href: `/viewer.html?id=${encodeURIComponent(id)}`,
       textContent: id,

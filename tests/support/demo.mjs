@@ -43,7 +43,7 @@ export async function sendReport(page, text) {
   await page.click("#send");
   await page.waitForFunction(() => {
     const s = document.getElementById("report-status");
-    return s.dataset.reportId || s.dataset.errorCode;
+    return s.dataset.reportId || s.dataset.errorCode || s.dataset.queuedId;
   });
   return page.$eval("#report-status", (s) => ({ ...s.dataset, text: s.textContent }));
 }

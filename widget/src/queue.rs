@@ -42,7 +42,13 @@ struct Record {
 pub struct Queued {
     pub report: Report,
     pub uploads: Vec<Upload>,
+    /// When it was queued, in ms since the epoch.
+    pub queued_at: f64,
 }
+
+/// How long a queued report is tried before it is given up: a relay unreachable for this long
+/// (or an origin it never allowed, which looks the same to the page) will not take it.
+pub const MAX_AGE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
 
 fn storage_error(e: JsValue) -> WidgetError {
     let message = e
@@ -114,7 +120,11 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
                 bytes: js_sys::Uint8Array::new(&bytes).to_vec(),
             })
             .collect();
-        out.push(Queued { report, uploads });
+        out.push(Queued {
+            report,
+            uploads,
+            queued_at: record.queued_at,
+        });
     }
     Ok(out)
 }

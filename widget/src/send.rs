@@ -154,6 +154,14 @@ async fn flush_all(options: &Options) -> Result<Vec<String>, WidgetError> {
     let mut delivered = Vec::new();
     for queued in queue::pending(options).await? {
         let id = queued.report.id.to_string();
+        if js_sys::Date::now() - queued.queued_at > queue::MAX_AGE_MS {
+            queue::remove(&id).await?;
+            web_sys::console::warn_1(
+                &format!("bugcap: report {id} could not be sent for 30 days and was dropped")
+                    .into(),
+            );
+            continue;
+        }
         match send_now(options, &queued.report, &queued.uploads, &mut |_| {}).await {
             Ok(_) => {
                 queue::remove(&id).await?;

@@ -606,18 +606,24 @@ impl Dialog {
             .map_err(|_| "the capture module is not running".to_owned())?;
         let captured = reporter::read_captured(captured).map_err(|e| js_text(&e))?;
         let mut extras = Extras::default();
+        let picture = self.state.borrow().picture.clone();
+        if self.include.checked()
+            && let Some(picture) = picture
+        {
+            // Encoded from the picture as it is now: the preview's copy may still be catching
+            // up with the last edit.
+            let canvas = picture.borrow().render().map_err(|e| e.message())?;
+            let encoded = crate::screenshot::encode::encode(
+                &canvas,
+                self.options.ui.max_screenshot_dimension,
+            )
+            .await
+            .map_err(|e| e.message())?;
+            extras.files.push(reporter::screenshot_file(encoded));
+            extras.annotations = picture.borrow().annotations();
+        }
         {
             let state = self.state.borrow();
-            if self.include.checked()
-                && let (Some(encoded), Some(picture)) = (&state.encoded, &state.picture)
-            {
-                extras.files.push(File {
-                    name: encoded.file_name("screenshot"),
-                    content_type: encoded.content_type.clone(),
-                    bytes: encoded.bytes.clone(),
-                });
-                extras.annotations = picture.borrow().annotations();
-            }
             if let Some(file) = &state.attachment {
                 extras.files.push(File {
                     name: file.name.clone(),

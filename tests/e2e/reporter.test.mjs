@@ -1,0 +1,296 @@
+// The reporter as a person uses it, in headless Chromium against a real relay: the launcher and
+// dialog by keyboard and pointer, the screenshot editor (with redaction checked in the uploaded
+// pixels), masking in the screenshot's pixels, the offline outbox, isolation from host CSS and
+// an axe-core scan of the open dialog.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+
+import { demoSite, openDemo, startStack } from "../support/demo.mjs";
+
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/** A locator inside the widget's shadow root. */
+const ui = (page, selector) => page.locator(`bugcap-widget >> ${selector}`);
+
+/** What has focus, looking into the widget's shadow root. */
+function focused(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector("bugcap-widget");
+    const inner = host?.shadowRoot?.activeElement;
+    if (document.activeElement === host && inner) {
+      return { inWidget: true, inDialog: !!inner.closest("dialog"), id: inner.id, text: inner.textContent.trim(), tag: inner.tagName };
+    }
+    return { inWidget: false, id: document.activeElement?.id ?? "" };
+  });
+}
+
+/** RGBA pixels of an encoded image, decoded by the browser. */
+async function decode(page, bytes) {
+  return page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:application/octet-stream;base64,${b64}`)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(bitmap, 0, 0);
+    return { width: bitmap.width, height: bitmap.height, data: Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data) };
+  }, Buffer.from(bytes).toString("base64"));
+}
+
+/** The pixels of `image` inside the rectangle, as [r, g, b] triples. */
+function region(image, x0, y0, x1, y1) {
+  const out = [];
+  for (let y = Math.ceil(y0); y < Math.floor(y1); y++) {
+    for (let x = Math.ceil(x0); x < Math.floor(x1); x++) {
+      const i = (y * image.width + x) * 4;
+      out.push([image.data[i], image.data[i + 1], image.data[i + 2]]);
+    }
+  }
+  return out;
+}
+
+describe("the reporter UI", () => {
+  let stack;
+  const sites = [];
+
+  before(async () => {
+    stack = await startStack();
+  });
+
+  after(async () => {
+    for (const s of sites) await s.close();
+    await stack?.close();
+  });
+
+  async function site(options = {}) {
+    const { relay, dataDir, token } = stack;
+    const www = await demoSite({ relay, dataDir, adminToken: token, publicHost: "localhost", origins: (p) => [`http://localhost:${p}`], config: { options } });
+    sites.push(www);
+    return www;
+  }
+
+  async function stored(id) {
+    const res = await fetch(`${stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    return { status: res.status, body: res.status === 200 ? await res.json() : null };
+  }
+
+  async function media(id, name) {
+    const res = await fetch(`${stack.relay.url}/v1/reports/${id}/media/${name}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    assert.equal(res.status, 200, `media ${name} of ${id}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async function waitSent(page) {
+    await ui(page, "dialog[data-state]").waitFor({ timeout: 30000 });
+    return page.evaluate(() => {
+      const d = document.querySelector("bugcap-widget").shadowRoot.querySelector("dialog");
+      return { state: d.dataset.state, id: d.dataset.reportId };
+    });
+  }
+
+  test("keyboard only: shortcut opens, Tab stays in the dialog, Escape closes and returns focus, the launcher sends", async () => {
+    const www = await site({ shortcut: "ctrl+shift+b" });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await page.focus("#display-name");
+    await page.keyboard.press("Control+Shift+B");
+    await ui(page, "dialog[open]").waitFor();
+    assert.deepEqual(await focused(page).then((f) => [f.inDialog, f.id]), [true, "bc-text"]);
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press(i % 3 === 2 ? "Shift+Tab" : "Tab");
+      const f = await focused(page);
+      assert.ok(f.inDialog, `focus left the dialog after ${i + 1} presses: ${JSON.stringify(f)}`);
+    }
+    await page.keyboard.press("Escape");
+    await ui(page, "dialog").waitFor({ state: "detached" });
+    assert.equal((await focused(page)).id, "display-name", "focus returns to where it was");
+
+    // The launcher is a real button: focus it and press Enter.
+    await ui(page, "button.launcher").focus();
+    await page.keyboard.press("Enter");
+    await ui(page, "dialog[open]").waitFor();
+    await page.keyboard.type("Typed with the keyboard only");
+    // From the text field: back to the close button, then around to the last control, Send.
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    assert.equal((await focused(page)).text, "Send report");
+    await page.keyboard.press("Enter");
+    const { state, id } = await waitSent(page);
+    assert.equal(state, "sent");
+    const { body } = await stored(id);
+    assert.equal(body.report.feedback.text, "Typed with the keyboard only");
+    assert.match(body.report.attachments[0].name, /^screenshot\.(webp|png)$/);
+    await page.close();
+  });
+
+  test("pointer annotation: a redacted region is solid in the uploaded pixels, shapes are sent as data", async () => {
+    const www = await site();
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await ui(page, "button.launcher").click();
+    await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
+    await ui(page, "#bc-annotate").click();
+    const canvas = ui(page, "canvas");
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    const size = await canvas.evaluate((c) => [c.width, c.height]);
+    const toImage = (x, y) => [((x - box.x) / box.width) * size[0], ((y - box.y) / box.height) * size[1]];
+    const drag = async (from, to) => {
+      await page.mouse.move(from[0], from[1]);
+      await page.mouse.down();
+      await page.mouse.move(to[0], to[1], { steps: 6 });
+      await page.mouse.up();
+    };
+    // A rectangle around the heading, then a redaction over the intro text.
+    await drag([box.x + box.width * 0.3, box.y + box.height * 0.05], [box.x + box.width * 0.5, box.y + box.height * 0.12]);
+    await ui(page, "[data-tool=redact]").click();
+    const r0 = [box.x + box.width * 0.3, box.y + box.height * 0.13];
+    const r1 = [box.x + box.width * 0.65, box.y + box.height * 0.2];
+    await drag(r0, r1);
+    await ui(page, "[data-action=done]").click();
+    await ui(page, "#bc-text").fill("Pointer annotated");
+    await ui(page, "button[type=submit]").click();
+    const { id } = await waitSent(page);
+    const { body } = await stored(id);
+    const kinds = body.report.annotations.map((a) => a.kind);
+    assert.deepEqual(kinds, ["rectangle", "redact"]);
+    const shot = body.report.attachments.find((a) => a.name.startsWith("screenshot"));
+    const image = await decode(page, await media(id, shot.name));
+    // The uploaded picture may be downscaled from the editor's: scale the region with it.
+    const k = image.width / size[0];
+    const [ax, ay] = toImage(...r0).map((v) => v * k);
+    const [bx, by] = toImage(...r1).map((v) => v * k);
+    const inside = region(image, ax + 4, ay + 4, bx - 4, by - 4);
+    assert.ok(inside.length > 1000, "the region is large enough to mean something");
+    const dark = inside.filter(([r, g, b]) => Math.max(Math.abs(r - 17), Math.abs(g - 17), Math.abs(b - 17)) <= 12).length;
+    assert.equal(dark, inside.length, "every pixel of the redacted region is the redaction colour");
+    // The control: the same region of the page, unredacted, is not a flat dark box.
+    const control = await page.evaluate(async () => {
+      const m = await import("/bugcap/index.js");
+      const { screenshot } = await m.capture({ screenshot: true });
+      const b = new Uint8Array(await screenshot.arrayBuffer());
+      let s = "";
+      for (const x of b) s += String.fromCharCode(x);
+      return btoa(s);
+    });
+    const plain = await decode(page, Buffer.from(control, "base64"));
+    const k2 = plain.width / size[0];
+    const same = region(plain, ...toImage(...r0).map((v) => v * k2 + 4), ...toImage(...r1).map((v) => v * k2 - 4));
+    const plainDark = same.filter(([r, g, b]) => r < 40 && g < 40 && b < 40).length;
+    assert.ok(plainDark < same.length * 0.5, "without the redaction the region shows the page");
+    await page.close();
+  });
+
+  test("masked input values are not in the screenshot's pixels", async () => {
+    const shoot = async (page, value) => {
+      await page.fill("#display-name", value);
+      const b64 = await page.evaluate(async () => {
+        const m = await import("/bugcap/index.js");
+        const { screenshot } = await m.capture({ screenshot: true });
+        const b = new Uint8Array(await screenshot.arrayBuffer());
+        let s = "";
+        for (const x of b) s += String.fromCharCode(x);
+        return btoa(s);
+      });
+      return (await decode(page, Buffer.from(b64, "base64"))).data;
+    };
+    const differs = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);
+    // Two distinctive high-contrast values of the same length.
+    const one = "WWWW MMMM 8888 ####";
+    const two = "iiii llll 1111 ....";
+
+    const masked = await openDemo(stack.browser, `${(await site()).url}/`);
+    const m1 = await shoot(masked.page, one);
+    const m2 = await shoot(masked.page, two);
+    assert.ok(!differs(m1, m2), "with masking, the picture does not depend on what was typed");
+
+    const open = await openDemo(stack.browser, `${(await site({ maskInputs: false })).url}/`);
+    const u1 = await shoot(open.page, one);
+    const u2 = await shoot(open.page, two);
+    assert.ok(differs(u1, u2), "control: without masking, the typed value is drawn");
+    await masked.page.close();
+    await open.page.close();
+  });
+
+  test("offline: the report is queued on the device, then delivered exactly once when back online", async () => {
+    const www = await site();
+    const context = await stack.browser.newContext();
+    const { page } = await openDemo(context, `${www.url}/`);
+    // The user opens the dialog, then the connection drops before they send.
+    await ui(page, "button.launcher").click();
+    await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
+    await context.setOffline(true);
+    await ui(page, "#bc-text").fill("Filed while offline");
+    await ui(page, "button[type=submit]").click();
+    const { state, id } = await waitSent(page);
+    assert.equal(state, "queued");
+    assert.equal((await stored(id)).status, 404, "nothing reached the relay while offline");
+    assert.equal(await page.evaluate(() => localStorage.getItem("bugcap.outbox")), "1");
+    await ui(page, "dialog button.primary").click();
+
+    const posts = [];
+    page.on("requestfinished", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/v1/reports")) posts.push(JSON.parse(r.postData()).id);
+    });
+    await context.setOffline(false);
+    let found;
+    for (let i = 0; i < 60 && !(found = await stored(id)).body; i++) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(found.status, 200, "delivered after the online event");
+    assert.equal(found.body.report.feedback.text, "Filed while offline");
+    assert.ok(found.body.media.every((m) => m.status === "complete"), JSON.stringify(found.body.media));
+    await page.waitForFunction(() => localStorage.getItem("bugcap.outbox") === null);
+    // A reload flushes again at init: there is nothing left, and the relay still has one report.
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.bugcap === "ready");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(posts, [id], "one POST reached the relay, from the online flush; none after the reload");
+    assert.equal((await stored(id)).body.report.feedback.text, "Filed while offline");
+    await context.close();
+  });
+
+  test("the host page's CSS does not change the dialog or the launcher", async () => {
+    const www = await site({ screenshot: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const look = async () => {
+      await ui(page, "button.launcher").click();
+      await ui(page, "dialog[open]").waitFor();
+      const dialog = await ui(page, "dialog").screenshot();
+      const launcher = await ui(page, "button.launcher").boundingBox();
+      await page.keyboard.press("Escape");
+      await ui(page, "dialog").waitFor({ state: "detached" });
+      return { dialog, launcher };
+    };
+    const before = await look();
+    await page.addStyleTag({
+      content: `* { all: unset !important; } *, *::before { font: 30px serif !important; color: red !important; }
+        bugcap-widget, dialog, button { display: none !important; background: lime !important; }
+        :root { --bc-bg: red; }`,
+    });
+    const after = await look();
+    assert.deepEqual(after.launcher, before.launcher);
+    // Inside its rounded corners (where the page behind the backdrop shows through, and the
+    // page did change), the dialog is the same, pixel for pixel.
+    const [a, b] = [await decode(page, before.dialog), await decode(page, after.dialog)];
+    assert.deepEqual([a.width, a.height], [b.width, b.height]);
+    const inset = (img) => region(img, 12, 12, img.width - 12, img.height - 12).flat();
+    assert.deepEqual(inset(a), inset(b), "the dialog looks the same, pixel for pixel");
+    await page.close();
+  });
+
+  test("axe-core finds no serious or critical violations in the open dialog and editor", async () => {
+    const www = await site();
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await page.addScriptTag({ content: AXE });
+    const scan = () =>
+      page.evaluate(async () => {
+        const result = await window.axe.run(document.querySelector("bugcap-widget"), { resultTypes: ["violations"] });
+        return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
+      });
+    await ui(page, "button.launcher").click();
+    await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
+    await ui(page, "details summary").click();
+    assert.deepEqual(await scan(), []);
+    await ui(page, "#bc-annotate").click();
+    await ui(page, "canvas").waitFor();
+    assert.deepEqual(await scan(), []);
+    await page.close();
+  });
+});
