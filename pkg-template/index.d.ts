@@ -27,7 +27,45 @@ export interface InitOptions {
   blockSelector?: string;
   /** Elements whose text is masked character for character, beside `[data-bugcap-mask]` and `.bugcap-mask`. */
   maskSelector?: string;
+  /** The launcher button; `false` hides it (open the dialog from your own button with `open()`). Default bottom-right. */
+  launcher?: false | { position?: "bottom-right" | "bottom-left" | "top-right" | "top-left"; label?: string };
+  /** Colour scheme; `auto` follows `prefers-color-scheme`. Override colours with `--bugcap-*` CSS custom properties. Default `auto`. */
+  theme?: "auto" | "light" | "dark";
+  /** `en`, `de`, `fr`, `es` or `ja`. Default: `<html lang>`, then the browser's language, then English. */
+  locale?: string;
+  /** Replacements for any UI string, by key (see the README). */
+  strings?: Partial<Record<StringKey, string>>;
+  /** Keys that open the dialog, e.g. `"ctrl+shift+b"`: modifiers and one key; at least one of ctrl, alt, meta. */
+  shortcut?: string;
+  /** Choices for the dialog's category field; none: the field is not shown. */
+  categories?: string[];
+  /** Ask for a contact email when `identify` has not named the user. Default true. */
+  askEmail?: boolean;
+  /** Offer a screenshot rendered from the DOM, without a permission prompt (`true`/`"dom"`, default), or none (`false`; the user may still attach an image). */
+  screenshot?: boolean | "dom";
+  /** Longest side of the uploaded screenshot in pixels (320–8192). Default 2560. */
+  maxScreenshotDimension?: number;
+  /** Called when the dialog opens. */
+  onOpen?: () => void;
+  /** Called when the dialog closes (sent, cancelled or Escape). */
+  onClose?: () => void;
+  /** Sees every report before it is sent: return it (edited, or edit in place and return nothing) to send, `false` or `null` to drop it. May be async. */
+  beforeSend?: (report: Record<string, unknown>) => unknown;
+  /** Called with `{id, status}` after a send (status `received`, `awaiting_media`, `queued` or `dropped`). */
+  onSubmitSuccess?: (result: SubmitResult) => void;
+  /** Called with the error when a send fails. */
+  onSubmitError?: (error: BugcapError) => void;
 }
+
+/** Keys of the `strings` option. */
+export type StringKey =
+  | "launcher" | "title" | "description" | "descriptionPlaceholder" | "descriptionRequired" | "category" | "severity"
+  | "severityNone" | "severityLow" | "severityMedium" | "severityHigh" | "severityCritical" | "email" | "includeScreenshot"
+  | "annotate" | "takingScreenshot" | "screenshotFailed" | "screenshotSize" | "attach" | "attachTooLarge" | "details"
+  | "detailsConsole" | "detailsNetwork" | "detailsErrors" | "detailsPage" | "detailsPrivacy" | "cancel" | "send" | "close"
+  | "sending" | "uploading" | "queued" | "sent" | "reportId" | "failed" | "toolRectangle" | "toolArrow" | "toolPen"
+  | "toolText" | "toolHighlight" | "toolRedact" | "toolPixelate" | "color" | "undo" | "redo" | "clear" | "done"
+  | "textPrompt" | "canvasLabel";
 
 /**
  * Redaction settings. The defaults (always on) remove credentials and secret shapes: JWTs,
@@ -54,13 +92,23 @@ export interface SubmitInput {
   severity?: "low" | "medium" | "high" | "critical";
   /** Contact address, when the user gave one. */
   email?: string;
+  /** Take a screenshot of the viewport (masks applied) and attach it. Default false. */
+  screenshot?: boolean;
 }
 
 /** The relay's answer to an accepted report. */
 export interface SubmitResult {
-  id: string;
-  /** `received`, or `awaiting_media` while declared attachments are still uploading. */
-  status: string;
+  /** The report id; `null` when `beforeSend` dropped it. */
+  id: string | null;
+  /** `received`; `queued` when offline or the relay was unreachable (kept on the device and sent later, once); `dropped` by `beforeSend`. */
+  status: "received" | "awaiting_media" | "queued" | "dropped";
+}
+
+/** A report as it would be sent, from {@link capture}. */
+export interface Captured {
+  report: Record<string, unknown>;
+  /** The screenshot, when `screenshot: true` was asked for. */
+  screenshot: Blob | null;
 }
 
 /** Errors from bugcap carry a machine-readable `code` (the relay's error code when it answered). */
@@ -80,7 +128,13 @@ export interface Identity {
 export type MetadataValue = string | number | boolean;
 
 export interface Bugcap {
+  /** Opens the report dialog (what the launcher does). */
+  open(): Promise<void>;
+  /** Closes the dialog if it is open. */
+  close(): Promise<void>;
   submit(input: SubmitInput): Promise<SubmitResult>;
+  /** The report as it would be sent, without sending it. */
+  capture(input?: Partial<SubmitInput>): Promise<Captured>;
   identify(user: Identity | null): Promise<void>;
   setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
   /** The masked DOM snapshot as a report would carry it (JSON text); nothing is sent. */
@@ -91,6 +145,12 @@ export interface Bugcap {
 
 /** Starts capture. Resolves once the widget is loaded and capturing. */
 export function init(options: InitOptions): Promise<Bugcap>;
+/** Opens the report dialog. */
+export function open(): Promise<void>;
+/** Closes the report dialog if it is open. */
+export function close(): Promise<void>;
+/** The report exactly as `submit` would send it (redacted; `beforeSend` not run), with the screenshot as a Blob when asked for. Nothing is sent. */
+export function capture(input?: Partial<SubmitInput>): Promise<Captured>;
 /** Sends a report. Rejects with a {@link BugcapError}. */
 export function submit(input: SubmitInput): Promise<SubmitResult>;
 /** Names the user; `null` forgets them. Rejects with code `invalid_input` or `not_initialised`. */

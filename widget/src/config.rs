@@ -86,8 +86,6 @@ pub enum Theme {
 pub enum ScreenshotMode {
     /// Rendered from the DOM: no permission prompt (the default).
     Dom,
-    /// Real pixels through `getDisplayMedia` (the browser asks the user), masks painted over.
-    Display,
     /// No screenshot; the user may still attach an image.
     Off,
 }
@@ -355,10 +353,14 @@ impl Ui {
                 ScreenshotMode::Dom
             }
             v if v.as_bool() == Some(false) => ScreenshotMode::Off,
-            v if v.as_string().as_deref() == Some("display") => ScreenshotMode::Display,
+            v if v.as_string().as_deref() == Some("display") => {
+                return Err(WidgetError::Options(
+                    "`screenshot: \"display\"` (the browser's screen capture) is not available in this version; use true or false".into(),
+                ));
+            }
             _ => {
                 return Err(WidgetError::Options(
-                    "`screenshot` must be true, false, \"dom\" or \"display\"".into(),
+                    "`screenshot` must be true, false or \"dom\"".into(),
                 ));
             }
         };

@@ -3,7 +3,7 @@
 //! report's id is its idempotency key, so a report sent twice (two tabs flushing, a retry after
 //! a lost answer) is still stored once.
 
-use bugcap_protocol::{Attachment, Report};
+use bugcap_protocol::Attachment;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -40,7 +40,9 @@ struct Record {
 
 /// A queued report, read back.
 pub struct Queued {
-    pub report: Report,
+    pub id: String,
+    /// The report as JSON text, sent as it is: never parsed again.
+    pub body: String,
     pub uploads: Vec<Upload>,
     /// When it was queued, in ms since the epoch.
     pub queued_at: f64,
@@ -63,7 +65,8 @@ fn storage_error(e: JsValue) -> WidgetError {
 /// Keeps `report` and its uploads until they can be sent.
 pub async fn put(
     options: &Options,
-    report: &Report,
+    id: &str,
+    body: &str,
     uploads: &[Upload],
 ) -> Result<(), WidgetError> {
     let bytes = js_sys::Array::new();
@@ -71,10 +74,10 @@ pub async fn put(
         bytes.push(&js_sys::Uint8Array::from(upload.bytes.as_slice()));
     }
     let record = Record {
-        id: report.id.to_string(),
+        id: id.to_owned(),
         relay: options.relay.clone(),
         key: options.key.clone(),
-        report: serde_json::to_string(report).map_err(|e| WidgetError::Input(e.to_string()))?,
+        report: body.to_owned(),
         attachments: uploads.iter().map(|u| u.attachment.clone()).collect(),
         bytes,
         queued_at: js_sys::Date::now(),
@@ -106,11 +109,6 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
     records.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
     let mut out = Vec::new();
     for record in records {
-        let Ok(report) = serde_json::from_str::<Report>(&record.report) else {
-            // Written by an incompatible version: it can never be sent as it is.
-            remove(&record.id).await?;
-            continue;
-        };
         let uploads = record
             .attachments
             .into_iter()
@@ -121,7 +119,8 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
             })
             .collect();
         out.push(Queued {
-            report,
+            id: record.id,
+            body: record.report,
             uploads,
             queued_at: record.queued_at,
         });

@@ -92,15 +92,17 @@ pub async fn deliver(
     progress: &mut dyn FnMut(Step),
 ) -> Result<Outcome, WidgetError> {
     let id = built.report.id.to_string();
+    let body =
+        serde_json::to_string(&built.report).map_err(|e| WidgetError::Input(e.to_string()))?;
     if !online() {
-        queue::put(options, &built.report, &built.uploads).await?;
+        queue::put(options, &id, &body, &built.uploads).await?;
         return Ok(Outcome::Queued { id });
     }
-    match send_now(options, &built.report, &built.uploads, progress).await {
+    match send_now(options, &body, &built.uploads, progress).await {
         Ok(accepted) => Ok(Outcome::Sent(accepted)),
         Err(e) if transport::is_transient(&e) => {
             // If the outbox cannot keep it either, the user must hear about the send failure.
-            queue::put(options, &built.report, &built.uploads)
+            queue::put(options, &id, &body, &built.uploads)
                 .await
                 .map_err(|_| e)?;
             Ok(Outcome::Queued { id })
@@ -109,15 +111,15 @@ pub async fn deliver(
     }
 }
 
-/// The report, then each upload: upload URL, `PUT`, `complete`.
+/// The report (JSON text), then each upload: upload URL, `PUT`, `complete`.
 pub async fn send_now(
     options: &Options,
-    report: &Report,
+    body: &str,
     uploads: &[Upload],
     progress: &mut dyn FnMut(Step),
 ) -> Result<Accepted, WidgetError> {
     progress(Step::Report);
-    let mut answer = transport::post_report(options, report).await?;
+    let mut answer = transport::post_report(options, body).await?;
     for (index, upload) in uploads.iter().enumerate() {
         progress(Step::Upload {
             name: &upload.attachment.name,
@@ -153,7 +155,7 @@ pub async fn flush(options: &Options) -> Result<Vec<String>, WidgetError> {
 async fn flush_all(options: &Options) -> Result<Vec<String>, WidgetError> {
     let mut delivered = Vec::new();
     for queued in queue::pending(options).await? {
-        let id = queued.report.id.to_string();
+        let id = queued.id;
         if js_sys::Date::now() - queued.queued_at > queue::MAX_AGE_MS {
             queue::remove(&id).await?;
             web_sys::console::warn_1(
@@ -162,7 +164,7 @@ async fn flush_all(options: &Options) -> Result<Vec<String>, WidgetError> {
             );
             continue;
         }
-        match send_now(options, &queued.report, &queued.uploads, &mut |_| {}).await {
+        match send_now(options, &queued.body, &queued.uploads, &mut |_| {}).await {
             Ok(_) => {
                 queue::remove(&id).await?;
                 delivered.push(id);

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use bugcap_protocol::{Attachment, Report};
+use bugcap_protocol::Attachment;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -92,10 +92,10 @@ async fn sleep(ms: f64) {
     let _ = JsFuture::from(promise).await;
 }
 
-pub async fn post_report(options: &Options, report: &Report) -> Result<Accepted, WidgetError> {
-    let body = serde_json::to_string(report).map_err(|e| WidgetError::Input(e.to_string()))?;
+/// `POST /v1/reports` with `body`, a report as JSON text (as built, or as kept in the outbox).
+pub async fn post_report(options: &Options, body: &str) -> Result<Accepted, WidgetError> {
     let url = options.reports_url();
-    let text = retrying(|| relay_post(options, &url, &body)).await?;
+    let text = retrying(|| relay_post(options, &url, body)).await?;
     parse_answer(&text)
 }
 

@@ -76,3 +76,54 @@ fn wrong_shapes_are_named() {
             .contains("admin token")
     );
 }
+
+#[wasm_bindgen_test]
+fn ui_options_have_defaults_and_clear_errors() {
+    use bugcap_widget::config::{Position, ScreenshotMode, Theme};
+    let base = format!(r#"key: "{KEY}", relay: "https://bugs.example.com""#);
+    let o = Options::from_js(js(&format!("{{ {base} }}"))).unwrap();
+    assert_eq!(o.ui.launcher, Some(Position::BottomRight));
+    assert_eq!(o.ui.theme, Theme::Auto);
+    assert_eq!(o.ui.screenshot, ScreenshotMode::Dom);
+    assert!(o.ui.ask_email && o.ui.shortcut.is_none());
+    let o = Options::from_js(js(&format!(
+        r#"{{ {base}, launcher: false, theme: "dark", screenshot: false, shortcut: "alt+shift+r",
+             strings: {{ send: "Abschicken" }}, categories: ["Bug"], onOpen: () => 1 }}"#
+    )))
+    .unwrap();
+    assert_eq!(o.ui.launcher, None);
+    assert_eq!(o.ui.theme, Theme::Dark);
+    assert_eq!(o.ui.screenshot, ScreenshotMode::Off);
+    assert_eq!(o.ui.shortcut.unwrap().code, "KeyR");
+    assert_eq!(
+        o.ui.strings,
+        vec![("send".to_owned(), "Abschicken".to_owned())]
+    );
+    assert!(o.ui.hooks.on_open.is_some());
+
+    for (option, expected) in [
+        (
+            r#"launcher: { position: "middle" }"#,
+            "`launcher.position` must be",
+        ),
+        (
+            r#"launcher: { size: 3 }"#,
+            "unknown `launcher` option `size`",
+        ),
+        (r#"theme: "blue""#, "`theme` must be auto, light or dark"),
+        (
+            r#"strings: { sned: "x" }"#,
+            "`strings.sned` is not one of the dialog's strings",
+        ),
+        (
+            r#"shortcut: "b""#,
+            "`shortcut` must be modifiers and one key",
+        ),
+        (r#"screenshot: "display""#, "not available in this version"),
+        (r#"maxScreenshotDimension: 100"#, "between 320 and 8192"),
+        (r#"beforeSend: "yes""#, "`beforeSend` must be a function"),
+    ] {
+        let got = message(&format!("{{ {base}, {option} }}"));
+        assert!(got.contains(expected), "{option}: {got}");
+    }
+}
