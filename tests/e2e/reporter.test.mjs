@@ -37,6 +37,19 @@ async function decode(page, bytes) {
   }, Buffer.from(bytes).toString("base64"));
 }
 
+/** The screenshot `capture()` takes of the page right now, as the bytes of its Blob. */
+async function captureShot(page) {
+  const b64 = await page.evaluate(async () => {
+    const m = await import("/bugcap/index.js");
+    const { screenshot } = await m.capture({ screenshot: true });
+    const b = new Uint8Array(await screenshot.arrayBuffer());
+    let s = "";
+    for (const x of b) s += String.fromCharCode(x);
+    return btoa(s);
+  });
+  return Buffer.from(b64, "base64");
+}
+
 /** The pixels of `image` inside the rectangle, as [r, g, b] triples. */
 function region(image, x0, y0, x1, y1) {
   const out = [];
@@ -163,15 +176,7 @@ describe("the reporter UI", () => {
     const dark = inside.filter(([r, g, b]) => Math.max(Math.abs(r - 17), Math.abs(g - 17), Math.abs(b - 17)) <= 12).length;
     assert.equal(dark, inside.length, "every pixel of the redacted region is the redaction colour");
     // The control: the same region of the page, unredacted, is not a flat dark box.
-    const control = await page.evaluate(async () => {
-      const m = await import("/bugcap/index.js");
-      const { screenshot } = await m.capture({ screenshot: true });
-      const b = new Uint8Array(await screenshot.arrayBuffer());
-      let s = "";
-      for (const x of b) s += String.fromCharCode(x);
-      return btoa(s);
-    });
-    const plain = await decode(page, Buffer.from(control, "base64"));
+    const plain = await decode(page, await captureShot(page));
     const k2 = plain.width / size[0];
     const same = region(plain, ...toImage(...r0).map((v) => v * k2 + 4), ...toImage(...r1).map((v) => v * k2 - 4));
     const plainDark = same.filter(([r, g, b]) => r < 40 && g < 40 && b < 40).length;
@@ -182,15 +187,7 @@ describe("the reporter UI", () => {
   test("masked input values are not in the screenshot's pixels", async () => {
     const shoot = async (page, value) => {
       await page.fill("#display-name", value);
-      const b64 = await page.evaluate(async () => {
-        const m = await import("/bugcap/index.js");
-        const { screenshot } = await m.capture({ screenshot: true });
-        const b = new Uint8Array(await screenshot.arrayBuffer());
-        let s = "";
-        for (const x of b) s += String.fromCharCode(x);
-        return btoa(s);
-      });
-      return (await decode(page, Buffer.from(b64, "base64"))).data;
+      return (await decode(page, await captureShot(page))).data;
     };
     const differs = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);
     // Two distinctive high-contrast values of the same length.

@@ -42,6 +42,42 @@ impl Marks {
     }
 }
 
+/// The element's attributes as name/value pairs, which the masking rules read. Most elements
+/// have none: one call answers that for them.
+pub fn attributes(el: &web_sys::Element) -> Vec<(String, String)> {
+    if !el.has_attributes() {
+        return Vec::new();
+    }
+    let attributes = el.attributes();
+    (0..attributes.length())
+        .filter_map(|i| attributes.item(i))
+        .map(|a| (a.name(), a.value()))
+        .collect()
+}
+
+/// What applies to an element with attributes `list`: its marks (our attributes and classes, and
+/// the host's selectors), and whether its text is masked because it is user-editable
+/// (`contenteditable`, when inputs are masked). One decision for the snapshot and the screenshot.
+pub fn element_marks(
+    el: &web_sys::Element,
+    list: &[(String, String)],
+    block_selector: Option<&str>,
+    mask_selector: Option<&str>,
+    mask_inputs: bool,
+) -> Marks {
+    let mut marks = list.iter().fold(Marks::default(), |m, (n, v)| {
+        m.or(Marks::of_attribute(n, v))
+    });
+    let matches = |selector: Option<&str>| selector.is_some_and(|s| el.matches(s).unwrap_or(false));
+    marks.block |= matches(block_selector);
+    marks.mask |= matches(mask_selector);
+    marks.mask |= mask_inputs
+        && list
+            .iter()
+            .any(|(n, v)| n == "contenteditable" && !v.eq_ignore_ascii_case("false"));
+    marks
+}
+
 /// How an `<input>` is treated, from its `type` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {

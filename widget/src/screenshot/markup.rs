@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
-use crate::privacy::{self, InputKind, Marks};
+use crate::privacy::{self, InputKind};
 
 /// How the page is drawn.
 pub struct Settings<'a> {
@@ -171,7 +171,7 @@ impl<'a> Writer<'a> {
         self.out.push_str("<html");
         self.namespace(&ctx);
         let mut style = None;
-        for (name, value) in attributes(root) {
+        for (name, value) in privacy::attributes(root) {
             if name == "style" {
                 style = Some(value);
             } else {
@@ -245,22 +245,15 @@ impl<'a> Writer<'a> {
             declare_ns: parent.declare_ns || (!parent.svg && tag == "svg"),
             ..parent
         };
-        let list = attributes(el);
-        let mut marks = list.iter().fold(Marks::default(), |m, (n, v)| {
-            m.or(Marks::of_attribute(n, v))
-        });
-        let matches =
-            |selector: Option<&str>| selector.is_some_and(|s| el.matches(s).unwrap_or(false));
-        marks.block |= matches(self.settings.block_selector);
-        marks.mask |= matches(self.settings.mask_selector);
+        let list = privacy::attributes(el);
+        let marks = privacy::element_marks(
+            el,
+            &list,
+            self.settings.block_selector,
+            self.settings.mask_selector,
+            self.settings.mask_inputs,
+        );
         ctx.mask |= marks.mask;
-        if self.settings.mask_inputs
-            && list
-                .iter()
-                .any(|(n, v)| n == "contenteditable" && !v.eq_ignore_ascii_case("false"))
-        {
-            ctx.mask = true;
-        }
         if marks.block {
             self.blocked(el, tag, &list, &ctx);
             return;
@@ -640,17 +633,6 @@ impl<'a> Writer<'a> {
     fn text(&mut self, value: &str) {
         escape(&mut self.out, value, false);
     }
-}
-
-fn attributes(el: &Element) -> Vec<(String, String)> {
-    if !el.has_attributes() {
-        return Vec::new();
-    }
-    let attributes = el.attributes();
-    (0..attributes.length())
-        .filter_map(|i| attributes.item(i))
-        .map(|a| (a.name(), a.value()))
-        .collect()
 }
 
 /// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
-use crate::privacy::{self, InputKind, Marks};
+use crate::privacy::{self, InputKind};
 use crate::text::json_quote;
 
 /// How the walk treats the page, and how much of it it may write.
@@ -228,33 +228,15 @@ impl<'a> Walker<'a> {
             ctx.svg = false;
         }
 
-        let mut list: Vec<(String, String)> = Vec::new();
-        let mut marks = Marks::default();
-        // Most elements have no attributes: one call answers that for them.
-        if el.has_attributes() {
-            let attributes = el.attributes();
-            let count = attributes.length();
-            list.reserve(count as usize);
-            for i in 0..count {
-                if let Some(attr) = attributes.item(i) {
-                    let (name, value) = (attr.name(), attr.value());
-                    marks = marks.or(Marks::of_attribute(&name, &value));
-                    list.push((name, value));
-                }
-            }
-        }
-        let matches =
-            |selector: Option<&str>| selector.is_some_and(|s| el.matches(s).unwrap_or(false));
-        marks.block |= matches(self.settings.block_selector);
-        marks.mask |= matches(self.settings.mask_selector);
+        let list = privacy::attributes(el);
+        let marks = privacy::element_marks(
+            el,
+            &list,
+            self.settings.block_selector,
+            self.settings.mask_selector,
+            self.settings.mask_inputs,
+        );
         ctx.mask |= marks.mask;
-        if self.settings.mask_inputs
-            && list
-                .iter()
-                .any(|(n, v)| n == "contenteditable" && !v.eq_ignore_ascii_case("false"))
-        {
-            ctx.mask = true;
-        }
 
         self.head(2, shadow, &parent);
         self.out.push_str(",\"tagName\":");
