@@ -53,7 +53,9 @@ export async function init(opts) {
     }
   }
   options = opts;
-  uiRoot = capture.mountUi(opts, () => open());
+  uiRoot = capture.mountUi(opts, () =>
+    open().catch((e) => console.warn("bugcap: the report dialog could not be opened:", e?.message ?? e)),
+  );
   // Reports saved while offline go out now, and whenever the browser is back online.
   onOnline = () => flushOutbox();
   addEventListener("online", onOnline);

@@ -28,6 +28,8 @@ step "cargo test (native: protocol, relay)"
 cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema
 
 step "wasm-bindgen tests in headless Chromium"
+# A test page that never reports back fails after two minutes instead of holding CI.
+export WASM_BINDGEN_TEST_TIMEOUT=120
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" protocol
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" widget
 

@@ -12,7 +12,7 @@ use crate::config::Options;
 use crate::error::WidgetError;
 use crate::transport::Upload;
 
-#[wasm_bindgen(module = "/js/outbox.js")]
+#[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = outboxPut)]
     fn outbox_put(record: &JsValue) -> js_sys::Promise;

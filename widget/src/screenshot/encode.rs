@@ -7,7 +7,7 @@ use web_sys::{Blob, HtmlCanvasElement};
 
 use crate::error::WidgetError;
 
-#[wasm_bindgen(module = "/js/media.js")]
+#[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = encodeCanvas)]
     fn encode_canvas(canvas: &HtmlCanvasElement, kind: &str, quality: f64) -> js_sys::Promise;

@@ -7,7 +7,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
 
 use crate::error::WidgetError;
 
-#[wasm_bindgen(module = "/js/media.js")]
+#[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = decodeSvg)]
     fn decode_svg(svg: &str, width: u32, height: u32) -> js_sys::Promise;

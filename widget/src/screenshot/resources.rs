@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::markup::Resource;
 
-#[wasm_bindgen(module = "/js/media.js")]
+#[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchDataUrls)]
     fn fetch_data_urls(urls: Vec<String>, per_max: f64, total_max: f64) -> js_sys::Promise;

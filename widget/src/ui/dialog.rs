@@ -30,6 +30,20 @@ use crate::strings::{self, Text};
 
 const CSS: &str = include_str!("dialog.css");
 
+thread_local! {
+    /// The dialog's stylesheet, made once: every later open adopts the same sheet.
+    static SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
+}
+
+fn sheet() -> Result<web_sys::CssStyleSheet, WidgetError> {
+    if let Some(sheet) = SHEET.with_borrow(|s| s.clone()) {
+        return Ok(sheet);
+    }
+    let sheet = dom::sheet(CSS)?;
+    SHEET.with_borrow_mut(|s| *s = Some(sheet.clone()));
+    Ok(sheet)
+}
+
 /// Largest image a user may attach: the relay's default image limit.
 const MAX_ATTACHMENT_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
 const ATTACHMENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
@@ -111,14 +125,7 @@ struct State {
 impl Dialog {
     /// The UI string `text`, from the host's `strings` or the locale.
     pub fn t(&self, text: Text) -> String {
-        let key = strings::KEYS[text as usize];
-        self.options
-            .ui
-            .strings
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| strings::text(self.locale, text).to_owned())
+        lookup(&self.options, self.locale, text)
     }
 
     fn build(
@@ -128,18 +135,9 @@ impl Dialog {
         captured: js_sys::Function,
     ) -> Result<Rc<Dialog>, WidgetError> {
         let doc = dom::document()?;
-        dom::adopt(&root, &dom::sheet(CSS)?);
+        dom::adopt(&root, &sheet()?);
         let locale = super::locale(options.ui.locale.as_deref());
-        let t = |text: Text| {
-            let key = strings::KEYS[text as usize];
-            options
-                .ui
-                .strings
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| strings::text(locale, text).to_owned())
-        };
+        let t = |text: Text| lookup(&options, locale, text);
         let dialog: HtmlDialogElement = el(
             &doc,
             "dialog",
@@ -560,13 +558,8 @@ impl Dialog {
         let result = self.build_and_send().await;
         self.state.borrow_mut().sending = false;
         match result {
-            Ok((outcome, answer)) => {
-                let _ = answer;
-                match outcome {
-                    Some((id, queued)) => self.show_done(&id, queued),
-                    None => self.dialog.close(),
-                }
-            }
+            Ok(Some((id, queued))) => self.show_done(&id, queued),
+            Ok(None) => self.dialog.close(),
             Err(message) => {
                 self.set_busy(false);
                 let text = self.t(Text::Failed).replace("{error}", &message);
@@ -577,7 +570,7 @@ impl Dialog {
 
     /// Builds the report from the form and sends it. `Ok(Some((id, queued)))` when it was sent
     /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err(message)` when it failed.
-    async fn build_and_send(self: &Rc<Self>) -> Result<(Option<(String, bool)>, JsValue), String> {
+    async fn build_and_send(self: &Rc<Self>) -> Result<Option<(String, bool)>, String> {
         let severity = match self.severity.value().as_str() {
             "low" => Some(Severity::Low),
             "medium" => Some(Severity::Medium),
@@ -649,8 +642,9 @@ impl Dialog {
             Ok(Outcome::Queued { id }) => Some((id.clone(), true)),
             _ => None,
         };
-        let answer = finish(&self.options, outcome).map_err(|e| js_text(&e))?;
-        Ok((summary, answer))
+        // The hooks hear about it the same way as for `submit`.
+        finish(&self.options, outcome).map_err(|e| js_text(&e))?;
+        Ok(summary)
     }
 
     fn show_done(&self, id: &str, queued: bool) {
@@ -872,6 +866,18 @@ fn preview_details(
         )?],
     );
     Ok(details)
+}
+
+/// The UI string `text`: the host's replacement from `strings`, else the locale's.
+fn lookup(options: &Options, locale: usize, text: Text) -> String {
+    let key = strings::KEYS[text as usize];
+    options
+        .ui
+        .strings
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| strings::text(locale, text).to_owned())
 }
 
 /// At most 160 bytes of `text`, for one line of the preview.
