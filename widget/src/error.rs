@@ -68,3 +68,11 @@ impl WidgetError {
         error.into()
     }
 }
+
+/// The message of a thrown JS value: an `Error`'s `message`, or a thrown string.
+pub fn js_message(e: &JsValue) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+}

@@ -53,10 +53,7 @@ pub struct Queued {
 pub const MAX_AGE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
 
 fn storage_error(e: JsValue) -> WidgetError {
-    let message = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| "IndexedDB is unavailable".into());
+    let message = crate::error::js_message(&e).unwrap_or_else(|| "IndexedDB is unavailable".into());
     WidgetError::Environment(format!(
         "the report could not be saved for later: {message}"
     ))

@@ -28,18 +28,30 @@ pub async fn submit(
     let input = SubmitInput::from_js(input)?;
     let captured = read_captured(captured)?;
     let redactor = redactor(&options.redaction)?;
-    let mut extras = Extras::default();
-    if input.screenshot {
-        let shot = take_screenshot(&options)
-            .await
-            .map_err(WidgetError::into_js)?;
-        extras.files.push(screenshot_file(shot));
-    }
-    let built = report::build(&options, &redactor, &input, captured, extras)
+    let (built, _) = build_for(&options, &redactor, &input, captured)
         .await
         .map_err(WidgetError::into_js)?;
     let result = send_built(&options, &redactor, built, &mut |_| {}).await;
     finish(&options, result)
+}
+
+/// The report for `input`, with a screenshot (also returned as its Blob) when it asks for one:
+/// what `submit` sends and `capture` shows.
+async fn build_for(
+    options: &Options,
+    redactor: &Redactor,
+    input: &SubmitInput,
+    captured: Captured,
+) -> Result<(Built, Option<web_sys::Blob>), WidgetError> {
+    let mut extras = Extras::default();
+    let mut blob = None;
+    if input.screenshot {
+        let shot = take_screenshot(options).await?;
+        blob = Some(shot.blob.clone());
+        extras.files.push(screenshot_file(shot));
+    }
+    let built = report::build(options, redactor, input, captured, extras).await?;
+    Ok((built, blob))
 }
 
 /// Runs `beforeSend` and delivers; the `{id, status}` answer.
@@ -104,23 +116,13 @@ pub async fn capture(
     };
     let captured = read_captured(captured)?;
     let redactor = redactor(&options.redaction)?;
-    let mut extras = Extras::default();
-    let mut blob = JsValue::NULL;
-    if input.screenshot {
-        let shot = take_screenshot(&options)
-            .await
-            .map_err(WidgetError::into_js)?;
-        blob = shot.blob.clone().into();
-        extras.files.push(screenshot_file(shot));
-    }
-    let built = report::build(&options, &redactor, &input, captured, extras)
+    let (built, blob) = build_for(&options, &redactor, &input, captured)
         .await
         .map_err(WidgetError::into_js)?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let report = serde::Serialize::serialize(&built.report, &serializer)
-        .map_err(|e| WidgetError::Environment(e.to_string()).into_js())?;
+    let report = report::to_js(&built.report).map_err(WidgetError::into_js)?;
     let answer = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&answer, &"report".into(), &report);
+    let blob = blob.map_or(JsValue::NULL, JsValue::from);
     let _ = js_sys::Reflect::set(&answer, &"screenshot".into(), &blob);
     Ok(answer.into())
 }

@@ -46,9 +46,7 @@ pub async fn before_send(
     let Some(hook) = &options.ui.hooks.before_send else {
         return Ok(Some(built));
     };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let given = serde::Serialize::serialize(&built.report, &serializer)
-        .map_err(|e| WidgetError::Environment(e.to_string()))?;
+    let given = crate::report::to_js(&built.report)?;
     let mut answer = hook.call1(&JsValue::NULL, &given).map_err(hook_error)?;
     if answer.has_type::<js_sys::Promise>() {
         answer = JsFuture::from(answer.unchecked_into::<js_sys::Promise>())
@@ -76,11 +74,7 @@ pub async fn before_send(
 }
 
 fn hook_error(e: JsValue) -> WidgetError {
-    let message = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "it threw".into());
+    let message = crate::error::js_message(&e).unwrap_or_else(|| "it threw".into());
     WidgetError::Input(format!("beforeSend failed: {message}"))
 }
 

@@ -114,6 +114,15 @@ pub fn is_key(key: &str) -> bool {
     KEYS.contains(&key)
 }
 
+/// The host's replacement for `text` from the `strings` option, if it gave one.
+pub fn replacement(overrides: &[(String, String)], text: Text) -> Option<&str> {
+    let key = KEYS[text as usize];
+    overrides
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// The bundled locales, by language subtag.
 pub const LOCALES: [&str; 5] = ["en", "de", "fr", "es", "ja"];
 

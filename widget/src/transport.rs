@@ -249,12 +249,5 @@ fn first_line(text: &str) -> &str {
 }
 
 fn js_message(make: fn(String) -> WidgetError) -> impl Fn(JsValue) -> WidgetError {
-    move |e| {
-        let message = e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "unknown error".into());
-        make(message)
-    }
+    move |e| make(crate::error::js_message(&e).unwrap_or_else(|| "unknown error".into()))
 }

@@ -8,7 +8,6 @@ pub mod shapes;
 use std::cell::RefCell;
 
 use bugcap_protocol::{Annotation, AnnotationKind};
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::error::WidgetError;
@@ -29,6 +28,8 @@ pub struct Picture {
     shapes: Vec<Shape>,
     /// Undone shapes, most recent last; cleared by a new shape.
     undone: Vec<Shape>,
+    /// Bumped by every change to the shapes, so an export can tell whether it is current.
+    revision: u64,
     /// The base with redactions burned in, and which redactions: redrawn on every pointer
     /// move, so the burn is only redone when the redactions change.
     burned: RefCell<Option<(Redactions, HtmlCanvasElement)>>,
@@ -40,6 +41,7 @@ impl Picture {
             base,
             shapes: Vec::new(),
             undone: Vec::new(),
+            revision: 0,
             burned: RefCell::new(None),
         }
     }
@@ -64,15 +66,25 @@ impl Picture {
         }
         self.shapes.push(shape);
         self.undone.clear();
+        self.revision += 1;
         true
     }
 
     pub fn undo(&mut self) -> bool {
-        self.shapes.pop().map(|s| self.undone.push(s)).is_some()
+        let undone = self.shapes.pop().map(|s| self.undone.push(s)).is_some();
+        self.revision += u64::from(undone);
+        undone
     }
 
     pub fn redo(&mut self) -> bool {
-        self.undone.pop().map(|s| self.shapes.push(s)).is_some()
+        let redone = self.undone.pop().map(|s| self.shapes.push(s)).is_some();
+        self.revision += u64::from(redone);
+        redone
+    }
+
+    /// Which state of the shapes this is: changes with every push, undo and redo.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Removes every shape; each can be brought back with redo.
@@ -147,13 +159,4 @@ impl Picture {
             })
             .collect()
     }
-}
-
-/// A 2D context for `canvas`.
-pub fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
 }

@@ -19,6 +19,7 @@ extern "C" {
 const WEBP_QUALITY: f64 = 0.92;
 
 /// An encoded screenshot.
+#[derive(Clone)]
 pub struct Encoded {
     pub blob: Blob,
     pub bytes: Vec<u8>,

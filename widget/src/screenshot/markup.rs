@@ -64,6 +64,9 @@ pub struct View {
     /// The layout viewport (without scrollbars): the width the copy is laid out at.
     pub width: f64,
     pub height: f64,
+    /// The picture: the whole viewport, scrollbar strips included (painted as background).
+    pub image_width: f64,
+    pub image_height: f64,
 }
 
 const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
@@ -117,7 +120,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         w.out,
         "<svg xmlns=\"{SVG_NS}\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\">\
          <rect width=\"100%\" height=\"100%\" fill=\"",
-        view.width, view.height
+        view.image_width, view.image_height
     );
     w.attr_text(&background);
     let _ = write!(

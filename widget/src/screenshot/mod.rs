@@ -11,13 +11,12 @@ mod resources;
 use std::future::Future;
 use std::pin::Pin;
 
-use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlCanvasElement};
 
 use crate::error::WidgetError;
 use crate::snapshot::Masking;
 
-pub use render::canvas;
+pub use render::{canvas, context_2d};
 
 /// Limits on the picture's size.
 #[derive(Debug, Clone, Copy)]
@@ -140,21 +139,16 @@ fn document_svg<'a>(
 ) -> Pin<Box<dyn Future<Output = String> + 'a>> {
     Box::pin(async move {
         let (scroll_x, scroll_y, layout_w, layout_h) = view_of(document, width, height);
+        // The SVG is as large as the viewport; the document lays out without the scrollbars.
         let view = markup::View {
             scroll_x,
             scroll_y,
             width: layout_w,
             height: layout_h,
+            image_width: width,
+            image_height: height,
         };
-        let mut markup = markup::write(document, view, settings);
-        // The SVG is as large as the viewport; the document lays out without the scrollbars.
-        markup.svg = markup.svg.replacen(
-            &format!(
-                "width=\"{layout_w}\" height=\"{layout_h}\" viewBox=\"0 0 {layout_w} {layout_h}\""
-            ),
-            &format!("width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\""),
-            1,
-        );
+        let markup = markup::write(document, view, settings);
         stats(&markup);
         let mut values = resources::fetch(&markup.resources).await;
         for (slot, resource) in values.iter_mut().zip(&markup.resources) {
@@ -205,13 +199,7 @@ fn view_of(document: &Document, width: f64, height: f64) -> (f64, f64, f64, f64)
 
 /// The canvas's pixels as RGBA bytes.
 pub fn pixels(canvas: &HtmlCanvasElement) -> Result<Vec<u8>, WidgetError> {
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .ok_or_else(|| WidgetError::Screenshot("the browser gave no 2D canvas".into()))?
-        .unchecked_into();
-    context
+    render::context_2d(canvas)?
         .get_image_data(0.0, 0.0, canvas.width().into(), canvas.height().into())
         .map(|d| d.data().0)
         .map_err(|_| WidgetError::Screenshot("the screenshot cannot be read back".into()))

@@ -18,22 +18,22 @@ pub fn canvas(
     width: u32,
     height: u32,
 ) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), WidgetError> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| WidgetError::Environment("no document".into()))?;
-    let canvas: HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(|_| WidgetError::Environment("cannot create a canvas".into()))?
-        .unchecked_into();
+    let canvas: HtmlCanvasElement =
+        crate::ui::dom::el(&crate::ui::dom::document()?, "canvas", &[])?.unchecked_into();
     canvas.set_width(width);
     canvas.set_height(height);
-    let context = canvas
+    let context = context_2d(&canvas)?;
+    Ok((canvas, context))
+}
+
+/// The 2D context of `canvas`.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, WidgetError> {
+    canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .ok_or_else(|| WidgetError::Screenshot("the browser gave no 2D canvas".into()))?
-        .unchecked_into();
-    Ok((canvas, context))
+        .map(JsCast::unchecked_into)
+        .ok_or_else(|| WidgetError::Screenshot("the browser gave no 2D canvas".into()))
 }
 
 /// The SVG of `width`×`height` CSS pixels drawn at `scale` device pixels per CSS pixel.
@@ -67,8 +67,7 @@ const SAMPLE: u32 = 48;
 /// quietly (nothing laid out, everything clipped) looks like. A page that really is one flat
 /// colour gives nothing worth sending either.
 pub fn is_blank(canvas: &HtmlCanvasElement) -> Result<bool, WidgetError> {
-    let (sample, context) = self::canvas(SAMPLE, SAMPLE)?;
-    drop(sample);
+    let (_sample, context) = self::canvas(SAMPLE, SAMPLE)?;
     context
         .draw_image_with_html_canvas_element_and_dw_and_dh(
             canvas,

@@ -116,7 +116,8 @@ pub struct Dialog {
 #[derive(Default)]
 struct State {
     picture: Option<Rc<RefCell<Picture>>>,
-    encoded: Option<Encoded>,
+    /// The picture as last encoded, and the revision of its shapes it shows.
+    encoded: Option<(u64, Encoded)>,
     preview_url: Option<String>,
     attachment: Option<File>,
     sending: bool,
@@ -448,20 +449,29 @@ impl Dialog {
         }
     }
 
-    /// Re-encodes the screenshot after it was taken or edited, and shows it with its size.
+    /// The picture encoded as it is now: the last encoding when the shapes have not changed
+    /// since, else a new one (kept for next time).
+    async fn encoded(&self, picture: &RefCell<Picture>) -> Result<Encoded, WidgetError> {
+        let revision = picture.borrow().revision();
+        if let Some((done, encoded)) = &self.state.borrow().encoded
+            && *done == revision
+        {
+            return Ok(encoded.clone());
+        }
+        let canvas = picture.borrow().render()?;
+        let encoded =
+            crate::screenshot::encode::encode(&canvas, self.options.ui.max_screenshot_dimension)
+                .await?;
+        self.state.borrow_mut().encoded = Some((revision, encoded.clone()));
+        Ok(encoded)
+    }
+
+    /// Encodes the screenshot after it was taken or edited, and shows it with its size.
     pub async fn picture_changed(self: &Rc<Self>) {
         let Some(picture) = self.state.borrow().picture.clone() else {
             return;
         };
-        let rendered = picture.borrow().render();
-        let encoded = match rendered {
-            Ok(canvas) => {
-                crate::screenshot::encode::encode(&canvas, self.options.ui.max_screenshot_dimension)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        match encoded {
+        match self.encoded(&picture).await {
             Ok(encoded) => {
                 let url = web_sys::Url::create_object_url_with_blob(&encoded.blob).ok();
                 if let Some(url) = &url {
@@ -476,7 +486,6 @@ impl Dialog {
                 if let Some(old) = std::mem::replace(&mut state.preview_url, url) {
                     let _ = web_sys::Url::revoke_object_url(&old);
                 }
-                state.encoded = Some(encoded);
             }
             Err(_) => {
                 self.shot_note
@@ -603,15 +612,9 @@ impl Dialog {
         if self.include.checked()
             && let Some(picture) = picture
         {
-            // Encoded from the picture as it is now: the preview's copy may still be catching
-            // up with the last edit.
-            let canvas = picture.borrow().render().map_err(|e| e.message())?;
-            let encoded = crate::screenshot::encode::encode(
-                &canvas,
-                self.options.ui.max_screenshot_dimension,
-            )
-            .await
-            .map_err(|e| e.message())?;
+            // The picture as it is now, even when the preview is still catching up with the
+            // last edit.
+            let encoded = self.encoded(&picture).await.map_err(|e| e.message())?;
             extras.files.push(reporter::screenshot_file(encoded));
             extras.annotations = picture.borrow().annotations();
         }
@@ -870,14 +873,9 @@ fn preview_details(
 
 /// The UI string `text`: the host's replacement from `strings`, else the locale's.
 fn lookup(options: &Options, locale: usize, text: Text) -> String {
-    let key = strings::KEYS[text as usize];
-    options
-        .ui
-        .strings
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_else(|| strings::text(locale, text).to_owned())
+    strings::replacement(&options.ui.strings, text)
+        .unwrap_or_else(|| strings::text(locale, text))
+        .to_owned()
 }
 
 /// At most 160 bytes of `text`, for one line of the preview.
@@ -896,10 +894,7 @@ fn human_size(bytes: usize) -> String {
 }
 
 fn js_text(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
+    crate::error::js_message(e).unwrap_or_else(|| "unknown error".into())
 }
 
 /// The focused element, looking into shadow roots (a focused custom element's inner control).

@@ -13,7 +13,7 @@ use web_sys::{
 
 use super::dialog::Dialog;
 use super::dom::{append, el, text_el};
-use crate::annotate::{self, Picture, Shape, Tool};
+use crate::annotate::{Picture, Shape, Tool};
 use crate::strings::Text;
 
 /// The colours offered: red, amber, green, blue, black.
@@ -179,8 +179,7 @@ fn build(
     .unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);
-    let context = annotate::context_of(&canvas)
-        .ok_or_else(|| crate::error::WidgetError::Screenshot("no 2D canvas".into()))?;
+    let context = crate::screenshot::context_2d(&canvas)?;
     append(&stage, &[canvas.as_ref()]);
     append(&view, &[&toolbar, &stage]);
     let _ = dialog

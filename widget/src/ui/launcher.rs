@@ -60,14 +60,10 @@ fn mount(options: &Options, on_launch: js_sys::Function) -> Result<ShadowRoot, W
     if let Some(position) = ui.launcher {
         let label = ui
             .launcher_label
-            .clone()
-            .or_else(|| {
-                ui.strings
-                    .iter()
-                    .find(|(k, _)| k == "launcher")
-                    .map(|(_, v)| v.clone())
-            })
-            .unwrap_or_else(|| strings::launcher_label(super::locale(ui.locale.as_deref())).into());
+            .as_deref()
+            .or_else(|| strings::replacement(&ui.strings, strings::Text::Launcher))
+            .unwrap_or_else(|| strings::launcher_label(super::locale(ui.locale.as_deref())))
+            .to_owned();
         let button = dom::el(
             &doc,
             "button",
