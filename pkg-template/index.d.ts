@@ -135,6 +135,8 @@ export interface Bugcap {
   submit(input: SubmitInput): Promise<SubmitResult>;
   /** The report as it would be sent, without sending it. */
   capture(input?: Partial<SubmitInput>): Promise<Captured>;
+  /** The screenshot alone, masked and encoded as a report would upload it; nothing is sent. */
+  screenshot(): Promise<Blob>;
   identify(user: Identity | null): Promise<void>;
   setMetadata(values: Record<string, MetadataValue | null>): Promise<void>;
   /** The masked DOM snapshot as a report would carry it (JSON text); nothing is sent. */
@@ -151,6 +153,8 @@ export function open(): Promise<void>;
 export function close(): Promise<void>;
 /** The report exactly as `submit` would send it (redacted; `beforeSend` not run), with the screenshot as a Blob when asked for. Nothing is sent. */
 export function capture(input?: Partial<SubmitInput>): Promise<Captured>;
+/** The screenshot alone, masked and encoded as a report would upload it; nothing is sent. */
+export function screenshot(): Promise<Blob>;
 /** Sends a report. Rejects with a {@link BugcapError}. */
 export function submit(input: SubmitInput): Promise<SubmitResult>;
 /** Names the user; `null` forgets them. Rejects with code `invalid_input` or `not_initialised`. */

@@ -60,7 +60,7 @@ export async function init(opts) {
   onOnline = () => flushOutbox();
   addEventListener("online", onOnline);
   flushOutbox();
-  return { open, close, submit, capture: captureReport, identify, setMetadata, snapshot, destroy, version: capture.version() };
+  return { open, close, submit, capture: captureReport, screenshot, identify, setMetadata, snapshot, destroy, version: capture.version() };
 }
 
 /** Sends what the outbox holds, if anything; loads the reporter only when something waits. */
@@ -165,6 +165,17 @@ export async function captureReport(input) {
   return r.capture(options, input, captured);
 }
 export { captureReport as capture };
+
+/**
+ * The screenshot alone, as a report would upload it: the viewport rendered from the DOM, masks
+ * painted in, encoded (WebP, else PNG) and downscaled. Nothing is sent. Loads the reporter.
+ * @returns {Promise<Blob>}
+ */
+export async function screenshot() {
+  ensureInit();
+  const r = await reporter();
+  return r.screenshot(options);
+}
 
 /** Stops capture and restores everything the widget patched. */
 export function destroy() {

@@ -135,6 +135,31 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("close() then open() at once shows a fresh dialog, and the host's own button can reopen it after sending", async () => {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const reopen = () => page.evaluate(async () => {
+      const m = await import("/bugcap/index.js");
+      await m.close();
+      await m.open();
+    });
+    await page.evaluate(() => import("/bugcap/index.js").then((m) => m.open()));
+    await ui(page, "#bc-text").fill("first");
+    await reopen();
+    await ui(page, "dialog[open]").waitFor();
+    // Two animation frames: a close event still pending from the first dialog has fired by then.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await ui(page, "dialog[open]").count(), 1, "one open dialog after close() + open()");
+    assert.equal(await ui(page, "#bc-text").inputValue(), "", "it is a new dialog, not the old one");
+    await ui(page, "#bc-text").fill("Sent, then reopened");
+    await ui(page, "button[type=submit]").click();
+    assert.equal((await waitSent(page)).state, "sent");
+    await reopen();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await ui(page, "dialog[open]:not([data-state])").count(), 1, "a fresh dialog after the sent one");
+    await page.close();
+  });
+
   test("pointer annotation: a redacted region is solid in the uploaded pixels, shapes are sent as data", async () => {
     const www = await site();
     const { page } = await openDemo(stack.browser, `${www.url}/`);
@@ -181,6 +206,28 @@ describe("the reporter UI", () => {
     const same = region(plain, ...toImage(...r0).map((v) => v * k2 + 4), ...toImage(...r1).map((v) => v * k2 - 4));
     const plainDark = same.filter(([r, g, b]) => r < 40 && g < 40 && b < 40).length;
     assert.ok(plainDark < same.length * 0.5, "without the redaction the region shows the page");
+    await page.close();
+  });
+
+  test("a scrolled inner pane is drawn as on screen: scrolled-to rows, no scrollbar gutter the screen lacks", async () => {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await page.evaluate(() => {
+      document.body.innerHTML = `<style>body { margin: 0; max-width: none; } .pane { height: 100vh; overflow: auto; }
+        .row { display: flex; padding: 4px 8px; border-bottom: 1px solid #ccc; } .row i { margin-left: auto; }</style>
+        <div class="pane">${Array.from({ length: 300 }, (_, i) => `<div class="row"><b>Row ${i}</b><i>${i * 3} units</i></div>`).join("")}</div>`;
+      document.querySelector(".pane").scrollTop = 1500;
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
+    const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
+    assert.equal(ours.width, theirs.width);
+    let off = 0;
+    for (let i = 0; i < ours.data.length; i += 4) {
+      if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
+    }
+    const share = off / (ours.width * ours.height);
+    assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
     await page.close();
   });
 

@@ -50,11 +50,11 @@ export async function sendReport(page, text) {
 
 /**
  * A real relay in a fresh data dir, an admin token for reading back and a Chromium: the stack
- * every browser test runs against. Call `close()` when done.
+ * every browser test runs against. `relayArgs` are extra relay flags. Call `close()` when done.
  */
-export async function startStack() {
+export async function startStack({ relayArgs = [] } = {}) {
   const dataDir = tempDataDir();
-  const relay = await startRelay(dataDir);
+  const relay = await startRelay(dataDir, { extraArgs: relayArgs });
   const token = createToken(dataDir).token;
   const browser = await launchBrowser();
   return {

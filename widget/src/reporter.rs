@@ -134,6 +134,17 @@ pub async fn flush(options: JsValue) -> Result<Vec<String>, JsValue> {
     send::flush(&options).await.map_err(WidgetError::into_js)
 }
 
+/// The screenshot alone, masked and encoded exactly as a report would upload it: a `Blob`.
+/// For custom UIs that show or attach it themselves; nothing is sent.
+#[wasm_bindgen]
+pub async fn screenshot(options: JsValue) -> Result<web_sys::Blob, JsValue> {
+    let options = Options::from_js(options)?;
+    let shot = take_screenshot(&options)
+        .await
+        .map_err(WidgetError::into_js)?;
+    Ok(shot.blob)
+}
+
 /// A screenshot of the viewport with the masks of `options`, encoded for upload.
 pub async fn take_screenshot(options: &Options) -> Result<Encoded, WidgetError> {
     let shot = screenshot::take(&options.masking(), Default::default()).await?;

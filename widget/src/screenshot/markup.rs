@@ -17,6 +17,7 @@ use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
+use super::scroll::ScrollBox;
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
 
@@ -85,6 +86,8 @@ struct Context {
     masked_select: bool,
     /// The next element starts a new namespace (the root, or a `<foreignObject>`'s child).
     declare_ns: bool,
+    /// The parent is a scroll container scrolled by this much: element children are moved.
+    scrolled: Option<ScrollBox>,
 }
 
 struct Writer<'a> {
@@ -97,6 +100,8 @@ struct Writer<'a> {
     nodes: u32,
     truncated: bool,
     window: Option<web_sys::Window>,
+    /// Declarations added to the inline style of the element being opened (scroll fixes).
+    pending_style: String,
 }
 
 const ELEMENT: u16 = 1;
@@ -114,6 +119,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         nodes: 0,
         truncated: false,
         window: document.default_view(),
+        pending_style: String::new(),
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -243,6 +249,18 @@ impl<'a> Writer<'a> {
 
     fn element(&mut self, el: &Element, tag: &str, parent: Context) {
         self.nodes += 1;
+        self.pending_style.clear();
+        if let Some(scroller) = &parent.scrolled {
+            scroller.child_style(&mut self.pending_style);
+        }
+        let scroll = if parent.svg || tag == "svg" {
+            None
+        } else {
+            ScrollBox::of(el, self.window.as_ref())
+        };
+        if let Some(scroll) = &scroll {
+            scroll.container_style(&mut self.pending_style);
+        }
         let mut ctx = Context {
             svg: parent.svg || tag == "svg",
             declare_ns: parent.declare_ns || (!parent.svg && tag == "svg"),
@@ -326,6 +344,7 @@ impl<'a> Writer<'a> {
         let child_ctx = Context {
             declare_ns: ctx.svg && tag == "foreignObject",
             svg: ctx.svg && tag != "foreignObject",
+            scrolled: scroll.filter(ScrollBox::scrolled),
             ..ctx
         };
         let start = self.out.len();
@@ -357,6 +376,7 @@ impl<'a> Writer<'a> {
     fn open_tag(&mut self, tag: &str, list: &[(String, String)], ctx: &Context, computed: bool) {
         let _ = write!(self.out, "<{tag}");
         self.namespace(ctx);
+        let mut extra = std::mem::take(&mut self.pending_style);
         for (name, value) in list {
             if privacy::is_event_handler(name)
                 || privacy::is_input_state_attribute(name)
@@ -371,7 +391,12 @@ impl<'a> Writer<'a> {
             if (ctx.mask || ctx.masked_select) && privacy::is_text_attribute(name) {
                 self.attribute(name, &privacy::mask(value));
             } else if name == "style" {
-                let css = self.css(value, None);
+                let mut css = self.css(value, None);
+                if !extra.is_empty() {
+                    css.push(';');
+                    css.push_str(&extra);
+                    extra.clear();
+                }
                 self.attribute(name, &css);
             } else if ctx.svg && matches!(name.as_str(), "href" | "xlink:href") && tag == "image" {
                 self.out.push(' ');
@@ -383,6 +408,12 @@ impl<'a> Writer<'a> {
             } else {
                 self.attribute(name, value);
             }
+        }
+        if computed {
+            // Written with the computed style.
+            self.pending_style = extra;
+        } else if !extra.is_empty() {
+            self.attribute("style", &extra);
         }
     }
 
@@ -568,7 +599,8 @@ impl<'a> Writer<'a> {
                 let _ = write!(css, "{name}:{value};");
             }
         }
-        let css = self.css(&css, None);
+        let mut css = self.css(&css, None);
+        css.push_str(&std::mem::take(&mut self.pending_style));
         self.out.push_str(" style=\"");
         self.attr_text(&css);
         self.out.push('"');

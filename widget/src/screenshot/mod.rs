@@ -7,6 +7,7 @@ pub mod encode;
 mod markup;
 mod render;
 mod resources;
+mod scroll;
 
 use std::future::Future;
 use std::pin::Pin;

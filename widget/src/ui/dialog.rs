@@ -77,7 +77,7 @@ pub async fn open(
 #[wasm_bindgen]
 pub fn close() {
     if let Some(open) = OPEN.with_borrow(|o| o.clone()) {
-        open.dialog.close();
+        open.dismiss();
     }
 }
 
@@ -361,8 +361,8 @@ impl Dialog {
                 }
             }
         };
-        l.on(close_button, "click", on(|d, _| d.dialog.close()));
-        l.on(&self.cancel, "click", on(|d, _| d.dialog.close()));
+        l.on(close_button, "click", on(|d, _| d.dismiss()));
+        l.on(&self.cancel, "click", on(|d, _| d.dismiss()));
         l.on(
             &self.form,
             "submit",
@@ -568,7 +568,7 @@ impl Dialog {
         self.state.borrow_mut().sending = false;
         match result {
             Ok(Some((id, queued))) => self.show_done(&id, queued),
-            Ok(None) => self.dialog.close(),
+            Ok(None) => self.dismiss(),
             Err(message) => {
                 self.set_busy(false);
                 let text = self.t(Text::Failed).replace("{error}", &message);
@@ -650,7 +650,7 @@ impl Dialog {
         Ok(summary)
     }
 
-    fn show_done(&self, id: &str, queued: bool) {
+    fn show_done(self: &Rc<Self>, id: &str, queued: bool) {
         let doc = &self.doc;
         let Ok(done) = el(doc, "div", &[("class", "done"), ("role", "status")]) else {
             return;
@@ -679,10 +679,12 @@ impl Dialog {
             &self.t(Text::Close),
         ) {
             self.footer.replace_children_with_node_1(&close);
-            let dialog = self.dialog.clone();
-            self.listeners
-                .borrow_mut()
-                .on(&close, "click", move |_| dialog.close());
+            let me = Rc::downgrade(self);
+            self.listeners.borrow_mut().on(&close, "click", move |_| {
+                if let Some(d) = me.upgrade() {
+                    d.dismiss();
+                }
+            });
             if let Some(close) = close.dyn_ref::<HtmlElement>() {
                 close.focus().ok();
             }
@@ -747,9 +749,25 @@ impl Dialog {
             .collect()
     }
 
+    /// Closes the dialog and finishes at once. The `close` event comes only with the next
+    /// animation frame in Chromium: waiting for it would let an `open()` right after `close()`
+    /// find the old dialog still registered, and then lose both.
+    fn dismiss(&self) {
+        self.dialog.close();
+        self.closed();
+    }
+
     /// After the dialog closed (button, Escape, `close()`): removed, focus returned, hook called.
+    /// Runs once per dialog, whichever of `dismiss` and the `close` event comes first.
     fn closed(&self) {
-        OPEN.with_borrow_mut(|o| *o = None);
+        if !self.dialog.is_connected() {
+            return;
+        }
+        OPEN.with_borrow_mut(|o| {
+            if o.as_ref().is_some_and(|open| std::ptr::eq(&**open, self)) {
+                *o = None;
+            }
+        });
         if let Some(url) = self.state.borrow_mut().preview_url.take() {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
