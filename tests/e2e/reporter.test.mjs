@@ -228,6 +228,23 @@ describe("the reporter UI", () => {
     }
     const share = off / (ours.width * ours.height);
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
+    // A blocked element that is itself a scroller, inside the scrolled pane: still one solid box.
+    const box = await page.evaluate(() => {
+      const blocked = document.createElement("div");
+      blocked.dataset.bugcapBlock = "";
+      blocked.style.cssText = "height: 120px; overflow: auto; background: #fff";
+      blocked.innerHTML = "<p style='height: 600px'>Private chat history</p>";
+      const rows = [...document.querySelector(".pane").children];
+      rows.find((row) => row.getBoundingClientRect().top > 100).before(blocked);
+      blocked.scrollTop = 50;
+      const r = blocked.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    const shot = await decode(page, await captureShot(page));
+    const [x, y] = [Math.round(box.x), Math.round(box.y)];
+    const pixel = region(shot, x, y, x + 1, y + 1)[0];
+    const fill = [0x1f, 0x29, 0x37];
+    assert.ok(pixel.every((v, i) => Math.abs(v - fill[i]) <= 6), `the blocked box is solid, not ${pixel} at ${x},${y} of ${shot.width}x${shot.height}`);
     await page.close();
   });
 

@@ -506,6 +506,9 @@ impl<'a> Writer<'a> {
             .filter(|(n, _)| matches!(n.as_str(), "class" | "id"))
             .cloned()
             .collect();
+        // The box's one style attribute is written here, the scroll fixes (a parent's offset)
+        // included: `open_tag` must not write another.
+        let scroll = std::mem::take(&mut self.pending_style);
         self.open_tag(tag, &keep, ctx, false);
         let _ = write!(
             self.out,
@@ -513,7 +516,7 @@ impl<'a> Writer<'a> {
              height:{h}px!important;min-width:0!important;min-height:0!important;\
              max-width:none!important;max-height:none!important;box-sizing:border-box!important;\
              padding:0!important;border:0!important;background:{BLOCK_FILL}!important;\
-             color:transparent!important;overflow:hidden!important\"/>",
+             color:transparent!important;overflow:hidden!important;{scroll}\"/>",
             w = rect.width().max(0.0),
             h = rect.height().max(0.0),
         );
