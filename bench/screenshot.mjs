@@ -192,7 +192,7 @@ function installHelpers() {
  * In the page: replaces the body with an app-like page of about 10k elements in a scrolling
  * main pane (the document itself is one viewport high, as in most single-page apps).
  */
-export function build10k() {
+function build10k() {
   const style = document.createElement("style");
   style.textContent = `
     body { margin: 0; max-width: none; }
