@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { demoSite, startStack } from "../tests/support/demo.mjs";
+import { demoSite, openDemo, startStack } from "../tests/support/demo.mjs";
 import { root } from "../tests/support/relay.mjs";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -51,12 +51,7 @@ export async function run() {
 }
 
 async function newPage(browser, url, viewport = VIEWPORT) {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
-  await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.dataset.bugcap);
-  const state = await page.evaluate(() => document.documentElement.dataset.bugcap);
-  if (state !== "ready") throw new Error(`bugcap did not start on the bench page: ${state}`);
-  return page;
+  return (await openDemo(browser, url, { viewport, deviceScaleFactor: 1 })).page;
 }
 
 async function renderers(browser, url) {

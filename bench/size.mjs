@@ -27,10 +27,12 @@ export function run({ root }) {
   // The packages' exports hide package.json: resolve the CJS entry, which lives in dist/.
   const peerFile = (name, file) => join(dirname(require.resolve(name)), file);
   const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version;
+  const rrweb = peerFile("rrweb", "rrweb.umd.min.cjs");
+  const html2canvas = join(root, "node_modules", "html2canvas", "dist", "html2canvas.min.js");
   const peers = [
     [`rrweb-snapshot ${version("rrweb-snapshot")} (umd.min)`, peerFile("rrweb-snapshot", "rrweb-snapshot.umd.min.cjs")],
-    [`rrweb ${version("rrweb")} (umd.min)`, peerFile("rrweb", "rrweb.umd.min.cjs")],
-    [`html2canvas ${version("html2canvas")} (min)`, join(root, "node_modules", "html2canvas", "dist", "html2canvas.min.js")],
+    [`rrweb ${version("rrweb")} (umd.min)`, rrweb],
+    [`html2canvas ${version("html2canvas")} (min)`, html2canvas],
     [`html-to-image ${version("html-to-image")}`, join(root, "node_modules", "html-to-image", "dist", "html-to-image.js")],
     [`modern-screenshot ${version("modern-screenshot")}`, join(root, "node_modules", "modern-screenshot", "dist", "index.js")],
     [`@zumer/snapdom ${version("@zumer/snapdom")}`, join(root, "node_modules", "@zumer", "snapdom", "dist", "snapdom.js")],
@@ -52,7 +54,7 @@ export function run({ root }) {
   // The whole widget once someone files a report, against what a page would load for the same
   // job from the peers: rrweb for the page state plus html2canvas for the picture.
   const whole = gz([...atInit, ...reporter]);
-  const [rrweb, html2canvas] = [peers[1][1], peers[2][1]].map((f) => gz([f]));
-  console.log(`  whole widget (loader + capture + reporter): ${(whole / 1024).toFixed(1)} KB gzip; rrweb + html2canvas: ${((rrweb + html2canvas) / 1024).toFixed(1)} KB`);
-  console.log(`  budget for issue 8: ≤ 160 KB gzip and less than rrweb + html2canvas: ${whole <= 160 * 1024 && whole < rrweb + html2canvas ? "met" : "not met"}`);
+  const theirs = gz([rrweb, html2canvas]);
+  console.log(`  whole widget (loader + capture + reporter): ${(whole / 1024).toFixed(1)} KB gzip; rrweb + html2canvas: ${(theirs / 1024).toFixed(1)} KB`);
+  console.log(`  budget for issue 8: ≤ 160 KB gzip and less than rrweb + html2canvas: ${whole <= 160 * 1024 && whole < theirs ? "met" : "not met"}`);
 }

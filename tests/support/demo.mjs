@@ -20,10 +20,10 @@ export async function demoSite({ relay, dataDir, adminToken, publicHost, origins
 
 /**
  * Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent,
- * `requested` every URL the page fetched.
+ * `requested` every URL the page fetched. `pageOptions` go to `browser.newPage`.
  */
-export async function openDemo(browser, url) {
-  const page = await browser.newPage();
+export async function openDemo(browser, url, pageOptions = {}) {
+  const page = await browser.newPage(pageOptions);
   const posted = [];
   const requested = [];
   page.on("request", (req) => {

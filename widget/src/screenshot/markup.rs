@@ -100,8 +100,6 @@ struct Writer<'a> {
     nodes: u32,
     truncated: bool,
     window: Option<web_sys::Window>,
-    /// Declarations added to the inline style of the element being opened (scroll fixes).
-    pending_style: String,
 }
 
 const ELEMENT: u16 = 1;
@@ -119,7 +117,6 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         nodes: 0,
         truncated: false,
         window: document.default_view(),
-        pending_style: String::new(),
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -249,9 +246,10 @@ impl<'a> Writer<'a> {
 
     fn element(&mut self, el: &Element, tag: &str, parent: Context) {
         self.nodes += 1;
-        self.pending_style.clear();
+        // Declarations added to the element's inline style: the scroll fixes.
+        let mut extra = String::new();
         if let Some(scroller) = &parent.scrolled {
-            scroller.child_style(&mut self.pending_style);
+            scroller.child_style(&mut extra);
         }
         let scroll = if parent.svg || tag == "svg" {
             None
@@ -259,7 +257,7 @@ impl<'a> Writer<'a> {
             ScrollBox::of(el, self.window.as_ref())
         };
         if let Some(scroll) = &scroll {
-            scroll.container_style(&mut self.pending_style);
+            scroll.container_style(&mut extra);
         }
         let mut ctx = Context {
             svg: parent.svg || tag == "svg",
@@ -276,13 +274,13 @@ impl<'a> Writer<'a> {
         );
         ctx.mask |= marks.mask;
         if marks.block {
-            self.blocked(el, tag, &list, &ctx);
+            self.blocked(el, tag, &list, &ctx, &extra);
             return;
         }
         match tag {
             // Never drawn, and their text is code or markup.
             "script" | "noscript" | "template" => {
-                self.open_tag(tag, &[], &ctx, false);
+                self.open_tag(tag, &[], &ctx, false, "");
                 self.out.push_str("/>");
                 return;
             }
@@ -306,12 +304,12 @@ impl<'a> Writer<'a> {
             }
             "canvas" => {
                 if let Some(url) = canvas_pixels(el) {
-                    self.replaced_by_image(el, &list, &url, &ctx);
+                    self.replaced_by_image(el, &list, &url, &ctx, &extra);
                     return;
                 }
             }
             "iframe" => {
-                self.iframe(el, &list, &ctx);
+                self.iframe(el, &list, &ctx, &extra);
                 return;
             }
             _ => {}
@@ -326,10 +324,10 @@ impl<'a> Writer<'a> {
         });
         let shadow_root = el.shadow_root();
         let computed = ctx.shadow || shadow_root.is_some();
-        self.open_tag(tag, &list, &ctx, computed);
+        self.open_tag(tag, &list, &ctx, computed, &extra);
         let text_value = self.form_state(el, tag, input_kind, &mut ctx);
         if computed {
-            self.computed_style(el);
+            self.computed_style(el, &extra);
         }
         if tag == "img" {
             let src: String = el
@@ -373,10 +371,19 @@ impl<'a> Writer<'a> {
     /// `<tag` and the attributes that are drawn, without the live state (written by
     /// [`Writer::form_state`]), handlers, or references the copy must not load.
     /// `computed`: the style is copied from the computed style, so the attribute is left out.
-    fn open_tag(&mut self, tag: &str, list: &[(String, String)], ctx: &Context, computed: bool) {
+    /// `extra`: declarations added to the inline style, merged into its one `style` attribute;
+    /// when `computed`, the caller hands them to [`Writer::computed_style`] instead.
+    fn open_tag(
+        &mut self,
+        tag: &str,
+        list: &[(String, String)],
+        ctx: &Context,
+        computed: bool,
+        extra: &str,
+    ) {
         let _ = write!(self.out, "<{tag}");
         self.namespace(ctx);
-        let mut extra = std::mem::take(&mut self.pending_style);
+        let mut extra = if computed { "" } else { extra };
         for (name, value) in list {
             if privacy::is_event_handler(name)
                 || privacy::is_input_state_attribute(name)
@@ -394,8 +401,8 @@ impl<'a> Writer<'a> {
                 let mut css = self.css(value, None);
                 if !extra.is_empty() {
                     css.push(';');
-                    css.push_str(&extra);
-                    extra.clear();
+                    css.push_str(extra);
+                    extra = "";
                 }
                 self.attribute(name, &css);
             } else if ctx.svg && matches!(name.as_str(), "href" | "xlink:href") && tag == "image" {
@@ -409,11 +416,8 @@ impl<'a> Writer<'a> {
                 self.attribute(name, value);
             }
         }
-        if computed {
-            // Written with the computed style.
-            self.pending_style = extra;
-        } else if !extra.is_empty() {
-            self.attribute("style", &extra);
+        if !extra.is_empty() {
+            self.attribute("style", extra);
         }
     }
 
@@ -466,7 +470,14 @@ impl<'a> Writer<'a> {
     }
 
     /// A same-size solid box in place of a blocked element: nothing inside is written.
-    fn blocked(&mut self, el: &Element, tag: &str, list: &[(String, String)], ctx: &Context) {
+    fn blocked(
+        &mut self,
+        el: &Element,
+        tag: &str,
+        list: &[(String, String)],
+        ctx: &Context,
+        extra: &str,
+    ) {
         let rect = el.get_bounding_client_rect();
         let display = self
             .window
@@ -506,17 +517,15 @@ impl<'a> Writer<'a> {
             .filter(|(n, _)| matches!(n.as_str(), "class" | "id"))
             .cloned()
             .collect();
-        // The box's one style attribute is written here, the scroll fixes (a parent's offset)
-        // included: `open_tag` must not write another.
-        let scroll = std::mem::take(&mut self.pending_style);
-        self.open_tag(tag, &keep, ctx, false);
+        // The box's one style attribute is written here, `extra` included.
+        self.open_tag(tag, &keep, ctx, false, "");
         let _ = write!(
             self.out,
             " data-bugcap-blocked=\"\" style=\"display:{display}!important;width:{w}px!important;\
              height:{h}px!important;min-width:0!important;min-height:0!important;\
              max-width:none!important;max-height:none!important;box-sizing:border-box!important;\
              padding:0!important;border:0!important;background:{BLOCK_FILL}!important;\
-             color:transparent!important;overflow:hidden!important;{scroll}\"/>",
+             color:transparent!important;overflow:hidden!important;{extra}\"/>",
             w = rect.width().max(0.0),
             h = rect.height().max(0.0),
         );
@@ -528,10 +537,11 @@ impl<'a> Writer<'a> {
         list: &[(String, String)],
         url: &str,
         ctx: &Context,
+        extra: &str,
     ) {
-        self.open_tag("img", list, ctx, ctx.shadow);
+        self.open_tag("img", list, ctx, ctx.shadow, extra);
         if ctx.shadow {
-            self.computed_style(el);
+            self.computed_style(el, extra);
         }
         self.out.push_str(" src=\"");
         self.attr_text(url);
@@ -540,11 +550,11 @@ impl<'a> Writer<'a> {
 
     /// A same-origin frame is drawn as a picture of its own viewport; a cross-origin one (which
     /// cannot be read) as its empty box.
-    fn iframe(&mut self, el: &Element, list: &[(String, String)], ctx: &Context) {
+    fn iframe(&mut self, el: &Element, list: &[(String, String)], ctx: &Context, extra: &str) {
         let frame = el.unchecked_ref::<web_sys::HtmlIFrameElement>();
         let document = frame.content_document();
         let Some(document) = document else {
-            self.open_tag("iframe", list, ctx, false);
+            self.open_tag("iframe", list, ctx, false, extra);
             self.out.push_str("/>");
             return;
         };
@@ -558,7 +568,7 @@ impl<'a> Writer<'a> {
             width,
             height,
         });
-        self.open_tag("img", list, ctx, false);
+        self.open_tag("img", list, ctx, false, extra);
         let token = self.token(Resource::Frame(index));
         let _ = write!(self.out, " src=\"{token}\"/>");
     }
@@ -587,7 +597,8 @@ impl<'a> Writer<'a> {
 
     /// Copies the computed style inline: the scoped rules of a shadow tree (and `:host` rules
     /// on its host) cannot be written as page-wide `<style>`.
-    fn computed_style(&mut self, el: &Element) {
+    /// `extra`: declarations appended after the computed ones.
+    fn computed_style(&mut self, el: &Element, extra: &str) {
         let Some(style) = self
             .window
             .as_ref()
@@ -603,7 +614,7 @@ impl<'a> Writer<'a> {
             }
         }
         let mut css = self.css(&css, None);
-        css.push_str(&std::mem::take(&mut self.pending_style));
+        css.push_str(extra);
         self.out.push_str(" style=\"");
         self.attr_text(&css);
         self.out.push('"');

@@ -1,7 +1,7 @@
-//! Scroll containers inside the page. A copy drawn as an image has no scrollbars and no scroll
-//! positions: the browser lays it out as if every inner scroller were at the top with no
-//! gutter. Without help the content of a scroller is wider than on screen (text reflows,
-//! right-aligned columns move) and shows its top instead of what the user scrolled to.
+//! Scroll containers inside the page. A copy drawn as an image keeps no scroll positions, and
+//! gives every inner scroller classic scrollbars even where the screen's overlay scrollbars take
+//! no room. Without help the copy of a scroller shows its top instead of what the user scrolled
+//! to, and its content is narrower than on screen (text reflows, right-aligned columns move).
 
 use std::fmt::Write;
 
