@@ -129,8 +129,8 @@ pub struct Ui {
 /// Default longest side of an uploaded screenshot: legible text at 2× on a laptop screen.
 pub const DEFAULT_MAX_SCREENSHOT_DIMENSION: u32 = 2560;
 
-/// The first key of `value` outside `allowed`. serde-wasm-bindgen reads only the fields it
-/// knows, so `deny_unknown_fields` alone would let a typo (`consolelimit`) pass silently.
+/// The first key of `value` outside `allowed`, so a typo (`consolelimit`) fails loudly instead
+/// of being ignored.
 pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
     let object = value.dyn_ref::<js_sys::Object>()?;
     js_sys::Object::keys(object)
@@ -204,7 +204,7 @@ impl Options {
                 if redaction.is_undefined() || redaction.is_null() {
                     Default::default()
                 } else {
-                    serde_wasm_bindgen::from_value(redaction)
+                    crate::json::read(&redaction)
                         .map_err(|e| WidgetError::Options(format!("`redaction`: {e}")))?
                 }
             },
@@ -448,7 +448,7 @@ pub struct SubmitInput {
 
 impl SubmitInput {
     pub fn from_js(value: JsValue) -> Result<SubmitInput, JsValue> {
-        let input: SubmitInput = serde_wasm_bindgen::from_value(value)
+        let input: SubmitInput = crate::json::read(&value)
             .map_err(|e| WidgetError::Input(format!("invalid submit input: {e}")).into_js())?;
         if input.text.trim().is_empty() {
             return Err(WidgetError::Input(

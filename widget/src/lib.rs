@@ -18,6 +18,7 @@ pub mod context;
 #[cfg(feature = "reporter")]
 pub mod css;
 pub mod error;
+pub mod json;
 #[cfg(feature = "reporter")]
 pub mod page;
 #[cfg(feature = "reporter")]

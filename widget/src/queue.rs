@@ -22,7 +22,8 @@ extern "C" {
     fn outbox_all() -> js_sys::Promise;
 }
 
-/// One queued report, as stored.
+/// One queued report, as stored: these fields, and beside them `bytes`, an array with one
+/// byte array per attachment, in order (kept as JS values: IndexedDB stores them as they are).
 #[derive(Serialize, Deserialize)]
 struct Record {
     id: String,
@@ -32,11 +33,10 @@ struct Record {
     /// The report as JSON text, redacted, exactly as it would have been sent.
     report: String,
     attachments: Vec<Attachment>,
-    /// One byte array per attachment, in order.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    bytes: js_sys::Array,
     queued_at: f64,
 }
+
+const BYTES: &str = "bytes";
 
 /// A queued report, read back.
 pub struct Queued {
@@ -76,11 +76,10 @@ pub async fn put(
         key: options.key.clone(),
         report: body.to_owned(),
         attachments: uploads.iter().map(|u| u.attachment.clone()).collect(),
-        bytes,
         queued_at: js_sys::Date::now(),
     };
-    let value = serde_wasm_bindgen::to_value(&record)
-        .map_err(|e| WidgetError::Environment(e.to_string()))?;
+    let value = crate::json::write(&record).map_err(WidgetError::Environment)?;
+    js_sys::Reflect::set(&value, &BYTES.into(), &bytes).map_err(storage_error)?;
     JsFuture::from(outbox_put(&value))
         .await
         .map_err(storage_error)?;
@@ -98,18 +97,18 @@ pub async fn remove(id: &str) -> Result<(), WidgetError> {
 /// The reports queued for this relay and key, oldest first.
 pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
     let all = JsFuture::from(outbox_all()).await.map_err(storage_error)?;
-    let mut records: Vec<Record> = js_sys::Array::from(&all)
+    let mut records: Vec<(Record, js_sys::Array)> = js_sys::Array::from(&all)
         .iter()
-        .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
-        .filter(|r: &Record| r.relay == options.relay && r.key == options.key)
+        .filter_map(read_record)
+        .filter(|(r, _)| r.relay == options.relay && r.key == options.key)
         .collect();
-    records.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+    records.sort_by(|a, b| a.0.queued_at.total_cmp(&b.0.queued_at));
     let mut out = Vec::new();
-    for record in records {
+    for (record, bytes) in records {
         let uploads = record
             .attachments
             .into_iter()
-            .zip(record.bytes.iter())
+            .zip(bytes.iter())
             .map(|(attachment, bytes)| Upload {
                 attachment,
                 bytes: js_sys::Uint8Array::new(&bytes).to_vec(),
@@ -123,4 +122,17 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
         });
     }
     Ok(out)
+}
+
+/// A stored record and its byte arrays; `None` for one this version cannot read.
+fn read_record(value: JsValue) -> Option<(Record, js_sys::Array)> {
+    let bytes = js_sys::Reflect::get(&value, &BYTES.into()).ok()?;
+    if !js_sys::Array::is_array(&bytes) {
+        return None;
+    }
+    // The value is IndexedDB's fresh copy: taking the bytes off keeps them out of the JSON text.
+    js_sys::Reflect::delete_property(value.unchecked_ref::<js_sys::Object>(), &BYTES.into())
+        .ok()?;
+    let record = crate::json::read(&value).ok()?;
+    Some((record, bytes.unchecked_into()))
 }

@@ -111,7 +111,7 @@ pub async fn capture(
     let input: SubmitInput = if input.is_undefined() || input.is_null() {
         SubmitInput::default()
     } else {
-        serde_wasm_bindgen::from_value(input)
+        crate::json::read(&input)
             .map_err(|e| WidgetError::Input(format!("invalid capture input: {e}")).into_js())?
     };
     let captured = read_captured(captured)?;
@@ -161,7 +161,7 @@ pub fn screenshot_file(shot: Encoded) -> File {
 }
 
 pub fn read_captured(captured: JsValue) -> Result<Captured, JsValue> {
-    let mut captured: Captured = serde_wasm_bindgen::from_value(captured)
+    let mut captured: Captured = crate::json::read(&captured)
         .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
     captured.network = crate::captured::bound_network(captured.network);
     Ok(captured)
@@ -197,8 +197,7 @@ fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
     let config = if config.is_undefined() || config.is_null() {
         Default::default()
     } else {
-        serde_wasm_bindgen::from_value(config)
-            .map_err(|e| WidgetError::Options(e.to_string()).into_js())?
+        crate::json::read(&config).map_err(|e| WidgetError::Options(e).into_js())?
     };
     redactor(&config)
 }

@@ -57,7 +57,7 @@ pub async fn before_send(
         return Ok(None);
     }
     let edited = if answer.is_undefined() { given } else { answer };
-    let mut report: Report = serde_wasm_bindgen::from_value(edited).map_err(|e| {
+    let mut report: Report = crate::json::read(&edited).map_err(|e| {
         WidgetError::Input(format!(
             "beforeSend returned something that is not a report: {e}"
         ))
