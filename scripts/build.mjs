@@ -45,7 +45,7 @@ function buildModule(name) {
   console.log(`building the ${name} module (wasm-pack, release)…`);
   execFileSync(
     "wasm-pack",
-    ["build", "widget", "--target", "web", ...(name === "capture" ? ["--profile", "wasm-capture"] : ["--release"]),
+    ["build", "widget", "--target", "web", "--profile", `wasm-${name}`,
       "--no-pack", "--no-opt", "--out-dir", dir, "--out-name", outName,
       "--", "--no-default-features", "--features", name],
     { cwd: root, stdio: "inherit" },
