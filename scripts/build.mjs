@@ -64,25 +64,27 @@ function buildModule(name) {
  * Minifies the generated glue and the snippets in place: wasm-bindgen's glue is written for
  * reading, and at about half the reporter's JavaScript bytes it is what every page would
  * download. Each file stays its own ES module with its imports and exports, so the package's
- * layout (and a host bundler's view of it) is unchanged. The loader, `index.js`, stays as
- * written: it is the file a host reads.
+ * layout (and a host bundler's view of it) is unchanged.
  */
 function minifyScripts(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith(".js")) continue;
     const file = join(entry.parentPath, entry.name);
-    const { code } = transformSync(readFileSync(file, "utf8"), {
-      loader: "js",
-      minify: true,
-      // The snippets' wrappers of fetch, XHR and console must keep their functions' names: a
-      // page that reads `fetch.name` sees what it would see without the widget.
-      keepNames: file.includes("snippets"),
-      charset: "utf8",
-      legalComments: "none",
-      target: "es2022",
-    });
-    writeFileSync(file, code);
+    // The snippets' wrappers of fetch, XHR and console must keep their functions' names: a page
+    // that reads `fetch.name` sees what it would see without the widget.
+    minifyFile(file, { minify: true, keepNames: file.includes("snippets") });
   }
+}
+
+function minifyFile(file, how) {
+  const { code } = transformSync(readFileSync(file, "utf8"), {
+    loader: "js",
+    ...how,
+    charset: "utf8",
+    legalComments: "none",
+    target: "es2022",
+  });
+  writeFileSync(file, code);
 }
 
 /**
@@ -117,6 +119,9 @@ export function build({ skipBootstrap = false } = {}) {
   for (const file of ["index.js", "index.d.ts", "README.md"]) {
     cpSync(join(root, "pkg-template", file), join(out, file));
   }
+  // The loader loses its comments and spaces (the docs are in index.d.ts) but keeps its names,
+  // so a stack trace or a pretty-printed view of it still reads.
+  minifyFile(join(out, "index.js"), { minifyWhitespace: true, minifySyntax: true });
   const pkg = JSON.parse(readFileSync(join(root, "pkg-template", "package.json"), "utf8"));
   pkg.version = workspaceVersion();
   writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");

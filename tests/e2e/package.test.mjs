@@ -58,7 +58,7 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     assert.match(readFileSync(join(installed, "index.d.ts"), "utf8"), new RegExp(`export function ${name}\\(`));
   }
   // The loader's static import (capture) and lazy import (reporter) resolve inside the package.
-  const imports = [...entry.matchAll(/(?:from |import\()"\.\/(wasm\/[^"]+)"/g)].map((m) => m[1]);
+  const imports = [...entry.matchAll(/(?:from\s*|import\()"\.\/(wasm\/[^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(imports, ["wasm/capture/bugcap_capture.js", "wasm/reporter/bugcap_reporter.js"]);
   for (const glue of imports) assert.ok(existsSync(join(installed, glue)), glue);
   for (const m of modules) {
