@@ -239,7 +239,10 @@ fn stringify(v: &JsValue) -> String {
     if let Some(sym) = v.dyn_ref::<js_sys::Symbol>() {
         return String::from(sym.to_string());
     }
-    format!("{v:?}")
+    // No other primitive exists today. A future one is shown as unreadable rather than through
+    // `Debug`, which would bring wasm-bindgen's value-describing glue into the module every page
+    // loads.
+    "[Unreadable]".to_owned()
 }
 
 fn describe_node(node: &web_sys::Node) -> String {
