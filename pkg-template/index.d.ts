@@ -41,8 +41,15 @@ export interface InitOptions {
   categories?: string[];
   /** Ask for a contact email when `identify` has not named the user. Default true. */
   askEmail?: boolean;
-  /** Offer a screenshot rendered from the DOM, without a permission prompt (`true`/`"dom"`, default), or none (`false`; the user may still attach an image). */
-  screenshot?: boolean | "dom";
+  /**
+   * Offer a screenshot rendered from the DOM, without a permission prompt (`true`/`"dom"`,
+   * default); real pixels from the browser's capture of this tab (`"display"`: the browser asks
+   * the user each time, so call `open()`/`submit()` from a click; masked and blocked elements
+   * are painted over from their rectangles; falls back to the DOM render where the browser has
+   * no screen capture, and gives no screenshot when the user declines or shares anything but
+   * this tab); or none (`false`; the user may still attach an image).
+   */
+  screenshot?: boolean | "dom" | "display";
   /** Longest side of the uploaded screenshot in pixels (320–8192). Default 2560. */
   maxScreenshotDimension?: number;
   /** Called when the dialog opens. */

@@ -33,6 +33,9 @@ done
 missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
+# A virtual display: headless Chromium has no screen capture, so the test of the real-pixels
+# screenshot runs a headed Chromium on Xvfb.
+command -v Xvfb >/dev/null || missing_debs+=(xvfb)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing ${missing_debs[*]} (Debian packages)"
   as_root apt-get update -qq

@@ -50,13 +50,14 @@ export async function sendReport(page, text) {
 
 /**
  * A real relay in a fresh data dir, an admin token for reading back and a Chromium: the stack
- * every browser test runs against. `relayArgs` are extra relay flags. Call `close()` when done.
+ * every browser test runs against. `relayArgs` are extra relay flags; `launch` starts the
+ * browser (headless by default). Call `close()` when done.
  */
-export async function startStack({ relayArgs = [] } = {}) {
+export async function startStack({ relayArgs = [], launch = launchBrowser } = {}) {
   const dataDir = tempDataDir();
   const relay = await startRelay(dataDir, { extraArgs: relayArgs });
   const token = createToken(dataDir).token;
-  const browser = await launchBrowser();
+  const browser = await launch();
   return {
     dataDir,
     relay,

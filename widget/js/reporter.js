@@ -59,6 +59,36 @@ export function encodeCanvas(canvas, type, quality) {
   });
 }
 
+// This tab as the browser captures it (getDisplayMedia, offering this tab first), once the
+// first frame is showing: `{video, surface, stop}`. Null where the browser has no screen capture.
+// The caller stops the stream as soon as it has drawn the frame.
+export async function openTabCapture() {
+  const devices = navigator.mediaDevices;
+  if (!devices || typeof devices.getDisplayMedia !== "function") return null;
+  const stream = await devices.getDisplayMedia({
+    video: { displaySurface: "browser" },
+    audio: false,
+    preferCurrentTab: true,
+    selfBrowserSurface: "include",
+    surfaceSwitching: "exclude",
+    monitorTypeSurfaces: "exclude",
+  });
+  const stop = () => stream.getTracks().forEach((track) => track.stop());
+  try {
+    const [track] = stream.getVideoTracks();
+    const video = document.createElement("video");
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    await video.play();
+    if (video.requestVideoFrameCallback) await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    return { video, surface: track?.getSettings().displaySurface ?? "", stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
 // The bytes of a Blob.
 export async function blobBytes(blob) {
   return new Uint8Array(await blob.arrayBuffer());

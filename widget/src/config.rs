@@ -86,6 +86,9 @@ pub enum Theme {
 pub enum ScreenshotMode {
     /// Rendered from the DOM: no permission prompt (the default).
     Dom,
+    /// The browser's capture of the tab (real pixels), with the masks painted over it; the
+    /// browser asks the user each time. Rendered from the DOM where there is no screen capture.
+    Display,
     /// No screenshot; the user may still attach an image.
     Off,
 }
@@ -353,14 +356,10 @@ impl Ui {
                 ScreenshotMode::Dom
             }
             v if v.as_bool() == Some(false) => ScreenshotMode::Off,
-            v if v.as_string().as_deref() == Some("display") => {
-                return Err(WidgetError::Options(
-                    "`screenshot: \"display\"` (the browser's screen capture) is not available in this version; use true or false".into(),
-                ));
-            }
+            v if v.as_string().as_deref() == Some("display") => ScreenshotMode::Display,
             _ => {
                 return Err(WidgetError::Options(
-                    "`screenshot` must be true, false or \"dom\"".into(),
+                    "`screenshot` must be true, false, \"dom\" or \"display\"".into(),
                 ));
             }
         };

@@ -94,6 +94,8 @@ fn ui_options_have_defaults_and_clear_errors() {
     assert_eq!(o.ui.launcher, None);
     assert_eq!(o.ui.theme, Theme::Dark);
     assert_eq!(o.ui.screenshot, ScreenshotMode::Off);
+    let display = Options::from_js(js(&format!(r#"{{ {base}, screenshot: "display" }}"#))).unwrap();
+    assert_eq!(display.ui.screenshot, ScreenshotMode::Display);
     assert_eq!(o.ui.shortcut.unwrap().code, "KeyR");
     assert_eq!(
         o.ui.strings,
@@ -119,7 +121,10 @@ fn ui_options_have_defaults_and_clear_errors() {
             r#"shortcut: "b""#,
             "`shortcut` must be modifiers and one key",
         ),
-        (r#"screenshot: "display""#, "not available in this version"),
+        (
+            r#"screenshot: "pixels""#,
+            "`screenshot` must be true, false, \"dom\" or \"display\"",
+        ),
         (r#"maxScreenshotDimension: 100"#, "between 320 and 8192"),
         (r#"beforeSend: "yes""#, "`beforeSend` must be a function"),
     ] {

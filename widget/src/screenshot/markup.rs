@@ -74,7 +74,7 @@ const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 /// The colour blocked elements are painted with.
-const BLOCK_FILL: &str = "#1f2937";
+use super::BLOCK_FILL;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Context {

@@ -1,8 +1,11 @@
 //! The screenshot, taken from the DOM without a permission prompt: the visible viewport written
 //! as XHTML inside an SVG `<foreignObject>` (with the page's stylesheets, and images, fonts and
 //! same-origin frames inlined), rasterised by the browser onto a canvas. Privacy is applied in
-//! what is drawn (see [`markup`]); the widget's own UI is not in the shot.
+//! what is drawn (see [`markup`]); the widget's own UI is not in the shot. Hosts that want real
+//! pixels get the browser's capture of the tab instead, with the masks painted over it
+//! ([`display`]).
 
+mod display;
 pub mod encode;
 mod markup;
 mod render;
@@ -14,6 +17,7 @@ use std::pin::Pin;
 
 use web_sys::{Document, HtmlCanvasElement};
 
+use crate::config::ScreenshotMode;
 use crate::error::WidgetError;
 use crate::snapshot::Masking;
 
@@ -51,6 +55,24 @@ pub struct Screenshot {
     /// Elements drawn; the page was cut short when `truncated`.
     pub nodes: u32,
     pub truncated: bool,
+}
+
+/// The colour blocked elements are painted in, in both modes.
+const BLOCK_FILL: &str = "#1f2937";
+
+/// The screenshot `mode` asks for: real pixels for [`ScreenshotMode::Display`] where the browser
+/// can capture the tab (rendered from the DOM where it has no screen capture), else rendered
+/// from the DOM.
+pub async fn capture(
+    mode: ScreenshotMode,
+    masking: &Masking,
+) -> Result<HtmlCanvasElement, WidgetError> {
+    if mode == ScreenshotMode::Display
+        && let Some(canvas) = display::take(masking).await?
+    {
+        return Ok(canvas);
+    }
+    Ok(take(masking, Limits::default()).await?.canvas)
 }
 
 /// Most elements drawn: past this a page is cut rather than stalling the tab.

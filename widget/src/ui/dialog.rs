@@ -13,8 +13,8 @@ use bugcap_protocol::Severity;
 use bugcap_protocol::redact::Redactor;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Document, Element, HtmlDialogElement, HtmlElement, HtmlImageElement, HtmlInputElement,
-    HtmlSelectElement, HtmlTextAreaElement, ShadowRoot,
+    Document, Element, HtmlCanvasElement, HtmlDialogElement, HtmlElement, HtmlImageElement,
+    HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, ShadowRoot,
 };
 
 use super::dom::{self, Listeners, append, el, text_el};
@@ -50,6 +50,9 @@ const ATTACHMENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
 
 thread_local! {
     static OPEN: RefCell<Option<Rc<Dialog>>> = const { RefCell::new(None) };
+    /// Set while `open` waits for the browser's tab capture, so a second `open` does not ask
+    /// the user twice.
+    static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Opens the report dialog in `root` (the shadow root the capture module mounted). `captured`
@@ -65,11 +68,24 @@ pub async fn open(
         open.text.focus().ok();
         return Ok(());
     }
+    if CAPTURING.get() {
+        return Ok(());
+    }
     let options = Options::from_js(options)?;
     let redactor = reporter::redactor(&options.redaction)?;
+    // Real pixels are taken before the dialog shows (the browser asks first, and the dialog is
+    // not part of the page); the DOM render runs while the user starts typing.
+    let shot = if options.ui.screenshot == ScreenshotMode::Display {
+        CAPTURING.set(true);
+        let shot = crate::screenshot::capture(options.ui.screenshot, &options.masking()).await;
+        CAPTURING.set(false);
+        Some(shot)
+    } else {
+        None
+    };
     let dialog = Dialog::build(options, redactor, root, captured).map_err(WidgetError::into_js)?;
     OPEN.with_borrow_mut(|o| *o = Some(dialog.clone()));
-    dialog.show();
+    dialog.show(shot);
     Ok(())
 }
 
@@ -415,7 +431,9 @@ impl Dialog {
         );
     }
 
-    fn show(self: &Rc<Self>) {
+    /// Shows the dialog, with `shot` when the screenshot was taken before (else one is taken
+    /// now, unless screenshots are off).
+    fn show(self: &Rc<Self>, shot: Option<Result<HtmlCanvasElement, WidgetError>>) {
         if self.dialog.show_modal().is_err() {
             // Not connected or already open elsewhere: show it non-modally rather than not at all.
             self.dialog.set_open(true);
@@ -426,17 +444,23 @@ impl Dialog {
         }
         if self.options.ui.screenshot != ScreenshotMode::Off {
             let me = self.clone();
-            wasm_bindgen_futures::spawn_local(async move { me.take_screenshot().await });
+            wasm_bindgen_futures::spawn_local(async move { me.take_screenshot(shot).await });
         }
     }
 
-    async fn take_screenshot(self: Rc<Self>) {
+    async fn take_screenshot(self: Rc<Self>, shot: Option<Result<HtmlCanvasElement, WidgetError>>) {
         self.shot_note
             .set_text_content(Some(&self.t(Text::TakingScreenshot)));
-        let shot = crate::screenshot::take(&self.options.masking(), Default::default()).await;
+        let shot = match shot {
+            Some(shot) => shot,
+            None => {
+                crate::screenshot::capture(self.options.ui.screenshot, &self.options.masking())
+                    .await
+            }
+        };
         match shot {
-            Ok(shot) => {
-                let picture = Rc::new(RefCell::new(Picture::new(shot.canvas)));
+            Ok(canvas) => {
+                let picture = Rc::new(RefCell::new(Picture::new(canvas)));
                 self.state.borrow_mut().picture = Some(picture);
                 self.picture_changed().await;
             }
