@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { demoSite, openDemo, startStack } from "../tests/support/demo.mjs";
+import { localSite, openDemo, startStack } from "../tests/support/demo.mjs";
 import { root } from "../tests/support/relay.mjs";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -32,11 +32,7 @@ export async function run() {
   const sites = [];
   try {
     const site = async (options) => {
-      const { relay, dataDir, token } = stack;
-      const www = await demoSite({
-        relay, dataDir, adminToken: token, publicHost: "localhost",
-        origins: (p) => [`http://localhost:${p}`], config: { options },
-      });
+      const www = await localSite(stack, { options });
       sites.push(www);
       return www;
     };

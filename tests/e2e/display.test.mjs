@@ -5,21 +5,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launchHeadedBrowser } from "../support/browser.mjs";
-import { demoSite, openDemo, startStack } from "../support/demo.mjs";
+import { decodeImage as decode, localSite, openDemo, startStack } from "../support/demo.mjs";
 
 const ui = (page, selector) => page.locator(`bugcap-widget >> ${selector}`);
-
-/** RGBA pixels of an encoded image, decoded by the browser. */
-async function decode(page, bytes) {
-  return page.evaluate(async (b64) => {
-    const blob = await (await fetch(`data:application/octet-stream;base64,${b64}`)).blob();
-    const bitmap = await createImageBitmap(blob);
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext("2d");
-    ctx.drawImage(bitmap, 0, 0);
-    return { width: bitmap.width, height: bitmap.height, data: Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data) };
-  }, Buffer.from(bytes).toString("base64"));
-}
 
 /** The share of pixels inside `rect` (CSS pixels, scaled by `k`) within `tolerance` of `rgb`. */
 function share(image, rect, k, rgb, tolerance) {
@@ -43,15 +31,7 @@ describe("the real-pixels screenshot", () => {
 
   before(async () => {
     stack = await startStack({ launch: () => launchHeadedBrowser(["--auto-accept-this-tab-capture"]) });
-    const { relay, dataDir, token } = stack;
-    www = await demoSite({
-      relay,
-      dataDir,
-      adminToken: token,
-      publicHost: "localhost",
-      origins: (p) => [`http://localhost:${p}`],
-      config: { options: { screenshot: "display" } },
-    });
+    www = await localSite(stack, { options: { screenshot: "display" } });
   });
 
   after(async () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
+import { localSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
 import { rebuildAndInspect } from "../support/rebuild.mjs";
 
 const TYPED = {
@@ -21,14 +21,7 @@ describe("the DOM snapshot of a filed report", () => {
 
   before(async () => {
     stack = await startStack();
-    const { relay, dataDir, token } = stack;
-    www = await demoSite({
-      relay,
-      dataDir,
-      adminToken: token,
-      publicHost: "localhost",
-      origins: (port) => [`http://localhost:${port}`],
-    });
+    www = await localSite(stack);
   });
 
   after(async () => {

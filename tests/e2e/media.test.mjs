@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, startStack } from "../support/demo.mjs";
+import { localSite, openDemo, startStack } from "../support/demo.mjs";
 
 describe("media uploads from the page", () => {
   let stack;
@@ -16,8 +16,8 @@ describe("media uploads from the page", () => {
   after(() => stack?.close());
 
   test("a screenshot uploads through a presigned URL and reads back unchanged", async () => {
-    const { relay, dataDir, token, browser } = stack;
-    const www = await demoSite({ relay, dataDir, adminToken: token, publicHost: "localhost", origins: (p) => [`http://localhost:${p}`] });
+    const { relay, token, browser } = stack;
+    const www = await localSite(stack);
     try {
       const { page } = await openDemo(browser, `${www.url}/`);
       const outcome = await page.evaluate(async () => {

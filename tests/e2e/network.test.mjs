@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
+import { localSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
 
 // The same set of exchanges, run in the page; returns what the page observed.
 async function conformance(page) {
@@ -65,8 +65,7 @@ describe("network capture", () => {
 
   before(async () => {
     stack = await startStack();
-    const { relay, dataDir, token } = stack;
-    www = await demoSite({ relay, dataDir, adminToken: token, publicHost: "localhost", origins: (p) => [`http://localhost:${p}`] });
+    www = await localSite(stack);
   });
 
   after(async () => {

@@ -3,26 +3,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
+import { localSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
 
 const GITHUB = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
 const CARD = "4111 1111 1111 1111";
 
 describe("redaction in the page", () => {
-  let stack, dataDir, relay, browser, token;
+  let stack, relay, browser, token;
 
   before(async () => {
     stack = await startStack();
-    ({ dataDir, relay, browser, token } = stack);
+    ({ relay, browser, token } = stack);
   });
 
   after(() => stack?.close());
 
   test("secrets in console output, the page URL and the text never leave the page", async () => {
-    const www = await demoSite({
-      relay, dataDir, adminToken: token, publicHost: "localhost",
-      origins: (port) => [`http://localhost:${port}`],
-      config: { redaction: { emails: true, extraPatterns: [{ name: "employee_id", pattern: "EMP-\\d{6}" }] } },
+    const www = await localSite(stack, {
+      redaction: { emails: true, extraPatterns: [{ name: "employee_id", pattern: "EMP-\\d{6}" }] },
     });
     try {
       const { page, posted } = await openDemo(browser, `${www.url}/?access_token=tok_live_998877&tab=2`);
@@ -61,9 +59,7 @@ describe("redaction in the page", () => {
   });
 
   test("redact() lets a host check its rules, and a bad rule fails init with a clear error", async () => {
-    const www = await demoSite({
-      relay, dataDir, publicHost: "localhost", origins: (port) => [`http://localhost:${port}`],
-    });
+    const www = await localSite(stack);
     try {
       const { page } = await openDemo(browser, `${www.url}/`);
       const out = await page.evaluate(async () => {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, startStack } from "../support/demo.mjs";
+import { decodeImage as decode, localSite, openDemo, startStack } from "../support/demo.mjs";
 
 const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
@@ -23,18 +23,6 @@ function focused(page) {
     }
     return { inWidget: false, id: document.activeElement?.id ?? "" };
   });
-}
-
-/** RGBA pixels of an encoded image, decoded by the browser. */
-async function decode(page, bytes) {
-  return page.evaluate(async (b64) => {
-    const blob = await (await fetch(`data:application/octet-stream;base64,${b64}`)).blob();
-    const bitmap = await createImageBitmap(blob);
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext("2d");
-    ctx.drawImage(bitmap, 0, 0);
-    return { width: bitmap.width, height: bitmap.height, data: Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data) };
-  }, Buffer.from(bytes).toString("base64"));
 }
 
 /** The screenshot `capture()` takes of the page right now, as the bytes of its Blob. */
@@ -76,8 +64,7 @@ describe("the reporter UI", () => {
   });
 
   async function site(options = {}) {
-    const { relay, dataDir, token } = stack;
-    const www = await demoSite({ relay, dataDir, adminToken: token, publicHost: "localhost", origins: (p) => [`http://localhost:${p}`], config: { options } });
+    const www = await localSite(stack, { options });
     sites.push(www);
     return www;
   }

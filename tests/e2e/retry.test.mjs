@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 
-import { demoSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
+import { localSite, openDemo, sendReport, startStack } from "../support/demo.mjs";
 
 /** Forwards everything to `target`, except that the first `failures` report POSTs get `status`. */
 async function flakyProxy(target, { status, failures }) {
@@ -62,14 +62,7 @@ describe("sending through a flaky relay", () => {
 
   const through = async (proxyOptions, run) => {
     const proxy = await flakyProxy(stack.relay.url, proxyOptions);
-    const www = await demoSite({
-      relay: { url: proxy.url },
-      dataDir: stack.dataDir,
-      adminToken: stack.token,
-      publicHost: "localhost",
-      origins: (port) => [`http://localhost:${port}`],
-      config: { domSnapshot: false },
-    });
+    const www = await localSite(stack, { domSnapshot: false }, { url: proxy.url });
     try {
       const { page } = await openDemo(stack.browser, `${www.url}/`);
       await run(page, proxy);

@@ -19,6 +19,33 @@ export async function demoSite({ relay, dataDir, adminToken, publicHost, origins
 }
 
 /**
+ * The demo served on `localhost` for a `startStack()` stack, with a new key that allows that
+ * origin only. `config` goes to the page's `init`; `relay` replaces the stack's (a proxy).
+ */
+export function localSite(stack, config = {}, relay = stack.relay) {
+  return demoSite({
+    relay,
+    dataDir: stack.dataDir,
+    adminToken: stack.token,
+    publicHost: "localhost",
+    origins: (port) => [`http://localhost:${port}`],
+    config,
+  });
+}
+
+/** RGBA pixels of an encoded image (PNG, WebP), decoded by the browser in `page`. */
+export async function decodeImage(page, bytes) {
+  return page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:application/octet-stream;base64,${b64}`)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(bitmap, 0, 0);
+    return { width: bitmap.width, height: bitmap.height, data: Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data) };
+  }, Buffer.from(bytes).toString("base64"));
+}
+
+/**
  * Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent,
  * `requested` every URL the page fetched. `pageOptions` go to `browser.newPage`.
  */
