@@ -79,6 +79,10 @@ pub async fn open(
         CAPTURING.set(true);
         let shot = crate::screenshot::capture(options.ui.screenshot, &options.masking()).await;
         CAPTURING.set(false);
+        // `destroy()` while the browser was asking: there is no widget to show a dialog in.
+        if !root.host().is_connected() {
+            return Ok(());
+        }
         Some(shot)
     } else {
         None
