@@ -56,12 +56,14 @@ describe("the real-pixels screenshot", () => {
       const frame = fixed(`<iframe style="display:block;width:220px;height:120px;border:0" src="data:text/html,<body style='margin:0;background:%23ff00ff'></body>"></iframe>`, 40, 60);
       const secret = fixed(`<div data-bugcap-block style="width:220px;height:120px;background:#00d000;color:#fff;font:700 28px sans-serif">TOP SECRET</div>`, 300, 60);
       const input = fixed(`<input value="WWWW MMMM 8888" style="width:220px;height:60px;font:700 28px monospace;background:#ffff00;color:#000;border:0">`, 560, 60);
+      // A checkbox's state is the user's answer: masked like a typed value.
+      const choice = fixed(`<input type="checkbox" checked style="display:block;margin:0;width:48px;height:48px;accent-color:#00a0ff">`, 820, 60);
       const box = (el) => {
         const r = el.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       };
       const launcher = document.querySelector("bugcap-widget").shadowRoot.querySelector("button.launcher");
-      return { frame: box(frame), secret: box(secret), input: box(input), launcher: box(launcher), viewport: innerWidth };
+      return { frame: box(frame), secret: box(secret), input: box(input), choice: box(choice), launcher: box(launcher), viewport: innerWidth };
     });
     // The frame paints asynchronously; give it a moment before the launcher is pressed.
     await page.waitForTimeout(300);
@@ -88,6 +90,8 @@ describe("the real-pixels screenshot", () => {
     assert.ok(blocked > 0.99, `the blocked element is painted over (${(blocked * 100).toFixed(1)} % block colour)`);
     const masked = share(image, rects.input, k, fill, 16);
     assert.ok(masked > 0.99, `the input's value is painted over (${(masked * 100).toFixed(1)} % block colour)`);
+    const checked = share(image, rects.choice, k, fill, 16);
+    assert.ok(checked > 0.99, `the checkbox's state is painted over (${(checked * 100).toFixed(1)} % block colour)`);
     // The launcher sat over the page's background: in the picture that spot is the page, not
     // the launcher's own colour.
     const launcherColour = await page.evaluate(() => {

@@ -6,6 +6,14 @@ use wasm_bindgen::JsValue;
 
 use crate::error::WidgetError;
 
+/// The viewport's size in CSS pixels (`innerWidth`, `innerHeight`); 0 where the browser gives
+/// none. The report's `page.viewport` and both screenshot modes read it.
+pub fn viewport(window: &web_sys::Window) -> (f64, f64) {
+    let read =
+        |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0).max(0.0);
+    (read(window.inner_width()), read(window.inner_height()))
+}
+
 /// `visible_since` is the epoch-milliseconds time the capture module saw the page become
 /// visible, if it is visible now.
 pub fn capture(visible_since: Option<f64>) -> Result<Page, WidgetError> {
@@ -13,11 +21,7 @@ pub fn capture(visible_since: Option<f64>) -> Result<Page, WidgetError> {
         .ok_or_else(|| WidgetError::Environment("no window (bugcap runs in a page)".into()))?;
     let document = window.document();
     let navigator = window.navigator();
-    let dimension = |v: Result<JsValue, JsValue>| {
-        v.ok()
-            .and_then(|v| v.as_f64())
-            .map_or(0, |f| f.max(0.0) as u32)
-    };
+    let (width, height) = viewport(&window);
     let screen = window.screen().ok().map(|s| Size {
         width: s.width().unwrap_or(0).max(0) as u32,
         height: s.height().unwrap_or(0).max(0) as u32,
@@ -31,8 +35,8 @@ pub fn capture(visible_since: Option<f64>) -> Result<Page, WidgetError> {
         referrer,
         title: document.as_ref().map(|d| d.title()).unwrap_or_default(),
         viewport: Size {
-            width: dimension(window.inner_width()),
-            height: dimension(window.inner_height()),
+            width: width as u32,
+            height: height as u32,
         },
         screen,
         device_pixel_ratio: window.device_pixel_ratio(),

@@ -92,6 +92,18 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    /// The kind of an element with tag `tag` and attributes `list`; `None` for anything but an
+    /// `<input>`.
+    pub fn of_element(tag: &str, list: &[(String, String)]) -> Option<InputKind> {
+        (tag == "input").then(|| {
+            InputKind::of(
+                list.iter()
+                    .find(|(n, _)| n == "type")
+                    .map(|(_, v)| v.as_str()),
+            )
+        })
+    }
+
     pub fn of(type_attribute: Option<&str>) -> InputKind {
         match type_attribute.map(str::trim) {
             Some(t) if t.eq_ignore_ascii_case("password") => InputKind::Password,
@@ -107,6 +119,19 @@ impl InputKind {
             }
             _ => InputKind::Text,
         }
+    }
+}
+
+/// Whether what the user entered in a form control (`tag`, and its `input` kind) is withheld:
+/// a password always; text, a checkbox or radio's state, a textarea or a select's choice when
+/// inputs are masked; a button's label never. The snapshot and the DOM render write masked
+/// stand-ins; the real-pixels screenshot paints over the control.
+pub fn value_hidden(tag: &str, input: Option<InputKind>, mask_inputs: bool) -> bool {
+    match (tag, input) {
+        (_, Some(InputKind::Password)) => true,
+        (_, Some(InputKind::Button)) => false,
+        (_, Some(InputKind::Text | InputKind::Choice)) | ("textarea" | "select", _) => mask_inputs,
+        _ => false,
     }
 }
 
@@ -175,6 +200,25 @@ mod tests {
         assert_eq!(InputKind::of(Some("submit")), InputKind::Button);
         assert_eq!(InputKind::of(Some("hidden")), InputKind::Text);
         assert_eq!(InputKind::of(None), InputKind::Text);
+    }
+
+    #[test]
+    fn entered_values_are_hidden_as_the_masking_says() {
+        let input = |t| InputKind::of_element("input", &[("type".to_owned(), t)]);
+        assert_eq!(InputKind::of_element("div", &[]), None);
+        assert!(value_hidden("input", input("password".into()), false));
+        assert!(!value_hidden("input", input("submit".into()), true));
+        for hidden in [
+            value_hidden("input", input("text".into()), true),
+            value_hidden("input", input("checkbox".into()), true),
+            value_hidden("textarea", None, true),
+            value_hidden("select", None, true),
+        ] {
+            assert!(hidden);
+        }
+        assert!(!value_hidden("input", input("checkbox".into()), false));
+        assert!(!value_hidden("textarea", None, false));
+        assert!(!value_hidden("div", None, true));
     }
 
     #[test]

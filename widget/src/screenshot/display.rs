@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement};
 
-use super::render;
+use super::{MAX_FRAME_DEPTH, render};
 use crate::error::WidgetError;
 use crate::privacy::{self, InputKind};
 use crate::snapshot::Masking;
@@ -20,8 +20,6 @@ extern "C" {
     fn open_tab_capture() -> js_sys::Promise;
 }
 
-/// Same-origin frames followed for their masks.
-const MAX_FRAME_DEPTH: u32 = 3;
 /// Elements looked at for masks; past this the whole frame is covered rather than risk a miss.
 const MAX_ELEMENTS: u32 = 200_000;
 
@@ -84,11 +82,7 @@ impl Capture {
         let (width, height) = (video.video_width(), video.video_height());
         let window =
             web_sys::window().ok_or_else(|| WidgetError::Environment("no window".into()))?;
-        let viewport = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let (css_width, css_height) = (
-            viewport(window.inner_width()),
-            viewport(window.inner_height()),
-        );
+        let (css_width, css_height) = crate::page::viewport(&window);
         if self.get("surface").as_string().as_deref() != Some("browser")
             || !same_shape(width, height, css_width, css_height)
         {
@@ -210,7 +204,7 @@ impl Masks<'_> {
     }
 
     /// Whether the DOM render would hide what `el` shows: blocked or masked, or a form control
-    /// whose value is masked (passwords always).
+    /// whose entered value is withheld.
     fn covered(&self, el: &Element) -> bool {
         let list = privacy::attributes(el);
         let m = self.masking;
@@ -221,24 +215,10 @@ impl Masks<'_> {
             m.mask_selector.as_deref(),
             m.mask_inputs,
         );
-        if marks.block || marks.mask {
-            return true;
-        }
-        match el.local_name().as_str() {
-            "input" => {
-                let kind = list
-                    .iter()
-                    .find(|(n, _)| n == "type")
-                    .map(|(_, v)| v.as_str());
-                match InputKind::of(kind) {
-                    InputKind::Password => true,
-                    InputKind::Text => m.mask_inputs,
-                    InputKind::Choice | InputKind::Button => false,
-                }
-            }
-            "textarea" | "select" => m.mask_inputs,
-            _ => false,
-        }
+        let tag = el.local_name();
+        marks.block
+            || marks.mask
+            || privacy::value_hidden(&tag, InputKind::of_element(&tag, &list), m.mask_inputs)
     }
 
     /// Paints over `el`'s box and everything inside it that overflows the box, as far as its

@@ -315,13 +315,7 @@ impl<'a> Writer<'a> {
             _ => {}
         }
 
-        let input_kind = (tag == "input").then(|| {
-            InputKind::of(
-                list.iter()
-                    .find(|(n, _)| n == "type")
-                    .map(|(_, v)| v.as_str()),
-            )
-        });
+        let input_kind = InputKind::of_element(tag, &list);
         let shadow_root = el.shadow_root();
         let computed = ctx.shadow || shadow_root.is_some();
         self.open_tag(tag, &list, &ctx, computed, &extra);

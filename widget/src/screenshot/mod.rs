@@ -86,18 +86,8 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
     let document = window
         .document()
         .ok_or_else(|| WidgetError::Environment("no document".into()))?;
-    let css_width = window
-        .inner_width()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
-        .round() as u32;
-    let css_height = window
-        .inner_height()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
-        .round() as u32;
+    let (css_width, css_height) = crate::page::viewport(&window);
+    let (css_width, css_height) = (css_width.round() as u32, css_height.round() as u32);
     if css_width == 0 || css_height == 0 {
         return Err(WidgetError::Screenshot(
             "the page has no visible area".into(),

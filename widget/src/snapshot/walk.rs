@@ -257,13 +257,7 @@ impl<'a> Walker<'a> {
 
         self.out.push_str(",\"attributes\":{");
         let mut first = true;
-        let input_kind = (tag == "input").then(|| {
-            InputKind::of(
-                list.iter()
-                    .find(|(n, _)| n == "type")
-                    .map(|(_, v)| v.as_str()),
-            )
-        });
+        let input_kind = InputKind::of_element(&tag, &list);
         let stylesheet = match tag.as_str() {
             "style" => sheet_of(el).map(|sheet| (sheet, None)),
             "link" if css::is_stylesheet_link(&list) => sheet_of(el).map(|sheet| {
