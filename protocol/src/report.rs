@@ -214,14 +214,56 @@ pub struct Identity {
     pub name: Option<String>,
 }
 
+// Written untagged (the bare value); read by hand below, since serde's untagged reading
+// buffers each value first and costs the widget's bundle several KB.
 /// Metadata values are scalars only, so a host cannot ship an object graph by accident.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum MetadataValue {
     Bool(bool),
     Number(f64),
     String(String),
+}
+
+impl<'de> Deserialize<'de> for MetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MetadataVisitor)
+    }
+}
+
+struct MetadataVisitor;
+
+impl serde::de::Visitor<'_> for MetadataVisitor {
+    type Value = MetadataValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::Number(v as f64))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::Number(v as f64))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::Number(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<MetadataValue, E> {
+        Ok(MetadataValue::String(v))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -455,4 +497,30 @@ pub struct Attachment {
 pub struct Client {
     pub name: String,
     pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MetadataValue;
+
+    #[test]
+    fn metadata_values_are_scalars_read_and_written_bare() {
+        let read = |s: &str| serde_json::from_str::<MetadataValue>(s).map_err(|e| e.to_string());
+        assert_eq!(read("true"), Ok(MetadataValue::Bool(true)));
+        assert_eq!(read("4812"), Ok(MetadataValue::Number(4812.0)));
+        assert_eq!(read("-3"), Ok(MetadataValue::Number(-3.0)));
+        assert_eq!(read("1.5"), Ok(MetadataValue::Number(1.5)));
+        assert_eq!(read(r#""pro""#), Ok(MetadataValue::String("pro".into())));
+        for bad in ["null", "[1]", r#"{"a": 1}"#] {
+            let error = read(bad).expect_err(bad);
+            assert!(error.contains("a string, number or boolean"), "{bad}: {error}");
+        }
+        let written = serde_json::to_string(&[
+            MetadataValue::Bool(false),
+            MetadataValue::Number(2.5),
+            MetadataValue::String("x".into()),
+        ])
+        .unwrap();
+        assert_eq!(written, r#"[false,2.5,"x"]"#);
+    }
 }

@@ -929,13 +929,15 @@ fn short(text: &str) -> String {
     crate::text::clip(text.to_owned(), 160, &mut false)
 }
 
-/// `1.2 MB`, `340 KB`.
+/// `1.2 MB`, `340 KB`. In integers: formatting a float to a precision links 10 KB of the
+/// standard library's exact float printing into the bundle for this one label.
 fn human_size(bytes: usize) -> String {
-    let kb = bytes as f64 / 1024.0;
-    if kb >= 1024.0 {
-        format!("{:.1} MB", kb / 1024.0)
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB {
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {
-        format!("{} KB", kb.ceil() as u64)
+        format!("{} KB", bytes.div_ceil(1024))
     }
 }
 
