@@ -24,8 +24,10 @@ for module in capture reporter; do
   cargo clippy -p bugcap-widget --target wasm32-unknown-unknown --lib --no-default-features --features "$module" -- -D warnings
 done
 
-step "cargo test (native: protocol, relay)"
+step "cargo test (native: protocol, relay, widget unit tests)"
 cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema
+# The widget's pure logic (parsers, limits, layout arithmetic) has unit tests that run natively.
+cargo test -p bugcap-widget --lib
 
 step "wasm-bindgen tests in headless Chromium"
 # A test page that never reports back fails after two minutes instead of holding CI.

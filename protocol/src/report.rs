@@ -513,7 +513,10 @@ mod tests {
         assert_eq!(read(r#""pro""#), Ok(MetadataValue::String("pro".into())));
         for bad in ["null", "[1]", r#"{"a": 1}"#] {
             let error = read(bad).expect_err(bad);
-            assert!(error.contains("a string, number or boolean"), "{bad}: {error}");
+            assert!(
+                error.contains("a string, number or boolean"),
+                "{bad}: {error}"
+            );
         }
         let written = serde_json::to_string(&[
             MetadataValue::Bool(false),

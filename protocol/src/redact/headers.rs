@@ -168,11 +168,17 @@ mod tests {
         );
         for (bad, says) in [
             (r#"{"mode": "allow"}"#, "needs `names`"),
-            (r#"{"mode": "allow", "names": [], "extra": []}"#, "`extra` belongs"),
+            (
+                r#"{"mode": "allow", "names": [], "extra": []}"#,
+                "`extra` belongs",
+            ),
             (r#"{"mode": "deny", "names": []}"#, "`names` belongs"),
             (r#"{"mode": "block"}"#, "unknown variant `block`"),
             (r#"{"names": []}"#, "missing field `mode`"),
-            (r#"{"mode": "deny", "extras": []}"#, "unknown field `extras`"),
+            (
+                r#"{"mode": "deny", "extras": []}"#,
+                "unknown field `extras`",
+            ),
         ] {
             let error = read(bad).expect_err(bad);
             assert!(error.contains(says), "{bad}: {error}");

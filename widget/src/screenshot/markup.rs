@@ -234,8 +234,21 @@ impl<'a> Writer<'a> {
             }
             TEXT => {
                 let text = node.node_value().unwrap_or_default();
-                if ctx.mask || ctx.masked_select {
-                    self.text(&privacy::mask(&text));
+                let text = if ctx.mask || ctx.masked_select {
+                    privacy::mask(&text)
+                } else {
+                    text
+                };
+                // Text straight inside a scrolled container moves with the scroll like its
+                // element siblings: wrapped in an inline box offset by relative positioning,
+                // which leaves the line layout as it is.
+                let moved = ctx.scrolled.filter(|_| !ctx.svg && !text.trim().is_empty());
+                if let Some(scroller) = moved {
+                    self.out.push_str("<bugcap-text style=\"");
+                    scroller.text_style(&mut self.out);
+                    self.out.push_str("\">");
+                    self.text(&text);
+                    self.out.push_str("</bugcap-text>");
                 } else {
                     self.text(&text);
                 }

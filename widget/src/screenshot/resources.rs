@@ -29,8 +29,37 @@ const MAX_RESOURCES: usize = 400;
 const EMPTY_IMAGE: &str =
     "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
+/// Most bytes of `data:` URLs kept between shots. Past it the cache starts over, so a long
+/// session that visits many image-heavy views holds at most this much.
+const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
+
+/// Resources fetched by earlier shots of this page, by URL.
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<String, Rc<str>>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn get(&self, url: &str) -> Option<&Rc<str>> {
+        self.entries.get(url)
+    }
+
+    fn insert(&mut self, url: String, data: Rc<str>) {
+        let size = url.len() + data.len();
+        if self.bytes + size > MAX_CACHED_BYTES {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        if size <= MAX_CACHED_BYTES && !self.entries.contains_key(&url) {
+            self.bytes += size;
+            self.entries.insert(url, data);
+        }
+    }
+}
+
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Rc<str>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
 /// The `data:` URL of every `Url` resource in `resources` (same order); frames are left for
@@ -107,6 +136,22 @@ pub fn substitute(markup: &str, values: &[Option<Rc<str>>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_starts_over_past_its_byte_limit() {
+        let mut cache = Cache::default();
+        let big: Rc<str> = "x".repeat(MAX_CACHED_BYTES / 2).into();
+        cache.insert("a".into(), big.clone());
+        cache.insert("b".into(), "small".into());
+        assert!(cache.get("a").is_some() && cache.get("b").is_some());
+        cache.insert("c".into(), big.clone());
+        assert!(cache.get("a").is_none(), "the cache started over");
+        assert!(cache.get("c").is_some());
+        assert!(cache.bytes <= MAX_CACHED_BYTES);
+        // Inserting a URL twice counts it once.
+        cache.insert("c".into(), big);
+        assert_eq!(cache.bytes, 1 + MAX_CACHED_BYTES / 2);
+    }
 
     #[test]
     fn tokens_are_replaced_and_escaped() {

@@ -2,6 +2,8 @@
 //! gives every inner scroller classic scrollbars even where the screen's overlay scrollbars take
 //! no room. Without help the copy of a scroller shows its top instead of what the user scrolled
 //! to, and its content is narrower than on screen (text reflows, right-aligned columns move).
+//! The copy moves a scrolled container's children by its scroll offset instead: element
+//! children with `translate`, text children in an inline box offset relatively.
 
 use std::fmt::Write;
 
@@ -65,6 +67,16 @@ impl ScrollBox {
         if self.overlay {
             out.push_str("scrollbar-width:none!important;");
         }
+    }
+
+    /// Inline declarations for the inline box a text child is wrapped in: `translate` does not
+    /// apply to inline boxes, relative offsets do, without changing where lines break.
+    pub fn text_style(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "position:relative!important;left:{}px!important;top:{}px!important;",
+            -self.scroll_left, -self.scroll_top
+        );
     }
 
     /// Inline declaration for each element child: moved by the scroll offset (the individual
