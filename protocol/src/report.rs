@@ -282,6 +282,11 @@ pub enum ConsoleLevel {
 }
 
 impl ConsoleLevel {
+    /// The wire name (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        self.method()
+    }
+
     /// Every level the widget captures, in the order of the `console` methods it wraps.
     pub const ALL: [ConsoleLevel; 9] = [
         ConsoleLevel::Log,
@@ -362,6 +367,17 @@ pub struct ErrorEntry {
     /// How many identical errors this entry stands for (bursts are de-duplicated).
     #[serde(default = "one")]
     pub count: u32,
+}
+
+impl ErrorKind {
+    /// The wire name (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Error => "error",
+            ErrorKind::UnhandledRejection => "unhandled_rejection",
+            ErrorKind::Resource => "resource",
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -501,7 +517,21 @@ pub struct Client {
 
 #[cfg(test)]
 mod tests {
-    use super::MetadataValue;
+    use super::{ConsoleLevel, ErrorKind, MetadataValue};
+
+    #[test]
+    fn wire_names_are_what_serde_writes() {
+        for level in ConsoleLevel::ALL {
+            assert_eq!(serde_json::to_value(level).unwrap(), level.as_str());
+        }
+        for kind in [
+            ErrorKind::Error,
+            ErrorKind::UnhandledRejection,
+            ErrorKind::Resource,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 
     #[test]
     fn metadata_values_are_scalars_read_and_written_bare() {

@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::capture::console::ConsoleCapture;
@@ -31,19 +30,6 @@ impl Session {
         self.network.uninstall();
         self.visibility.uninstall();
     }
-}
-
-/// The capture side of [`crate::captured::Captured`]: network entries pass through as the
-/// JS objects the hooks built.
-#[derive(serde::Serialize)]
-struct CapturedOut {
-    console: Vec<bugcap_protocol::ConsoleEntry>,
-    errors: Vec<bugcap_protocol::ErrorEntry>,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    network: js_sys::Array,
-    identity: Option<bugcap_protocol::Identity>,
-    metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
-    visible_since: Option<f64>,
 }
 
 thread_local! {
@@ -89,16 +75,16 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn captured() -> Result<JsValue, JsValue> {
     with_session(|s| {
-        let out = CapturedOut {
-            console: s.console.entries(),
-            errors: s.errors.entries(),
-            network: s.network.raw_entries(),
-            identity: s.identity.clone(),
-            metadata: s.metadata.clone(),
-            visible_since: s.visibility.since(),
-        };
-        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| WidgetError::Environment(e.to_string()))
+        Ok(crate::captured::write::captured(
+            crate::captured::write::Out {
+                console: &s.console.entries(),
+                errors: &s.errors.entries(),
+                network: s.network.raw_entries(),
+                identity: s.identity.as_ref(),
+                metadata: &s.metadata,
+                visible_since: s.visibility.since(),
+            },
+        ))
     })
 }
 

@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use bugcap_protocol::NetworkEntry;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::ring::Ring;
@@ -27,8 +26,7 @@ extern "C" {
 }
 
 /// What the hooks record, as given to the JavaScript side.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct NetworkOptions {
     pub limit: usize,
     pub body_limit: usize,
@@ -37,6 +35,26 @@ pub struct NetworkOptions {
     pub allow_urls: Vec<String>,
     /// URL prefixes never recorded (the relay itself).
     pub ignore_urls: Vec<String>,
+}
+
+impl NetworkOptions {
+    /// The object `installNetworkHooks` reads (camelCase names).
+    fn to_js(&self) -> JsValue {
+        let o = js_sys::Object::new();
+        let list = |urls: &[String]| -> js_sys::Array {
+            urls.iter().map(|u| JsValue::from_str(u)).collect()
+        };
+        for (key, value) in [
+            ("limit", JsValue::from(self.limit as u32)),
+            ("bodyLimit", JsValue::from(self.body_limit as u32)),
+            ("headerLimit", JsValue::from(self.header_limit as u32)),
+            ("allowUrls", list(&self.allow_urls).into()),
+            ("ignoreUrls", list(&self.ignore_urls).into()),
+        ] {
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), &value);
+        }
+        o.into()
+    }
 }
 
 /// Installed hooks; [`NetworkCapture::uninstall`] puts the originals back.
@@ -58,9 +76,7 @@ impl NetworkCapture {
                 buffer.push(raw);
             }
         });
-        let js_options = serde_wasm_bindgen::to_value(options)
-            .map_err(|e| WidgetError::Environment(e.to_string()))?;
-        let uninstall = install_network_hooks(&record, &js_options);
+        let uninstall = install_network_hooks(&record, &options.to_js());
         Ok(NetworkCapture {
             buffer,
             uninstall,
