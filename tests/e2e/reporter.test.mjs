@@ -258,6 +258,37 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("a scrolled page is drawn as on screen: sticky header, fixed badge, a bar placed on the initial viewport", async () => {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await page.evaluate(() => {
+      document.body.innerHTML = `<style>body { margin: 0; max-width: none; width: 2400px; }
+        header { position: sticky; top: 0; height: 48px; background: #0a7d3b; color: #fff; font: 20px sans-serif; }
+        .badge { position: fixed; right: 12px; bottom: 12px; width: 60px; height: 60px; background: #c2185b; }
+        .bar { position: absolute; left: 0; bottom: 0; width: 100%; height: 40px; background: #1565c0; }
+        .row { height: 30px; border-bottom: 1px solid #999; font: 16px monospace; }</style>
+        <div style="height: 200px">intro</div><header>Sticky header</header>
+        ${Array.from({ length: 300 }, (_, i) => `<div class="row">row ${i} ${"=".repeat(i % 50)}</div>`).join("")}
+        <div class="badge"></div><div class="bar"></div>`;
+    });
+    const cdp = await page.context().newCDPSession(page);
+    // Scrolled sideways and a little down: the bar sits at the bottom of the initial viewport
+    // (its containing block), moved up by the scroll; then far down, under the sticky header.
+    for (const [x, y] of [[300, 100], [300, 2500]]) {
+      await page.evaluate(([x, y]) => window.scrollTo(x, y), [x, y]);
+      const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
+      const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
+      assert.equal(ours.width, theirs.width);
+      let off = 0;
+      for (let i = 0; i < ours.data.length; i += 4) {
+        if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
+      }
+      const share = off / (ours.width * ours.height);
+      assert.ok(share < 0.01, `scrolled to ${x},${y}: ${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
+    }
+    await page.close();
+  });
+
   test("masked input values are not in the screenshot's pixels", async () => {
     const shoot = async (page, value) => {
       await page.fill("#display-name", value);

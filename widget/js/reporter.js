@@ -51,6 +51,12 @@ export async function decodeSvg(svg, width, height) {
   return image;
 }
 
+// Whether a copy drawn as an image can be given a real scroll position through
+// `scroll-initial-target` (Chromium 133 and later).
+export function copiesScroll() {
+  return typeof CSS !== "undefined" && CSS.supports("scroll-initial-target", "nearest");
+}
+
 // The canvas encoded as `type` (falling back to PNG where the browser cannot encode it; the
 // Blob's own type says which it did).
 export function encodeCanvas(canvas, type, quality) {

@@ -17,7 +17,7 @@ use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
-use super::scroll::ScrollBox;
+use super::scroll::{PageScroll, ScrollBox};
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
 
@@ -131,9 +131,12 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         "\"/><foreignObject x=\"0\" y=\"0\" width=\"{}\" height=\"{}\">",
         view.width, view.height
     );
+    let scroll = PageScroll::for_offset(view.scroll_x, view.scroll_y);
+    scroll.open(&mut w.out, HTML_NS, view.width, view.height);
     if let Some(root) = document.document_element() {
-        w.root(&root, document, view);
+        w.root(&root, document, view, scroll);
     }
+    scroll.close(&mut w.out);
     w.out.push_str("</foreignObject></svg>");
     Markup {
         svg: w.out,
@@ -160,19 +163,14 @@ fn canvas_background(document: &Document) -> String {
 }
 
 impl<'a> Writer<'a> {
-    /// `<html>`, moved up and left by the scroll offset: fixed-position elements stay where
-    /// the viewport shows them, everything else shows the scrolled-to part of the page.
-    fn root(&mut self, root: &Element, document: &Document, view: View) {
+    /// `<html>`, scrolled to the page's offset as `scroll` says (see [`PageScroll`]).
+    fn root(&mut self, root: &Element, document: &Document, view: View, scroll: PageScroll) {
         let ctx = Context {
             declare_ns: true,
             ..Context::default()
         };
-        let shift = format!(
-            "position:relative!important;left:{}px!important;top:{}px!important;min-height:{}px;",
-            -view.scroll_x,
-            -view.scroll_y,
-            view.height + view.scroll_y
-        );
+        let mut shift = String::new();
+        scroll.root_style(&mut shift, view.height);
         self.nodes += 1;
         self.out.push_str("<html");
         self.namespace(&ctx);

@@ -1,14 +1,96 @@
-//! Scroll containers inside the page. A copy drawn as an image keeps no scroll positions, and
-//! gives every inner scroller classic scrollbars even where the screen's overlay scrollbars take
-//! no room. Without help the copy of a scroller shows its top instead of what the user scrolled
-//! to, and its content is narrower than on screen (text reflows, right-aligned columns move).
-//! The copy moves a scrolled container's children by its scroll offset instead: element
-//! children with `translate`, text children in an inline box offset relatively.
+//! Scrolling in the copy. A copy drawn as an image keeps no scroll positions, and gives every
+//! inner scroller classic scrollbars even where the screen's overlay scrollbars take no room.
+//! Without help it shows the top of the page and of each scroller instead of what the user
+//! scrolled to, and a scroller's content is narrower than on screen (text reflows,
+//! right-aligned columns move).
+//!
+//! The page's own scroll becomes a real scroll position where the browser can
+//! ([`PageScroll`]). Inner scrollers have their children moved by the offset: element children
+//! with `translate`, text children in an inline box offset relatively ([`ScrollBox`]).
 
 use std::fmt::Write;
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
+
+#[wasm_bindgen(module = "/js/reporter.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = copiesScroll)]
+    fn copies_scroll() -> bool;
+}
+
+thread_local! {
+    static COPIES_SCROLL: bool = copies_scroll();
+}
+
+/// The page's own scroll, given to the copy as a real scroll position where the browser can:
+/// the document is drawn inside a viewport-sized scroll container holding an invisible
+/// `scroll-initial-target` at the scroll offset, so the copy opens scrolled there. Sticky
+/// elements then stick as they do on screen, and fixed ones stay put. Elsewhere the document
+/// is moved by the offset instead ([`PageScroll::Moved`]), where sticky elements stay in their
+/// place in the flow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PageScroll {
+    /// Drawn inside a scroll container opened at the offset.
+    Scrolled { x: f64, y: f64 },
+    /// `<html>` moved up and left by the offset.
+    Moved { x: f64, y: f64 },
+}
+
+impl PageScroll {
+    /// How the copy of a document scrolled to `(x, y)` shows it. A right-to-left page scrolled
+    /// sideways (negative `x`) is moved: the target's alignment would differ there.
+    pub fn for_offset(x: f64, y: f64) -> PageScroll {
+        if x >= 0.0 && COPIES_SCROLL.with(|c| *c) {
+            PageScroll::Scrolled { x, y }
+        } else {
+            PageScroll::Moved { x, y }
+        }
+    }
+
+    /// Opens the scroll container of `width`×`height` CSS pixels (nothing when moved). Its
+    /// own element name and `!important` inline declarations keep the page's rules off it.
+    pub fn open(&self, out: &mut String, ns: &str, width: f64, height: f64) {
+        if let PageScroll::Scrolled { .. } = self {
+            let _ = write!(
+                out,
+                "<bugcap-view xmlns=\"{ns}\" style=\"display:block!important;\
+                 position:relative!important;overflow:hidden!important;\
+                 width:{width}px!important;height:{height}px!important;margin:0!important;\
+                 padding:0!important;border:0!important;transform:none!important\">"
+            );
+        }
+    }
+
+    /// Closes the container with the target the copy opens scrolled to.
+    pub fn close(&self, out: &mut String) {
+        if let PageScroll::Scrolled { x, y } = self {
+            let _ = write!(
+                out,
+                "<bugcap-view style=\"display:block!important;position:absolute!important;\
+                 left:{x}px!important;top:{y}px!important;width:1px!important;\
+                 height:1px!important;margin:0!important;scroll-initial-target:nearest!important\"/>\
+                 </bugcap-view>"
+            );
+        }
+    }
+
+    /// Inline declarations for `<html>`: moved by the offset when the copy cannot scroll;
+    /// `height` keeps its box over the viewport so its background reaches the bottom.
+    pub fn root_style(&self, out: &mut String, height: f64) {
+        if let PageScroll::Moved { x, y } = self {
+            let _ = write!(
+                out,
+                "position:relative!important;left:{}px!important;top:{}px!important;\
+                 min-height:{}px;",
+                -x,
+                -y,
+                height + y
+            );
+        }
+    }
+}
 
 /// What the copy of one scroll container needs to look as it does on screen.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
