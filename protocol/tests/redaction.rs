@@ -243,3 +243,22 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_report_dom_snapshot_loses_what_its_meta_tags_and_attributes_name_secret() {
+    let mut value: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/minimal-report.json")).unwrap();
+    value["dom"] = serde_json::json!({"format": "rrweb-snapshot", "node": {"type": 0, "id": 1, "childNodes": [
+        {"type": 2, "id": 2, "tagName": "meta", "attributes": {"name": "csrf-token", "content": "k9Xq2Lw0"}, "childNodes": []},
+        {"type": 2, "id": 3, "tagName": "div", "attributes": {"data-api-key": "pk_local_77"}, "childNodes": []},
+    ]}});
+    let mut report: bugcap_protocol::Report = serde_json::from_value(value).unwrap();
+    let counts = Redactor::new(&Default::default())
+        .unwrap()
+        .report(&mut report);
+    let text = serde_json::to_string(&report).unwrap();
+    assert!(!text.contains("k9Xq2Lw0"), "{text}");
+    assert!(!text.contains("pk_local_77"), "{text}");
+    assert_eq!(report.redactions.get("sensitive_key"), Some(&2));
+    assert_eq!(counts.total(), 2);
+}

@@ -341,3 +341,34 @@ fn secrets_in_text_and_attributes_are_redacted() {
     assert!(!text.contains(jwt) && !text.contains("Ocelot99"), "{text}");
     assert!(text.contains("[REDACTED:jwt]"), "{text}");
 }
+
+#[wasm_bindgen_test]
+fn attribute_values_go_by_their_name_and_meta_tags_by_what_they_name() {
+    let (text, v) = snap(
+        r#"<meta id="csrf" name="csrf-token" content="k9Xq2Lw0">
+           <meta id="desc" name="description" content="The demo shop">
+           <div id="cfg" data-api-key="pk_test_local_77" data-theme="dark"></div>"#,
+        "",
+    );
+    assert!(
+        !text.contains("k9Xq2Lw0"),
+        "the CSRF token is not in the snapshot"
+    );
+    assert!(
+        !text.contains("pk_test_local_77"),
+        "the key attribute is not either"
+    );
+    let placeholder = "[REDACTED:sensitive_key]";
+    assert_eq!(element(&v, "csrf")["attributes"]["content"], placeholder);
+    assert_eq!(element(&v, "csrf")["attributes"]["name"], "csrf-token");
+    assert_eq!(
+        element(&v, "cfg")["attributes"]["data-api-key"],
+        placeholder
+    );
+    // Controls: what names nothing secret is kept as the page has it.
+    assert_eq!(
+        element(&v, "desc")["attributes"]["content"],
+        "The demo shop"
+    );
+    assert_eq!(element(&v, "cfg")["attributes"]["data-theme"], "dark");
+}

@@ -14,6 +14,15 @@ use super::{Counts, Redactor};
 pub const KEY_RULE: &str = "sensitive_key";
 const KEY_PLACEHOLDER: &str = "[REDACTED:sensitive_key]";
 
+/// What a `<meta>` tag's `content` is the value of, from its attributes: `name`, `property`,
+/// `http-equiv` or `itemprop`.
+pub fn meta_name<'a>(attributes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
+    attributes
+        .into_iter()
+        .find(|(k, _)| matches!(*k, "name" | "property" | "http-equiv" | "itemprop"))
+        .map(|(_, v)| v)
+}
+
 /// How a body is treated, from its content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
@@ -97,6 +106,52 @@ impl Redactor {
         }
     }
 
+    /// A text value known by a name (a form field, an HTML attribute, what a `<meta>` tag
+    /// names): the whole value when the name is sensitive, else its secret patterns.
+    pub fn named<'a>(&self, name: &str, value: &'a str, counts: &mut Counts) -> Cow<'a, str> {
+        let sensitive = classify_key(name, &self.extra_keys) != KeyClass::Plain;
+        if sensitive && !value.is_empty() && value != KEY_PLACEHOLDER {
+            counts.add(KEY_RULE);
+            // Owned: callers tell a change by it, as with `text`.
+            Cow::Owned(KEY_PLACEHOLDER.to_owned())
+        } else {
+            self.text(value, counts)
+        }
+    }
+
+    /// Redacts a DOM snapshot (rrweb's serialized nodes) in place: as any JSON, where attribute
+    /// names are keys, and a `<meta>` tag's `content` by what the tag names, so
+    /// `<meta name="csrf-token" content="…">` loses its token.
+    pub fn dom(&self, node: &mut Value, counts: &mut Counts) {
+        self.json(node, counts);
+        self.meta_contents(node, counts);
+    }
+
+    fn meta_contents(&self, value: &mut Value, counts: &mut Counts) {
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(|v| self.meta_contents(v, counts)),
+            Value::Object(map) => {
+                let is_meta = map.get("tagName").and_then(Value::as_str) == Some("meta");
+                if is_meta && let Some(Value::Object(attributes)) = map.get_mut("attributes") {
+                    let named = meta_name(
+                        attributes
+                            .iter()
+                            .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+                    )
+                    .map(str::to_owned);
+                    if let (Some(name), Some(Value::String(content))) =
+                        (named, attributes.get_mut("content"))
+                        && let Cow::Owned(new) = self.named(&name, content, counts)
+                    {
+                        *content = new;
+                    }
+                }
+                map.values_mut().for_each(|v| self.meta_contents(v, counts));
+            }
+            _ => {}
+        }
+    }
+
     /// Redacts a form-encoded body: sensitive field values replaced, others pattern-scanned.
     pub fn form<'a>(&self, form: &'a str, counts: &mut Counts) -> Cow<'a, str> {
         let mut changed = false;
@@ -111,17 +166,9 @@ impl Redactor {
             };
             out.push_str(name);
             out.push('=');
-            let sensitive =
-                classify_key(&percent_decode(name), &self.extra_keys) != KeyClass::Plain;
-            if sensitive && !value.is_empty() && value != KEY_PLACEHOLDER {
-                out.push_str(KEY_PLACEHOLDER);
-                counts.add(KEY_RULE);
-                changed = true;
-            } else {
-                let v = self.text(value, counts);
-                changed |= matches!(v, Cow::Owned(_));
-                out.push_str(&v);
-            }
+            let v = self.named(&percent_decode(name), value, counts);
+            changed |= matches!(v, Cow::Owned(_));
+            out.push_str(&v);
         }
         if changed {
             Cow::Owned(out)
@@ -171,6 +218,50 @@ fn looks_like_json(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn redactor() -> Redactor {
+        Redactor::new(&Default::default()).unwrap()
+    }
+
+    #[test]
+    fn named_values_go_by_their_name() {
+        let r = redactor();
+        let mut c = Counts::default();
+        assert_eq!(r.named("csrf-token", "k9Xq2", &mut c), KEY_PLACEHOLDER);
+        assert_eq!(r.named("data-api-key", "abc", &mut c), KEY_PLACEHOLDER);
+        assert_eq!(r.named("description", "A shop", &mut c), "A shop");
+        assert_eq!(r.named("data-api-key", "", &mut c), "", "nothing to hide");
+        assert_eq!(
+            r.named("title", "password=hunter2", &mut c),
+            "password=[REDACTED:secret_pair]",
+            "a plain name still has its value scanned"
+        );
+        assert_eq!(c.total(), 3);
+    }
+
+    #[test]
+    fn a_meta_tag_loses_the_content_its_name_marks_secret() {
+        let r = redactor();
+        let mut node = serde_json::json!({"type": 0, "childNodes": [
+            {"type": 2, "tagName": "meta", "attributes": {"name": "csrf-token", "content": "k9Xq2"}},
+            {"type": 2, "tagName": "meta", "attributes": {"property": "og:title", "content": "Shop"}},
+            {"type": 2, "tagName": "div", "attributes": {"data-session-id": "s_77", "class": "x"}},
+        ]});
+        let mut c = Counts::default();
+        r.dom(&mut node, &mut c);
+        let nodes = &node["childNodes"];
+        assert_eq!(nodes[0]["attributes"]["content"], KEY_PLACEHOLDER);
+        assert_eq!(nodes[0]["attributes"]["name"], "csrf-token");
+        assert_eq!(nodes[1]["attributes"]["content"], "Shop");
+        assert_eq!(nodes[2]["attributes"]["data-session-id"], KEY_PLACEHOLDER);
+        assert_eq!(nodes[2]["attributes"]["class"], "x");
+        // A second pass (the relay after the widget) finds nothing more.
+        let before = node.clone();
+        let mut again = Counts::default();
+        r.dom(&mut node, &mut again);
+        assert_eq!(node, before);
+        assert_eq!(again.total(), 0);
+    }
 
     #[test]
     fn cap_cuts_on_a_character_boundary_and_says_so() {

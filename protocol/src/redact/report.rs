@@ -71,7 +71,7 @@ impl Redactor {
         }
 
         if let Some(node) = report.dom.as_mut().and_then(|d| d.node.as_mut()) {
-            self.json(node, &mut c);
+            self.dom(node, &mut c);
         }
         for annotation in &mut report.annotations {
             if let Some(text) = &mut annotation.text {

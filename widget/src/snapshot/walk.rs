@@ -6,11 +6,14 @@
 //! Privacy is decided here, at the one place every node passes: values of inputs are written
 //! masked (password values are never read), masked subtrees have their text replaced character
 //! for character, scripts lose their contents and every inline handler is dropped, and all other
-//! text goes through the redaction engine.
+//! text goes through the redaction engine: attribute values by their name first (so
+//! `data-api-key="…"` and `<meta name="csrf-token" content="…">` lose their values whatever they
+//! look like), then by the secret patterns.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
+use bugcap_protocol::redact::body::meta_name;
 use bugcap_protocol::redact::{Counts, Redactor};
 use js_sys::Reflect;
 use wasm_bindgen::JsCast;
@@ -273,10 +276,19 @@ impl<'a> Walker<'a> {
             let base = href.unwrap_or_else(|| self.base.clone());
             Some(css::absolutify(&text, |u| resolve(u, &base)).into_owned())
         });
+        // A `<meta>` tag's content is the value of what it names (`csrf-token`, `api-key`).
+        let meta_name = (tag == "meta")
+            .then(|| meta_name(list.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+            .flatten()
+            .map(str::to_owned);
         for (name, value) in &list {
-            if let Some(value) =
-                self.attribute(&tag, name, value, input_kind, &ctx, inlined_css.is_some())
-            {
+            let value = match &meta_name {
+                Some(meta) if name == "content" => {
+                    Some(self.settings.redactor.named(meta, value, &mut self.counts))
+                }
+                _ => self.attribute(&tag, name, value, input_kind, &ctx, inlined_css.is_some()),
+            };
+            if let Some(value) = value {
                 self.attribute_entry(&mut first, name, &value);
             }
         }
@@ -363,7 +375,8 @@ impl<'a> Walker<'a> {
                     redactor.text(&css, &mut self.counts).into_owned(),
                 ))
             }
-            _ => Some(redactor.text(value, &mut self.counts)),
+            // By name first: `data-api-key="…"` loses its value whatever it looks like.
+            _ => Some(redactor.named(name, value, &mut self.counts)),
         }
     }
 
