@@ -85,7 +85,8 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
         (Method::PUT, ["v1", "uploads", id, name]) => {
             let (id, name) = ((*id).to_owned(), (*name).to_owned());
             let origin = request_origin(&req);
-            let result = ingest::upload::put(state, req, &id, &name).await;
+            let client = state.trusted_proxies.client_ip(peer, req.headers());
+            let result = ingest::upload::put(state, client, req, &id, &name).await;
             let res = respond(result.map(|v| (StatusCode::OK, v)));
             with_cors(state, origin, res).await
         }

@@ -123,3 +123,31 @@ fn one_key_over_its_rate_is_limited_whatever_the_clients() {
         "another key is unaffected"
     );
 }
+
+#[test]
+fn uploads_to_the_local_store_have_a_per_ip_bucket_checked_before_the_signature() {
+    let relay = start(&[
+        "--rate-per-ip",
+        "6",
+        "--rate-ip-burst",
+        "2",
+        "--rate-per-key",
+        "0",
+    ]);
+    let path =
+        "/v1/uploads/0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23/screenshot.png?expires=1&signature=00";
+    let put = || {
+        relay
+            .raw("PUT", path, &[("content-type", "image/png")], b"x")
+            .status
+    };
+    // Refused for their signature while the bucket lasts, then for the rate: a client cannot
+    // make the relay check signatures (or stream bodies) as fast as it can send them.
+    // Four uploads per report in the burst: 2 × 4.
+    let statuses: Vec<u16> = (0..9).map(|_| put()).collect();
+    assert_eq!(statuses[..8], [403; 8], "{statuses:?}");
+    assert_eq!(statuses[8], 429, "{statuses:?}");
+    // Reports keep their own bucket.
+    let key = relay.create_key(&[ORIGIN]);
+    assert_eq!(post_from(&relay, &key, None).status, 201);
+}

@@ -67,11 +67,16 @@ async fn find(state: &AppState, report_id: &str, name: &str) -> Result<MediaRow,
 
 pub async fn put(
     state: &AppState,
+    client: std::net::IpAddr,
     req: Request<Incoming>,
     report_id: &str,
     name: &str,
 ) -> Result<serde_json::Value, ApiError> {
     let store = local(state)?;
+    state
+        .rate_limits
+        .check_upload_ip(client)
+        .map_err(ApiError::RateLimited)?;
     let auth = url_auth(req.uri().query())?;
     let headers = req.headers();
     // A body without a declared length cannot match a signed length.

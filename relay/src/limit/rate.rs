@@ -1,5 +1,10 @@
 //! Request rate limits per widget key and per client IP (GCRA via `governor`), answered with
 //! 429 and `Retry-After`. Idle buckets are dropped periodically so memory stays bounded.
+//!
+//! Uploads to the local store have a per-IP bucket of their own, four times the report rate
+//! and burst (a report carries a screenshot and perhaps a DOM snapshot, a few more through the
+//! API): a signed URL stays valid for minutes, and without it one URL could be `PUT` over and
+//! over.
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -75,10 +80,14 @@ impl Throttled {
     }
 }
 
+/// Uploads allowed per report in the per-IP upload bucket.
+const UPLOADS_PER_REPORT: u32 = 4;
+
 /// The relay's limiters. A rate of 0 per minute turns that limiter off.
 pub struct RateLimits {
     per_ip: Keyed<IpAddr>,
     per_key: Keyed<i64>,
+    uploads_per_ip: Keyed<IpAddr>,
 }
 
 impl RateLimits {
@@ -86,7 +95,16 @@ impl RateLimits {
         RateLimits {
             per_ip: Keyed::new(per_ip),
             per_key: Keyed::new(per_key),
+            uploads_per_ip: Keyed::new(Rate {
+                per_minute: per_ip.per_minute.saturating_mul(UPLOADS_PER_REPORT),
+                burst: per_ip.burst.saturating_mul(UPLOADS_PER_REPORT),
+            }),
         }
+    }
+
+    /// Checked first on a local-store upload, before its signature is even verified.
+    pub fn check_upload_ip(&self, ip: IpAddr) -> Result<(), Throttled> {
+        self.uploads_per_ip.check(&ip).map_err(Throttled::Ip)
     }
 
     /// Checked before anything else, so floods never reach the database.
@@ -103,6 +121,7 @@ impl RateLimits {
     pub fn prune(&self) {
         self.per_ip.prune();
         self.per_key.prune();
+        self.uploads_per_ip.prune();
     }
 }
 
