@@ -289,6 +289,55 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("pseudo-elements inside a shadow tree are drawn; a masked one's generated text is not", async () => {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const box = await page.evaluate(() => {
+      document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
+          .amount { display: block; height: 50px; margin: 20px; }
+          .amount::after { content: attr(data-amount); font: bold 30px sans-serif; color: #000; }</style>
+        <x-card id="card"></x-card><x-card id="secret" data-bugcap-mask></x-card>
+        <span class="amount" data-bugcap-mask data-amount="4200 EUR OWED"></span>`;
+      // The component's styles are a constructed sheet adopted by its shadow root, as Lit and
+      // most web component libraries do: no <style> element carries them into the copy.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(`
+        .tile { position: relative; width: 240px; height: 120px; margin: 20px; }
+        .tile::before { content: ""; position: absolute; inset: 0 120px 0 0; background: #ff00ff; }
+        .tile::after { content: "SECRET WORD"; position: absolute; left: 130px; top: 40px; font: bold 30px sans-serif; color: #000; }`);
+      for (const id of ["card", "secret"]) {
+        const root = document.getElementById(id).attachShadow({ mode: "open" });
+        root.adoptedStyleSheets = [sheet];
+        root.innerHTML = `<div class="tile"></div>`;
+      }
+      const rect = (el) => { const r = el.getBoundingClientRect(); return { x: r.x, y: r.y, bottom: r.bottom }; };
+      return {
+        ...rect(document.getElementById("card").shadowRoot.querySelector(".tile")),
+        secret: rect(document.getElementById("secret").shadowRoot.querySelector(".tile")),
+        amount: rect(document.querySelector(".amount")),
+      };
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
+    const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
+    const magenta = region(ours, box.x + 10, box.y + 10, box.x + 110, box.y + 110)
+      .filter(([r, g, b]) => r > 230 && g < 30 && b > 230);
+    assert.ok(magenta.length > 9000, `the ::before block is drawn (${magenta.length} of 10000 pixels)`);
+    // The first card's ::after text is drawn as on screen; the masked card's is not drawn.
+    const dark = (image, y0) => region(image, box.x + 130, y0 + 30, box.x + 240, y0 + 80)
+      .filter(([r, g, b]) => r < 80 && g < 80 && b < 80).length;
+    assert.ok(dark(ours, box.y) > dark(theirs, box.y) * 0.8, "the ::after text is drawn");
+    const secretY = box.secret.y;
+    assert.ok(dark(theirs, secretY) > 200, "control: the page shows the masked card's text");
+    assert.equal(dark(ours, secretY), 0, "the masked card's generated text is not in the picture");
+    // In the page's own DOM too: generated text from an attribute of a masked element.
+    const amount = (image) => region(image, 20, box.amount.y, 320, box.amount.bottom)
+      .filter(([r, g, b]) => r < 80 && g < 80 && b < 80).length;
+    assert.ok(amount(theirs) > 200, "control: the page shows the masked amount");
+    assert.equal(amount(ours), 0, "the masked amount's generated text is not in the picture");
+    await page.close();
+  });
+
   test("masked input values are not in the screenshot's pixels", async () => {
     const shoot = async (page, value) => {
       await page.fill("#display-name", value);

@@ -100,6 +100,9 @@ struct Writer<'a> {
     nodes: u32,
     truncated: bool,
     window: Option<web_sys::Window>,
+    /// Rules for pseudo-elements inside shadow trees, and how many elements have one.
+    pseudo_css: String,
+    pseudo_count: u32,
 }
 
 const ELEMENT: u16 = 1;
@@ -117,6 +120,8 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         nodes: 0,
         truncated: false,
         window: document.default_view(),
+        pseudo_css: String::new(),
+        pseudo_count: 0,
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -195,7 +200,64 @@ impl<'a> Writer<'a> {
         if let Some(css) = adopted_css(document.as_ref()) {
             self.style_element(&css, None);
         }
+        if !self.pseudo_css.is_empty() {
+            let css = std::mem::take(&mut self.pseudo_css);
+            self.style_element(&css, None);
+        }
         self.out.push_str("</html>");
+    }
+
+    /// `::before` and `::after` where the page's own rules would not draw them right:
+    /// - inside a shadow tree (`shadow`), whose scoped rules do not travel with the copy, their
+    ///   computed styles become a rule for this element alone;
+    /// - inside a masked element (`masked`), generated content (`content: "…"`, `attr(…)`,
+    ///   counters) is emptied, keeping the box: generated text is text too.
+    ///
+    /// The rules are written once the document is done.
+    fn pseudo_elements(&mut self, el: &Element, shadow: bool, masked: bool) {
+        let Some(window) = &self.window else {
+            return;
+        };
+        let mut marked = false;
+        for pseudo in ["::before", "::after"] {
+            let Some(style) = window
+                .get_computed_style_with_pseudo_elt(el, pseudo)
+                .ok()
+                .flatten()
+            else {
+                continue;
+            };
+            let content = style.get_property_value("content").unwrap_or_default();
+            if matches!(content.as_str(), "" | "none" | "normal") || (!shadow && content == "\"\"")
+            {
+                continue;
+            }
+            if !marked {
+                marked = true;
+                self.pseudo_count += 1;
+                let _ = write!(self.out, " data-bugcap-pseudo=\"{}\"", self.pseudo_count);
+            }
+            let _ = write!(
+                self.pseudo_css,
+                "[data-bugcap-pseudo=\"{}\"]{pseudo}{{",
+                self.pseudo_count
+            );
+            if shadow {
+                for i in 0..style.length() {
+                    let name = style.item(i);
+                    if name == "content" && masked {
+                        continue;
+                    }
+                    if let Ok(value) = style.get_property_value(&name) {
+                        let _ = write!(self.pseudo_css, "{name}:{value};");
+                    }
+                }
+            }
+            if masked {
+                self.pseudo_css.push_str("content:\"\"!important;");
+            }
+            self.pseudo_css.push('}');
+        }
     }
 
     fn namespace(&mut self, ctx: &Context) {
@@ -333,6 +395,9 @@ impl<'a> Writer<'a> {
         let text_value = self.form_state(el, tag, input_kind, &mut ctx);
         if computed {
             self.computed_style(el, &extra);
+        }
+        if (ctx.shadow || ctx.mask) && !ctx.svg {
+            self.pseudo_elements(el, ctx.shadow, ctx.mask);
         }
         if tag == "img" {
             let src: String = el
