@@ -170,6 +170,14 @@ pub fn is_text_attribute(name: &str) -> bool {
     )
 }
 
+/// `data-*` attributes: where apps keep the values they render, and what a stylesheet can draw
+/// (`content: attr(data-amount)`). Masked inside a masked element in the DOM snapshot, which a
+/// viewer rebuilds with the page's stylesheets; the screenshot empties generated text instead
+/// and keeps them, so the page's `[data-…]` rules still style what it draws.
+pub fn is_data_attribute(name: &str) -> bool {
+    name.starts_with("data-")
+}
+
 /// Attributes that hold what the user typed or chose; the walker writes masked versions itself.
 pub fn is_input_state_attribute(name: &str) -> bool {
     matches!(name, "value" | "checked" | "selected")

@@ -203,6 +203,22 @@ fn masked_text_is_replaced_character_for_character() {
 }
 
 #[wasm_bindgen_test]
+fn data_attributes_of_masked_elements_are_masked_as_a_stylesheet_can_draw_them() {
+    let (text, v) = snap(
+        r#"<span id="owed" data-bugcap-mask data-amount="4200 EUR"></span>
+           <span id="plain" data-amount="12 EUR"></span>"#,
+        "",
+    );
+    assert!(!text.contains("4200 EUR"), "{text}");
+    assert_eq!(element(&v, "owed")["attributes"]["data-amount"], "**** ***");
+    assert_eq!(
+        element(&v, "plain")["attributes"]["data-amount"],
+        "12 EUR",
+        "control: outside a masked element the value is the page's"
+    );
+}
+
+#[wasm_bindgen_test]
 fn host_selectors_block_and_mask() {
     let (text, _) = snapshot_of(
         r#"<section class="private">Secret Axolotl</section><p class="pii">Dugong</p>"#,

@@ -356,7 +356,9 @@ impl<'a> Walker<'a> {
             // The document is inlined; a viewer must not load the page's iframe again.
             return None;
         }
-        if (ctx.mask || ctx.masked_select) && privacy::is_text_attribute(name) {
+        if (ctx.mask || ctx.masked_select)
+            && (privacy::is_text_attribute(name) || privacy::is_data_attribute(name))
+        {
             return Some(Cow::Owned(privacy::mask(value)));
         }
         let redactor = self.settings.redactor;
