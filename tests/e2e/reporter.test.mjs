@@ -38,6 +38,23 @@ async function captureShot(page) {
   return Buffer.from(b64, "base64");
 }
 
+/**
+ * Our screenshot of the page as it is now beside Chromium's own capture (CDP), with the share of
+ * pixels that differ by more than 32 in a channel.
+ */
+async function besideChromium(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
+  await cdp.detach();
+  const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
+  assert.equal(ours.width, theirs.width);
+  let off = 0;
+  for (let i = 0; i < ours.data.length; i += 4) {
+    if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
+  }
+  return { ours, theirs, share: off / (ours.width * ours.height) };
+}
+
 /** The pixels of `image` inside the rectangle, as [r, g, b] triples. */
 function region(image, x0, y0, x1, y1) {
   const out = [];
@@ -205,15 +222,7 @@ describe("the reporter UI", () => {
         <div class="pane">${Array.from({ length: 300 }, (_, i) => `<div class="row"><b>Row ${i}</b><i>${i * 3} units</i></div>`).join("")}</div>`;
       document.querySelector(".pane").scrollTop = 1500;
     });
-    const cdp = await page.context().newCDPSession(page);
-    const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
-    const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
-    assert.equal(ours.width, theirs.width);
-    let off = 0;
-    for (let i = 0; i < ours.data.length; i += 4) {
-      if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
-    }
-    const share = off / (ours.width * ours.height);
+    const { share } = await besideChromium(page);
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
     // A blocked element that is itself a scroller, inside the scrolled pane: still one solid box.
     const box = await page.evaluate(() => {
@@ -244,15 +253,7 @@ describe("the reporter UI", () => {
         <pre>${Array.from({ length: 400 }, (_, i) => `line ${i} ${"#".repeat(i % 40)}`).join("\n")}</pre>`;
       document.querySelector("pre").scrollTop = 3000;
     });
-    const cdp = await page.context().newCDPSession(page);
-    const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
-    const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
-    assert.equal(ours.width, theirs.width);
-    let off = 0;
-    for (let i = 0; i < ours.data.length; i += 4) {
-      if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
-    }
-    const share = off / (ours.width * ours.height);
+    const { share } = await besideChromium(page);
     // Drawn from the top instead, about a tenth of the pixels differ.
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
     await page.close();
@@ -271,19 +272,11 @@ describe("the reporter UI", () => {
         ${Array.from({ length: 300 }, (_, i) => `<div class="row">row ${i} ${"=".repeat(i % 50)}</div>`).join("")}
         <div class="badge"></div><div class="bar"></div>`;
     });
-    const cdp = await page.context().newCDPSession(page);
     // Scrolled sideways and a little down: the bar sits at the bottom of the initial viewport
     // (its containing block), moved up by the scroll; then far down, under the sticky header.
     for (const [x, y] of [[300, 100], [300, 2500]]) {
       await page.evaluate(([x, y]) => window.scrollTo(x, y), [x, y]);
-      const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
-      const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
-      assert.equal(ours.width, theirs.width);
-      let off = 0;
-      for (let i = 0; i < ours.data.length; i += 4) {
-        if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
-      }
-      const share = off / (ours.width * ours.height);
+      const { share } = await besideChromium(page);
       assert.ok(share < 0.01, `scrolled to ${x},${y}: ${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
     }
     await page.close();
@@ -317,9 +310,7 @@ describe("the reporter UI", () => {
         amount: rect(document.querySelector(".amount")),
       };
     });
-    const cdp = await page.context().newCDPSession(page);
-    const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
-    const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
+    const { ours, theirs } = await besideChromium(page);
     const magenta = region(ours, box.x + 10, box.y + 10, box.x + 110, box.y + 110)
       .filter(([r, g, b]) => r > 230 && g < 30 && b > 230);
     assert.ok(magenta.length > 9000, `the ::before block is drawn (${magenta.length} of 10000 pixels)`);
