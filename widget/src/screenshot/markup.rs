@@ -100,7 +100,8 @@ struct Writer<'a> {
     nodes: u32,
     truncated: bool,
     window: Option<web_sys::Window>,
-    /// Rules for pseudo-elements inside shadow trees, and how many elements have one.
+    /// Rules for pseudo-elements inside shadow trees and masked elements (see
+    /// [`Writer::pseudo_elements`]), and how many elements have one.
     pseudo_css: String,
     pseudo_count: u32,
 }

@@ -21,15 +21,17 @@ extern "C" {
 }
 
 thread_local! {
+    /// Asked once: the answer is the browser's.
     static COPIES_SCROLL: bool = copies_scroll();
 }
 
 /// The page's own scroll, given to the copy as a real scroll position where the browser can:
 /// the document is drawn inside a viewport-sized scroll container holding an invisible
-/// `scroll-initial-target` at the scroll offset, so the copy opens scrolled there. Sticky
-/// elements then stick as they do on screen, and fixed ones stay put. Elsewhere the document
-/// is moved by the offset instead ([`PageScroll::Moved`]), where sticky elements stay in their
-/// place in the flow.
+/// `scroll-initial-target` at the scroll offset, so the copy opens scrolled there, and what is
+/// laid out against the initial viewport (an absolutely placed element with no positioned
+/// ancestor, `bottom: 0` or `height: 100%`) lands as on screen. Elsewhere the document is moved
+/// by the offset instead ([`PageScroll::Moved`]): fixed and sticky elements still land right,
+/// but such elements are placed against the whole document.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PageScroll {
     /// Drawn inside a scroll container opened at the offset.
