@@ -4,25 +4,12 @@
 use bugcap_protocol::{ConsoleLevel, ErrorKind, MetadataValue};
 use bugcap_widget::reporter::read_captured;
 use bugcap_widget::session;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 mod support;
 use support::js;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen(inline_js = r#"
-export function raise() {
-  window.dispatchEvent(new ErrorEvent("error", {
-    message: "Uncaught TypeError: boom", filename: "https://app.example.com/app.js",
-    lineno: 12, colno: 7, error: new TypeError("boom"),
-  }));
-}
-"#)]
-extern "C" {
-    fn raise();
-}
 
 #[wasm_bindgen_test]
 fn what_capture_writes_the_reporter_reads() {
@@ -35,7 +22,12 @@ fn what_capture_writes_the_reporter_reads() {
     js_sys::Function::from(log)
         .call2(&console, &"low disk".into(), &js("{ free: 3 }"))
         .unwrap();
-    raise();
+    // An uncaught error, as the page would dispatch it (the shared `js` helper: one more
+    // snippet module makes the test page slower to load).
+    js(r#"window.dispatchEvent(new ErrorEvent("error", {
+        message: "Uncaught TypeError: boom", filename: "https://app.example.com/app.js",
+        lineno: 12, colno: 7, error: new TypeError("boom"),
+    }))"#);
     session::identify(js(r#"{ id: "u_1", email: "ana@example.com" }"#)).unwrap();
     session::set_metadata(js(r#"{ plan: "pro", build: 4812, beta: true }"#)).unwrap();
 
