@@ -112,7 +112,8 @@ pub mod write {
         o.into()
     }
 
-    fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    /// `object[key] = value`; an object the widget just made cannot refuse it.
+    pub(crate) fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
         let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
     }
 

@@ -51,7 +51,7 @@ impl NetworkOptions {
             ("allowUrls", list(&self.allow_urls).into()),
             ("ignoreUrls", list(&self.ignore_urls).into()),
         ] {
-            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), &value);
+            crate::captured::write::set(&o, key, value);
         }
         o.into()
     }

@@ -244,15 +244,8 @@ impl<'a> Writer<'a> {
                 self.pseudo_count
             );
             if shadow {
-                for i in 0..style.length() {
-                    let name = style.item(i);
-                    if name == "content" && masked {
-                        continue;
-                    }
-                    if let Ok(value) = style.get_property_value(&name) {
-                        let _ = write!(self.pseudo_css, "{name}:{value};");
-                    }
-                }
+                let skip = masked.then_some("content");
+                declarations(&style, skip, &mut self.pseudo_css);
             }
             if masked {
                 self.pseudo_css.push_str("content:\"\"!important;");
@@ -678,12 +671,7 @@ impl<'a> Writer<'a> {
             return;
         };
         let mut css = String::new();
-        for i in 0..style.length() {
-            let name = style.item(i);
-            if let Ok(value) = style.get_property_value(&name) {
-                let _ = write!(css, "{name}:{value};");
-            }
-        }
+        declarations(&style, None, &mut css);
         let mut css = self.css(&css, None);
         css.push_str(extra);
         self.out.push_str(" style=\"");
@@ -752,6 +740,19 @@ impl<'a> Writer<'a> {
 
     fn text(&mut self, value: &str) {
         escape(&mut self.out, value, false);
+    }
+}
+
+/// Every property of a computed `style` as `name:value;` declarations, but `skip`.
+fn declarations(style: &web_sys::CssStyleDeclaration, skip: Option<&str>, out: &mut String) {
+    for i in 0..style.length() {
+        let name = style.item(i);
+        if Some(name.as_str()) == skip {
+            continue;
+        }
+        if let Ok(value) = style.get_property_value(&name) {
+            let _ = write!(out, "{name}:{value};");
+        }
     }
 }
 

@@ -82,16 +82,20 @@ impl PageScroll {
     /// `height` keeps its box over the viewport so its background reaches the bottom.
     pub fn root_style(&self, out: &mut String, height: f64) {
         if let PageScroll::Moved { x, y } = self {
-            let _ = write!(
-                out,
-                "position:relative!important;left:{}px!important;top:{}px!important;\
-                 min-height:{}px;",
-                -x,
-                -y,
-                height + y
-            );
+            moved_by(out, *x, *y);
+            let _ = write!(out, "min-height:{}px;", height + y);
         }
     }
+}
+
+/// Declarations that draw a box moved up and left by a scroll offset of `(x, y)`, by relative
+/// positioning: where it is laid out does not change.
+fn moved_by(out: &mut String, x: f64, y: f64) {
+    let _ = write!(
+        out,
+        "position:relative!important;left:{}px!important;top:{}px!important;",
+        -x, -y
+    );
 }
 
 /// What the copy of one scroll container needs to look as it does on screen.
@@ -156,11 +160,7 @@ impl ScrollBox {
     /// Inline declarations for the inline box a text child is wrapped in: `translate` does not
     /// apply to inline boxes, relative offsets do, without changing where lines break.
     pub fn text_style(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "position:relative!important;left:{}px!important;top:{}px!important;",
-            -self.scroll_left, -self.scroll_top
-        );
+        moved_by(out, self.scroll_left, self.scroll_top);
     }
 
     /// Inline declaration for each element child: moved by the scroll offset (the individual
