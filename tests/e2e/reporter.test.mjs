@@ -394,7 +394,8 @@ describe("the reporter UI", () => {
     const look = async () => {
       await ui(page, "button.launcher").click();
       await ui(page, "dialog[open]").waitFor();
-      const dialog = await ui(page, "dialog").screenshot();
+      // Its opening animation finished, so both pictures show the dialog at rest.
+      const dialog = await ui(page, "dialog").screenshot({ animations: "disabled" });
       const launcher = await ui(page, "button.launcher").boundingBox();
       await page.keyboard.press("Escape");
       await ui(page, "dialog").waitFor({ state: "detached" });
