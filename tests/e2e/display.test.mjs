@@ -68,7 +68,14 @@ describe("the real-pixels screenshot", () => {
     // The frame paints asynchronously; give it a moment before the launcher is pressed.
     await page.waitForTimeout(300);
     await ui(page, "button.launcher").click();
-    await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 30000 });
+    const logs = [];
+    page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
+    await ui(page, "#bc-annotate:not([disabled])")
+      .waitFor({ timeout: 30000 })
+      .catch(async (e) => {
+        const note = await page.evaluate(() => [...document.querySelector("bugcap-widget").shadowRoot.querySelectorAll("p.hint")].map((p) => p.textContent).join(" | "));
+        throw new Error(`${e.message}\nthe dialog says: ${note}\nthe page logged:\n${logs.join("\n")}`);
+      });
     await ui(page, "#bc-text").fill("Real pixels");
     await ui(page, "button[type=submit]").click();
     await ui(page, "dialog[data-state=sent]").waitFor({ timeout: 30000 });

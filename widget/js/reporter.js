@@ -65,8 +65,8 @@ export function encodeCanvas(canvas, type, quality) {
   });
 }
 
-// This tab as the browser captures it (getDisplayMedia, offering this tab first), once the
-// first frame is showing: `{video, surface, stop}`. Null where the browser has no screen capture.
+// This tab as the browser captures it (getDisplayMedia, offering this tab first), once a
+// frame is showing: `{video, surface, stop}`. Null where the browser has no screen capture.
 // The caller stops the stream as soon as it has drawn the frame.
 export async function openTabCapture() {
   const devices = navigator.mediaDevices;
@@ -87,12 +87,25 @@ export async function openTabCapture() {
     video.playsInline = true;
     video.srcObject = stream;
     await video.play();
-    if (video.requestVideoFrameCallback) await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    // A tab that does not repaint sends no new frame: the one `play` showed is then the picture.
+    await nextVideoFrame(video, 500);
     return { video, surface: track?.getSettings().displaySurface ?? "", stop };
   } catch (e) {
     stop();
     throw e;
   }
+}
+
+// Resolves when `video` presents its next frame, or after `ms` where no frame comes (a tab
+// that does not repaint sends none).
+export function nextVideoFrame(video, ms) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    video.requestVideoFrameCallback?.(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 // The bytes of a Blob.

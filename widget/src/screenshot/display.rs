@@ -18,7 +18,16 @@ use crate::snapshot::Masking;
 extern "C" {
     #[wasm_bindgen(js_name = openTabCapture)]
     fn open_tab_capture() -> js_sys::Promise;
+    #[wasm_bindgen(js_name = nextVideoFrame)]
+    fn next_video_frame(video: &JsValue, ms: u32) -> js_sys::Promise;
 }
+
+/// Frames looked at before giving up on one of this page's shape: starting to share shows the
+/// browser's "sharing this tab" bar, which shrinks the viewport, and the first frames can show
+/// the tab from before (seen in Chromium under load: a 1050×792 frame of a 1050×737 viewport).
+const MAX_FRAMES: u32 = 30;
+/// Longest wait for the next frame, in milliseconds.
+const FRAME_WAIT_MS: u32 = 100;
 
 /// Elements looked at for masks; past this the whole frame is covered rather than risk a miss.
 const MAX_ELEMENTS: u32 = 200_000;
@@ -34,13 +43,9 @@ pub async fn take(masking: &Masking) -> Result<Option<HtmlCanvasElement>, Widget
         Ok(c) => Capture(c),
         Err(e) => return Err(refused(&e)),
     };
-    let frame = capture.frame(&document, masking);
+    let frame = capture.matching_frame(&document, masking).await;
     capture.stop();
-    let canvas = frame?;
-    if render::is_blank(&canvas)? {
-        return Err(WidgetError::ScreenshotBlank);
-    }
-    Ok(Some(canvas))
+    Ok(Some(frame?))
 }
 
 fn refused(e: &JsValue) -> WidgetError {
@@ -69,8 +74,9 @@ impl Capture {
         }
     }
 
-    /// The current frame with the masks painted, checked to be this tab.
-    fn frame(
+    /// The first frame that shows this tab at its present size and is not blank, with the
+    /// masks painted; the last frame's error when none does within [`MAX_FRAMES`].
+    async fn matching_frame(
         &self,
         document: &Document,
         masking: &Masking,
@@ -79,13 +85,36 @@ impl Capture {
             .get("video")
             .dyn_into()
             .map_err(|_| WidgetError::Screenshot("the capture gave no video".into()))?;
+        let mut last = WidgetError::ScreenshotBlank;
+        for _ in 0..MAX_FRAMES {
+            match self.frame(&video, document, masking) {
+                Ok(canvas) if !render::is_blank(&canvas)? => return Ok(canvas),
+                Ok(_) => last = WidgetError::ScreenshotBlank,
+                Err(e @ WidgetError::Screenshot(_)) if self.is_tab() => last = e,
+                Err(e) => return Err(e),
+            }
+            let _ = JsFuture::from(next_video_frame(&video, FRAME_WAIT_MS)).await;
+        }
+        Err(last)
+    }
+
+    /// Whether the user shared a browser tab (which one is told by its shape).
+    fn is_tab(&self) -> bool {
+        self.get("surface").as_string().as_deref() == Some("browser")
+    }
+
+    /// The current frame with the masks painted, checked to be this tab.
+    fn frame(
+        &self,
+        video: &web_sys::HtmlVideoElement,
+        document: &Document,
+        masking: &Masking,
+    ) -> Result<HtmlCanvasElement, WidgetError> {
         let (width, height) = (video.video_width(), video.video_height());
         let window =
             web_sys::window().ok_or_else(|| WidgetError::Environment("no window".into()))?;
         let (css_width, css_height) = crate::page::viewport(&window);
-        if self.get("surface").as_string().as_deref() != Some("browser")
-            || !same_shape(width, height, css_width, css_height)
-        {
+        if !self.is_tab() || !same_shape(width, height, css_width, css_height) {
             // A window or a whole screen (or another tab) would show what the masks cannot reach.
             return Err(WidgetError::Screenshot(format!(
                 "share this tab, not a window or the screen (the shared picture is {width}×{height} \
@@ -94,7 +123,7 @@ impl Capture {
         }
         let (canvas, context) = render::canvas(width, height)?;
         context
-            .draw_image_with_html_video_element(&video, 0.0, 0.0)
+            .draw_image_with_html_video_element(video, 0.0, 0.0)
             .map_err(|_| WidgetError::Screenshot("the captured frame could not be drawn".into()))?;
         let mut masks = Masks {
             context,

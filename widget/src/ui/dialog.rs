@@ -468,7 +468,9 @@ impl Dialog {
                 self.state.borrow_mut().picture = Some(picture);
                 self.picture_changed().await;
             }
-            Err(_) => {
+            Err(e) => {
+                // The user sees that there is none; the engineer looking at the console, why.
+                web_sys::console::warn_1(&e.message().into());
                 self.shot_note
                     .set_text_content(Some(&self.t(Text::ScreenshotFailed)));
                 self.include.set_checked(false);
