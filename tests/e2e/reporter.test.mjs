@@ -244,6 +244,25 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("a sticky table header inside a scrolled pane stays at the pane's top, as on screen", async () => {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    await page.evaluate(() => {
+      document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
+        .pane { height: 60vh; margin: 40px; overflow: auto; border: 2px solid #334; }
+        table { border-collapse: collapse; width: 100%; font: 14px/20px sans-serif; }
+        th { position: sticky; top: 0; background: #1d4ed8; color: #fff; text-align: left; padding: 6px; }
+        td { padding: 4px 6px; border-bottom: 1px solid #ccd; } tr:last-child td { border-bottom: 0; }</style>
+        <div class="pane"><table><thead><tr><th>Order</th><th>Customer</th><th>Total</th></tr></thead>
+        <tbody>${Array.from({ length: 200 }, (_, i) => `<tr><td>#${1000 + i}</td><td>Customer ${i}</td><td>${(i * 7.5).toFixed(2)}</td></tr>`).join("")}</tbody></table></div>`;
+      document.querySelector(".pane").scrollTop = 1234;
+    });
+    const { share } = await besideChromium(page);
+    // With the rows moved instead of the pane scrolled, the header scrolls away with them.
+    assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
+    await page.close();
+  });
+
   test("text straight inside a scrolled pane is drawn at the scrolled-to lines", async () => {
     const www = await site({ launcher: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);

@@ -17,7 +17,7 @@ use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
-use super::scroll::{PageScroll, ScrollBox};
+use super::scroll::{PageScroll, ScrollBox, SnapTarget};
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
 
@@ -104,6 +104,10 @@ struct Writer<'a> {
     /// [`Writer::pseudo_elements`]), and how many elements have one.
     pseudo_css: String,
     pseudo_count: u32,
+    /// Children that scrolled scrollers' copies snap to, not yet written.
+    snap_targets: Vec<SnapTarget>,
+    /// Some scroller snaps: [`SnapTarget::PAGE_RULE`] is written once the document is done.
+    snaps: bool,
 }
 
 const ELEMENT: u16 = 1;
@@ -123,6 +127,8 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         window: document.default_view(),
         pseudo_css: String::new(),
         pseudo_count: 0,
+        snap_targets: Vec::new(),
+        snaps: false,
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -200,6 +206,9 @@ impl<'a> Writer<'a> {
         self.children(root.as_ref(), inner);
         if let Some(css) = adopted_css(document.as_ref()) {
             self.style_element(&css, None);
+        }
+        if self.snaps {
+            self.pseudo_css.push_str(SnapTarget::PAGE_RULE);
         }
         if !self.pseudo_css.is_empty() {
             let css = std::mem::take(&mut self.pseudo_css);
@@ -318,12 +327,22 @@ impl<'a> Writer<'a> {
         if let Some(scroller) = &parent.scrolled {
             scroller.child_style(&mut extra);
         }
-        let scroll = if parent.svg || tag == "svg" {
+        if let Some(i) = self.snap_targets.iter().position(|t| t.element == *el) {
+            self.snap_targets.swap_remove(i).child_style(&mut extra);
+        }
+        let mut scroll = if parent.svg || tag == "svg" {
             None
         } else {
             ScrollBox::of(el, self.window.as_ref())
         };
-        if let Some(scroll) = &scroll {
+        if let Some(scroll) = &mut scroll {
+            if scroll.scrolled()
+                && let Some(target) = self.window.as_ref().and_then(|w| SnapTarget::find(el, w))
+            {
+                scroll.snapped = true;
+                self.snaps = true;
+                self.snap_targets.push(target);
+            }
             scroll.container_style(&mut extra);
         }
         let mut ctx = Context {
@@ -341,6 +360,10 @@ impl<'a> Writer<'a> {
         );
         ctx.mask |= marks.mask;
         if marks.block {
+            // Drawn as one solid box: no child is written to snap to.
+            if scroll.is_some_and(|s| s.snapped) {
+                self.snap_targets.pop();
+            }
             self.blocked(el, tag, &list, &ctx, &extra);
             return;
         }
@@ -406,7 +429,7 @@ impl<'a> Writer<'a> {
         let child_ctx = Context {
             declare_ns: ctx.svg && tag == "foreignObject",
             svg: ctx.svg && tag != "foreignObject",
-            scrolled: scroll.filter(ScrollBox::scrolled),
+            scrolled: scroll.filter(ScrollBox::moves_children),
             ..ctx
         };
         let start = self.out.len();

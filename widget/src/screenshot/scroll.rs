@@ -5,8 +5,10 @@
 //! right-aligned columns move).
 //!
 //! The page's own scroll becomes a real scroll position where the browser can
-//! ([`PageScroll`]). Inner scrollers have their children moved by the offset: element children
-//! with `translate`, text children in an inline box offset relatively ([`ScrollBox`]).
+//! ([`PageScroll`]). So does an inner scroller's, through scroll snapping ([`SnapTarget`]):
+//! sticky table headers stick and text scrolls as on screen. Where that cannot be had, the
+//! scroller's children are moved by the offset instead: element children with `translate`,
+//! text children in an inline box offset relatively ([`ScrollBox`]).
 
 use std::fmt::Write;
 
@@ -106,6 +108,93 @@ pub struct ScrollBox {
     pub overlay: bool,
     pub scroll_left: f64,
     pub scroll_top: f64,
+    /// The copy scrolls itself to the offset by snapping to a [`SnapTarget`]: the children
+    /// are not moved.
+    pub snapped: bool,
+}
+
+/// The child an inner scroller's copy snaps to, so that the copy opens at the scroller's real
+/// scroll offset: the scroller snaps mandatorily, and the child's snap area is stretched by a
+/// `scroll-margin` that puts its start edge exactly at the offset. A copy drawn as an image
+/// keeps no scroll position, but it does lay out snapping (Chromium, checked with a sticky
+/// table header: it sticks). `scroll-initial-target`, which the page's own scroll uses, would
+/// need an element added to the scroller (a `:last-child` rule would then miss its real last
+/// child) and ignores `scroll-margin`; the page's own snap areas are switched off in the copy
+/// ([`SnapTarget::PAGE_RULE`]) so that only this one counts.
+pub struct SnapTarget {
+    pub element: Element,
+    /// Where the child's border box starts on screen, from the scroller's padding box.
+    top: f64,
+    left: f64,
+}
+
+impl SnapTarget {
+    /// Element children looked at for one with a box the snap can be measured from.
+    const MAX_CHILDREN: u32 = 8;
+
+    /// The rule written once into a copy that has snap targets: the page's own snap areas
+    /// would compete with them. A target's own inline declaration outranks it.
+    pub const PAGE_RULE: &str = "*{scroll-snap-align:none!important}";
+
+    /// The child `scroller`'s copy can snap to, for a scroller scrolled left to right and top
+    /// to bottom: the first element child laid out in flow (not positioned, not transformed:
+    /// its on-screen box is then where its snap area is). `None` where the copy cannot scroll
+    /// (no `scroll-initial-target` support is taken as no snapping in images either), for
+    /// right-to-left or vertical writing, for shadow hosts (their children are not the light
+    /// DOM's) and for scrollers of text alone.
+    pub fn find(scroller: &Element, window: &web_sys::Window) -> Option<SnapTarget> {
+        if !COPIES_SCROLL.with(|c| *c) || scroller.shadow_root().is_some() {
+            return None;
+        }
+        let style = window.get_computed_style(scroller).ok()??;
+        let value = |style: &web_sys::CssStyleDeclaration, name: &str| {
+            style.get_property_value(name).unwrap_or_default()
+        };
+        if value(&style, "direction") != "ltr" || value(&style, "writing-mode") != "horizontal-tb" {
+            return None;
+        }
+        let frame = scroller.get_bounding_client_rect();
+        let origin = (
+            frame.top() + f64::from(scroller.client_top()),
+            frame.left() + f64::from(scroller.client_left()),
+        );
+        let mut child = scroller.first_element_child();
+        for _ in 0..Self::MAX_CHILDREN {
+            let c = child?;
+            if let Some(style) = window.get_computed_style(&c).ok().flatten() {
+                let in_flow = !matches!(value(&style, "display").as_str(), "none" | "contents")
+                    && value(&style, "position") == "static"
+                    && ["transform", "translate", "rotate", "scale"]
+                        .iter()
+                        .all(|p| value(&style, p) == "none");
+                if in_flow {
+                    let r = c.get_bounding_client_rect();
+                    return Some(SnapTarget {
+                        element: c,
+                        top: r.top() - origin.0,
+                        left: r.left() - origin.1,
+                    });
+                }
+            }
+            child = c.next_element_sibling();
+        }
+        None
+    }
+
+    /// Inline declarations for the scroller: it snaps, with no padding of its own moving
+    /// where.
+    pub fn scroller_style(out: &mut String) {
+        out.push_str("scroll-snap-type:both mandatory!important;scroll-padding:0!important;");
+    }
+
+    /// Inline declarations for the child: its snap area starts at the scroll offset.
+    pub fn child_style(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "scroll-snap-align:start!important;scroll-margin:{}px 0 0 {}px!important;",
+            self.top, self.left
+        );
+    }
 }
 
 impl ScrollBox {
@@ -141,6 +230,7 @@ impl ScrollBox {
             overlay: gutter_right < 1.0 && gutter_bottom < 1.0,
             scroll_left: el.scroll_left().into(),
             scroll_top: el.scroll_top().into(),
+            snapped: false,
         })
     }
 
@@ -149,11 +239,20 @@ impl ScrollBox {
         self.scroll_left != 0.0 || self.scroll_top != 0.0
     }
 
+    /// Whether the copy shows the scroll by moving the children (no [`SnapTarget`]).
+    pub fn moves_children(&self) -> bool {
+        self.scrolled() && !self.snapped
+    }
+
     /// Inline declarations for the container: no scrollbars in the copy where the screen shows
-    /// none taking room. Classic scrollbars on screen are drawn as classic ones in the copy.
+    /// none taking room (classic scrollbars on screen are drawn as classic ones in the copy),
+    /// and the snapping that scrolls it.
     pub fn container_style(&self, out: &mut String) {
         if self.overlay {
             out.push_str("scrollbar-width:none!important;");
+        }
+        if self.snapped {
+            SnapTarget::scroller_style(out);
         }
     }
 
@@ -166,7 +265,7 @@ impl ScrollBox {
     /// Inline declaration for each element child: moved by the scroll offset (the individual
     /// `translate` property, which composes with the child's own `transform`).
     pub fn child_style(&self, out: &mut String) {
-        if self.scrolled() {
+        if self.moves_children() {
             let _ = write!(
                 out,
                 "translate:{}px {}px!important;",
