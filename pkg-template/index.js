@@ -56,6 +56,11 @@ export async function init(opts) {
   uiRoot = capture.mountUi(opts, () =>
     open().catch((e) => console.warn("bugcap: the report dialog could not be opened:", e?.message ?? e)),
   );
+  // A pointer over the launcher, or focus on it, usually means a press is coming: the reporter
+  // starts loading then, so the dialog opens sooner. Pages where nobody goes near the launcher
+  // still download only the capture module.
+  const warm = () => reporter().catch(() => {});
+  for (const type of ["pointerover", "focusin"]) uiRoot?.addEventListener(type, warm, { once: true });
   // Reports saved while offline go out now, and whenever the browser is back online.
   onOnline = () => flushOutbox();
   addEventListener("online", onOnline);

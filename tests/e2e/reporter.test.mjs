@@ -139,6 +139,22 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("a pointer over the launcher starts loading the reporter before it is pressed", async () => {
+    const www = await site();
+    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const reporterWasm = () => requested.some((u) => u.endsWith("bugcap_reporter_bg.wasm"));
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(200);
+    assert.ok(!reporterWasm(), "nothing but the capture module loads while the pointer is elsewhere");
+    await ui(page, "button.launcher").hover();
+    await page
+      .waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("bugcap_reporter_bg.wasm")), null, { timeout: 10000 })
+      .catch(() => {});
+    assert.ok(reporterWasm(), "the reporter is requested on hover");
+    assert.equal(await ui(page, "dialog[open]").count(), 0, "hovering does not open the dialog");
+    await page.close();
+  });
+
   test("close() then open() at once shows a fresh dialog, and the host's own button can reopen it after sending", async () => {
     const www = await site({ launcher: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);
