@@ -325,7 +325,7 @@ impl<'a> Writer<'a> {
         // Declarations added to the element's inline style: the scroll fixes.
         let mut extra = String::new();
         if let Some(scroller) = &parent.scrolled {
-            scroller.child_style(&mut extra);
+            scroller.child_style(el, self.window.as_ref(), &mut extra);
         }
         if let Some(i) = self.snap_targets.iter().position(|t| t.element == *el) {
             self.snap_targets.swap_remove(i).child_style(&mut extra);

@@ -162,8 +162,12 @@ impl SnapTarget {
         for _ in 0..Self::MAX_CHILDREN {
             let c = child?;
             if let Some(style) = window.get_computed_style(&c).ok().flatten() {
-                let in_flow = !matches!(value(&style, "display").as_str(), "none" | "contents")
-                    && value(&style, "position") == "static"
+                // Inline boxes are no snap areas (Chromium snaps to boxes only): a `<code>`
+                // inside a `<pre>` is moved instead.
+                let in_flow = !matches!(
+                    value(&style, "display").as_str(),
+                    "none" | "contents" | "inline"
+                ) && value(&style, "position") == "static"
                     && ["transform", "translate", "rotate", "scale"]
                         .iter()
                         .all(|p| value(&style, p) == "none");
@@ -262,10 +266,23 @@ impl ScrollBox {
         moved_by(out, self.scroll_left, self.scroll_top);
     }
 
-    /// Inline declaration for each element child: moved by the scroll offset (the individual
-    /// `translate` property, which composes with the child's own `transform`).
-    pub fn child_style(&self, out: &mut String) {
-        if self.moves_children() {
+    /// Inline declaration for each element child `el`: moved by the scroll offset, with the
+    /// individual `translate` property (which composes with the child's own `transform`), or
+    /// for an inline box, which `translate` does not move, by relative positioning as text is.
+    pub fn child_style(&self, el: &Element, window: Option<&web_sys::Window>, out: &mut String) {
+        if !self.moves_children() {
+            return;
+        }
+        let style = window.and_then(|w| w.get_computed_style(el).ok().flatten());
+        let value = |name: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .unwrap_or_default()
+        };
+        if value("display") == "inline" && value("position") == "static" {
+            self.text_style(out);
+        } else {
             let _ = write!(
                 out,
                 "translate:{}px {}px!important;",
