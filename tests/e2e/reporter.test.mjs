@@ -316,6 +316,63 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("real pixels: a tab capture whose first frames are taller than the page (the sharing bar not yet shown) still gives the page's picture", async () => {
+    const www = await site({ screenshot: "display" });
+    // The browser's capture stood in for by a canvas stream (headless Chromium has no screen
+    // capture): its first frames are 55 px taller than the viewport, as Chromium's are before
+    // its "sharing this tab" bar shrinks the page, then the page's size.
+    const context = await stack.browser.newContext();
+    await context.addInitScript(() => {
+      navigator.mediaDevices.getDisplayMedia = async () => {
+        const canvas = document.createElement("canvas");
+        canvas.width = innerWidth;
+        canvas.height = innerHeight + 55;
+        const g = canvas.getContext("2d");
+        const paint = () => {
+          g.fillStyle = "#00c080";
+          g.fillRect(0, 0, canvas.width, canvas.height);
+          g.fillStyle = "#2040ff";
+          g.fillRect(0, 0, canvas.width / 2, canvas.height);
+        };
+        paint();
+        const stream = canvas.captureStream(30);
+        const [track] = stream.getVideoTracks();
+        track.getSettings = () => ({ ...MediaStreamTrack.prototype.getSettings.call(track), displaySurface: "browser" });
+        setTimeout(() => {
+          canvas.height = innerHeight;
+          paint();
+        }, 400);
+        // A canvas stream sends a frame only when the canvas is drawn.
+        const frames = setInterval(paint, 30);
+        setTimeout(() => clearInterval(frames), 10000);
+        return stream;
+      };
+    });
+    const { page } = await openDemo(context, `${www.url}/`);
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    await ui(page, "button.launcher").click();
+    const taken = await ui(page, "#bc-annotate:not([disabled])")
+      .waitFor({ timeout: 10000 })
+      .then(() => true, () => false);
+    assert.ok(taken, `the screenshot was taken (${warnings.join("; ") || "no warning"})`);
+    // The picture is the capture's (blue left, green right), at the page's size: not a render
+    // from the DOM.
+    const picture = await page.evaluate(async () => {
+      const blob = await (await import("/bugcap/index.js")).screenshot();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const g = canvas.getContext("2d");
+      g.drawImage(bitmap, 0, 0);
+      const at = (x, y) => [...g.getImageData(x, y, 1, 1).data.slice(0, 3)];
+      return { width: bitmap.width, height: bitmap.height, viewport: [innerWidth, innerHeight], left: at(8, 8), right: at(bitmap.width - 8, 8) };
+    });
+    assert.deepEqual([picture.width, picture.height], picture.viewport);
+    const near = (rgb, want) => rgb.every((v, i) => Math.abs(v - want[i]) <= 24);
+    assert.ok(near(picture.left, [0x20, 0x40, 0xff]) && near(picture.right, [0x00, 0xc0, 0x80]), JSON.stringify(picture));
+    await context.close();
+  });
+
   test("text straight inside a scrolled pane is drawn at the scrolled-to lines", async () => {
     const www = await site({ launcher: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);
