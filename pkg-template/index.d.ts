@@ -137,6 +137,8 @@ export type MetadataValue = string | number | boolean;
 export interface Bugcap {
   /** Opens the report dialog (what the launcher does). */
   open(): Promise<void>;
+  /** Starts loading the reporter so the dialog opens at once (for a host's own button, on hover or focus). */
+  preload(): Promise<void>;
   /** Closes the dialog if it is open. */
   close(): Promise<void>;
   submit(input: SubmitInput): Promise<SubmitResult>;
@@ -156,6 +158,8 @@ export interface Bugcap {
 export function init(options: InitOptions): Promise<Bugcap>;
 /** Opens the report dialog. */
 export function open(): Promise<void>;
+/** Starts loading the reporter so the dialog opens at once (for a host's own button, on hover or focus). */
+export function preload(): Promise<void>;
 /** Closes the report dialog if it is open. */
 export function close(): Promise<void>;
 /** The report exactly as `submit` would send it (redacted; `beforeSend` not run), with the screenshot as a Blob when asked for. Nothing is sent. */

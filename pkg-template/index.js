@@ -65,7 +65,7 @@ export async function init(opts) {
   onOnline = () => flushOutbox();
   addEventListener("online", onOnline);
   flushOutbox();
-  return { open, close, submit, capture: captureReport, screenshot, identify, setMetadata, snapshot, destroy, version: capture.version() };
+  return { open, preload, close, submit, capture: captureReport, screenshot, identify, setMetadata, snapshot, destroy, version: capture.version() };
 }
 
 /** Sends what the outbox holds, if anything; loads the reporter only when something waits. */
@@ -93,6 +93,16 @@ export async function open() {
   ensureInit();
   const r = await reporter();
   await r.open(options, uiRoot, () => capture.captured());
+}
+
+/**
+ * Starts loading the reporter, so that a dialog opened soon after opens at once: for a host's
+ * own button (`launcher: false`), on its `pointerover` or `focus`. The launcher does this by
+ * itself. Resolves when the reporter is ready.
+ */
+export async function preload() {
+  ensureInit();
+  await reporter();
 }
 
 /** Closes the report dialog if it is open. */

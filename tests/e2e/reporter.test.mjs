@@ -155,6 +155,17 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("preload() loads the reporter for a host's own button, without opening anything", async () => {
+    const www = await site({ launcher: false });
+    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const reporterWasm = () => requested.some((u) => u.endsWith("bugcap_reporter_bg.wasm"));
+    assert.ok(!reporterWasm(), "not loaded at init");
+    await page.evaluate(async () => (await import("/bugcap/index.js")).preload());
+    assert.ok(reporterWasm(), "preload() fetched the reporter");
+    assert.equal(await ui(page, "dialog[open]").count(), 0, "no dialog opened");
+    await page.close();
+  });
+
   test("close() then open() at once shows a fresh dialog, and the host's own button can reopen it after sending", async () => {
     const www = await site({ launcher: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);
