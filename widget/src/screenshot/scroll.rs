@@ -210,11 +210,11 @@ impl ScrollBox {
         let html = el.dyn_ref::<HtmlElement>()?;
         let style = window?.get_computed_style(el).ok()??;
         let value = |name: &str| style.get_property_value(name).unwrap_or_default();
+        // The browser's own number parser: Rust's `f64` parsing would bring its power-of-five
+        // tables into the module for these few border widths.
         let px = |name: &str| {
-            value(name)
-                .trim_end_matches("px")
-                .parse::<f64>()
-                .unwrap_or(0.0)
+            let n = js_sys::parse_float(value(name).trim_end_matches("px"));
+            if n.is_finite() { n } else { 0.0 }
         };
         let scrolls = |name: &str| matches!(value(name).as_str(), "auto" | "scroll" | "hidden");
         if !scrolls("overflow-x") && !scrolls("overflow-y") {
