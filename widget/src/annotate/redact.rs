@@ -2,8 +2,7 @@
 //! (solid) or reduced to coarse blocks (pixelate) in the RGBA buffer itself, so what was under
 //! it is not in the uploaded file at all, whatever a viewer does with the image.
 
-use image::imageops::{self, FilterType};
-use image::{GenericImage, ImageBuffer, Rgba};
+use image::{GenericImage, GenericImageView, ImageBuffer, Rgba};
 
 /// How a region is hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,19 +49,37 @@ pub fn burn(rgba: &mut [u8], width: u32, height: u32, regions: &[(Region, Mode)]
             }
             Mode::Pixelate => {
                 let block = MIN_BLOCK.max(w.min(h) / 6);
-                let cut = ImageBuffer::from_fn(w, h, |px, py| *image.get_pixel(x + px, y + py));
-                let small = imageops::resize(
-                    &cut,
-                    w.div_ceil(block).max(1),
-                    h.div_ceil(block).max(1),
-                    FilterType::Triangle,
-                );
-                let blocks = imageops::resize(&small, w, h, FilterType::Nearest);
-                imageops::replace(&mut image, &blocks, x.into(), y.into());
+                let mut view = image.sub_image(x, y, w, h);
+                for by in (0..h).step_by(block as usize) {
+                    for bx in (0..w).step_by(block as usize) {
+                        let (bw, bh) = (block.min(w - bx), block.min(h - by));
+                        let mut cell = view.sub_image(bx, by, bw, bh);
+                        let colour = average(&*cell);
+                        for py in 0..bh {
+                            for px in 0..bw {
+                                cell.put_pixel(px, py, colour);
+                            }
+                        }
+                    }
+                }
             }
         }
     }
     true
+}
+
+/// The mean of every channel over `cell`, rounded. Written out rather than with
+/// `imageops::resize`, whose filter kernels (Lanczos, Gaussian) bring libm's `sin` and `exp`
+/// into the module, and which blends neighbouring blocks where a pixelation averages each.
+fn average(cell: &impl GenericImageView<Pixel = Rgba<u8>>) -> Rgba<u8> {
+    let mut sum = [0u64; 4];
+    for (_, _, Rgba(p)) in cell.pixels() {
+        for (s, v) in sum.iter_mut().zip(p) {
+            *s += u64::from(v);
+        }
+    }
+    let n = (u64::from(cell.width()) * u64::from(cell.height())).max(1);
+    Rgba(sum.map(|s| ((s + n / 2) / n) as u8))
 }
 
 /// The region as whole pixels inside the image: `(x, y, width, height)`.
@@ -133,7 +150,7 @@ mod tests {
             height: 12.0,
         };
         assert!(burn(&mut buf, 40, 20, &[(region, Mode::Pixelate)]));
-        // Blocks of 12×12: each block is one colour.
+        // Blocks of 12×12: each block is the mean of what it covered.
         for (bx, by) in [(0, 0), (12, 0)] {
             let first = pixel(&buf, bx, by).to_vec();
             for y in by..by + 12 {
@@ -141,6 +158,9 @@ mod tests {
                     assert_eq!(pixel(&buf, x, y), first.as_slice());
                 }
             }
+            // Pixel (x, y) was (x, y, x+y): the block's mean is its centre, rounded up.
+            let mean = [bx as u8 + 6, by as u8 + 6, (bx + by) as u8 + 11, 255];
+            assert_eq!(first, mean, "block at ({bx},{by})");
         }
         assert_ne!(pixel(&buf, 5, 5), pixel(&original, 5, 5));
         assert_eq!(pixel(&buf, 30, 15), pixel(&original, 30, 15));

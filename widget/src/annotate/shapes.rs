@@ -2,8 +2,6 @@
 //! pixels; line widths and text sizes scale with the picture so they read the same on a
 //! phone-sized and a 4K screenshot.
 
-use std::f64::consts::PI;
-
 use web_sys::CanvasRenderingContext2d;
 
 use super::redact::{Mode, Region};
@@ -83,7 +81,7 @@ impl Shape {
                 let far = self
                     .points
                     .last()
-                    .is_none_or(|l| (l[0] - point[0]).hypot(l[1] - point[1]) >= PEN_STEP);
+                    .is_none_or(|l| distance(*l, point) >= PEN_STEP);
                 if far {
                     self.points.push(point);
                 }
@@ -189,8 +187,15 @@ fn draw(context: &CanvasRenderingContext2d, shape: &Shape, lw: f64, pending: boo
     context.restore();
 }
 
+/// The straight-line distance from `a` to `b`. A plain square root: `f64::hypot`, like the
+/// trigonometric functions, is compiled into the module from libm, where `sqrt` is one wasm
+/// instruction.
+fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    (dx * dx + dy * dy).sqrt()
+}
+
 fn arrow(context: &CanvasRenderingContext2d, a: [f64; 2], b: [f64; 2], lw: f64) {
-    let angle = (b[1] - a[1]).atan2(b[0] - a[0]);
     let head = lw * 5.0;
     context.begin_path();
     context.move_to(a[0], a[1]);
@@ -198,12 +203,30 @@ fn arrow(context: &CanvasRenderingContext2d, a: [f64; 2], b: [f64; 2], lw: f64) 
     context.stroke();
     context.begin_path();
     context.move_to(b[0], b[1]);
-    for side in [-1.0, 1.0] {
-        let t = angle + PI + side * PI / 7.0;
-        context.line_to(b[0] + head * t.cos(), b[1] + head * t.sin());
+    for [x, y] in arrow_head(a, b, head) {
+        context.line_to(x, y);
     }
     context.close_path();
     context.fill();
+}
+
+/// The two back corners of the head of an arrow from `a` to `b`: `head` long, each side
+/// π/7 off the shaft. Rotated with the constant cosine and sine of π/7 rather than
+/// `atan2`/`sin`/`cos`, which would bring libm's trigonometry into the module.
+fn arrow_head(a: [f64; 2], b: [f64; 2], head: f64) -> [[f64; 2]; 2] {
+    const COS: f64 = 0.900_968_867_902_419_1; // cos(π/7)
+    const SIN: f64 = 0.433_883_739_117_558_1; // sin(π/7)
+    let length = distance(a, b);
+    // Pointing back along the shaft; an arrow of no length points right, as atan2(0, 0) does.
+    let (bx, by) = if length > 0.0 {
+        ((a[0] - b[0]) / length, (a[1] - b[1]) / length)
+    } else {
+        (-1.0, 0.0)
+    };
+    [-1.0, 1.0].map(|side| {
+        let (x, y) = (bx * COS - by * SIN * side, bx * SIN * side + by * COS);
+        [b[0] + head * x, b[1] + head * y]
+    })
 }
 
 /// Text on a box of the shape's colour, white letters: readable on any page.
@@ -224,6 +247,30 @@ fn label(context: &CanvasRenderingContext2d, at: [f64; 2], text: &str, lw: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arrow_head_is_the_trigonometric_one() {
+        use std::f64::consts::PI;
+        for (a, b) in [
+            ([0.0, 0.0], [100.0, 0.0]),
+            ([10.0, 80.0], [60.0, 20.0]),
+            ([50.0, 50.0], [-30.0, 90.0]),
+            ([5.0, 5.0], [5.0, 5.0]),
+        ] {
+            let angle = f64::atan2(b[1] - a[1], b[0] - a[0]);
+            let want = [-1.0, 1.0].map(|side: f64| {
+                let t = angle + PI + side * PI / 7.0;
+                [b[0] + 15.0 * t.cos(), b[1] + 15.0 * t.sin()]
+            });
+            let got = arrow_head(a, b, 15.0);
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (g[0] - w[0]).abs() < 1e-9 && (g[1] - w[1]).abs() < 1e-9,
+                    "{a:?}→{b:?}: {got:?} vs {want:?}"
+                );
+            }
+        }
+    }
 
     fn shape(tool: Tool, points: &[[f64; 2]]) -> Shape {
         Shape {
