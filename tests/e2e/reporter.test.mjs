@@ -86,6 +86,19 @@ describe("the reporter UI", () => {
     return www;
   }
 
+  /** The share of pixels that differ from Chromium's own capture, once `setup` (run in the
+   * demo page, without the launcher) has built and scrolled what is to be drawn. */
+  async function differsFromChromium(setup) {
+    const www = await site({ launcher: false });
+    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    try {
+      await page.evaluate(setup);
+      return (await besideChromium(page)).share;
+    } finally {
+      await page.close();
+    }
+  }
+
   async function stored(id) {
     const res = await fetch(`${stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${stack.token}` } });
     return { status: res.status, body: res.status === 200 ? await res.json() : null };
@@ -272,9 +285,7 @@ describe("the reporter UI", () => {
   });
 
   test("a sticky table header inside a scrolled pane stays at the pane's top, as on screen", async () => {
-    const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
-    await page.evaluate(() => {
+    const share = await differsFromChromium(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
         .pane { height: 60vh; margin: 40px; overflow: auto; border: 2px solid #334; }
         table { border-collapse: collapse; width: 100%; font: 14px/20px sans-serif; }
@@ -284,32 +295,24 @@ describe("the reporter UI", () => {
         <tbody>${Array.from({ length: 200 }, (_, i) => `<tr><td>#${1000 + i}</td><td>Customer ${i}</td><td>${(i * 7.5).toFixed(2)}</td></tr>`).join("")}</tbody></table></div>`;
       document.querySelector(".pane").scrollTop = 1234;
     });
-    const { share } = await besideChromium(page);
     // With the rows moved instead of the pane scrolled, the header scrolls away with them.
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
-    await page.close();
   });
 
   test("highlighted code in a scrolled <pre> (an inline <code> child) is drawn at the scrolled-to lines", async () => {
-    const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
-    await page.evaluate(() => {
+    const share = await differsFromChromium(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
         pre { margin: 0; height: 100vh; overflow: auto; font: 16px/20px monospace; } .k { color: #b00; }</style>
         <pre><code>${Array.from({ length: 400 }, (_, i) => `<span class="k">line</span> ${i} ${"#".repeat(i % 40)}`).join("\n")}</code></pre>`;
       document.querySelector("pre").scrollTop = 3000;
     });
-    const { share } = await besideChromium(page);
     // An inline box is no snap area, and `translate` does not move it: drawn from the top, or
     // snapped to nothing, about 5 % of the pixels differ.
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
-    await page.close();
   });
 
   test("a pane scrolled both ways keeps its sticky header row and sticky first column", async () => {
-    const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
-    await page.evaluate(() => {
+    const share = await differsFromChromium(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
         .pane { height: 70vh; width: 70vw; margin: 20px; overflow: auto; }
         table { border-collapse: collapse; font: 14px/20px sans-serif; }
@@ -322,9 +325,7 @@ describe("the reporter UI", () => {
       pane.scrollTop = 700;
       pane.scrollLeft = 900;
     });
-    const { share } = await besideChromium(page);
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
-    await page.close();
   });
 
   test("real pixels: a tab capture whose first frames are taller than the page (the sharing bar not yet shown) still gives the page's picture", async () => {
@@ -385,18 +386,14 @@ describe("the reporter UI", () => {
   });
 
   test("text straight inside a scrolled pane is drawn at the scrolled-to lines", async () => {
-    const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
-    await page.evaluate(() => {
+    const share = await differsFromChromium(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
         pre { margin: 0; height: 100vh; overflow: auto; font: 16px/20px monospace; }</style>
         <pre>${Array.from({ length: 400 }, (_, i) => `line ${i} ${"#".repeat(i % 40)}`).join("\n")}</pre>`;
       document.querySelector("pre").scrollTop = 3000;
     });
-    const { share } = await besideChromium(page);
     // Drawn from the top instead, about a tenth of the pixels differ.
     assert.ok(share < 0.01, `${(share * 100).toFixed(2)} % of the pixels differ from Chromium's own capture`);
-    await page.close();
   });
 
   test("a scrolled page is drawn as on screen: sticky header, fixed badge, a bar placed on the initial viewport", async () => {
