@@ -9,6 +9,16 @@ fn start(args: &[&str]) -> Relay {
     Relay::start_in(tempfile::tempdir().unwrap(), args)
 }
 
+/// Only the per-IP limiter, with a burst of two: the third request from one client is refused.
+const IP_BURST_OF_TWO: [&str; 6] = [
+    "--rate-per-ip",
+    "6",
+    "--rate-ip-burst",
+    "2",
+    "--rate-per-key",
+    "0",
+];
+
 fn post_from(relay: &Relay, key: &str, forwarded_for: Option<&str>) -> support::Response {
     let body = fresh_report().to_string();
     let extra: Vec<(&str, &str)> = forwarded_for
@@ -50,14 +60,7 @@ fn one_client_over_its_rate_gets_429_with_retry_after() {
 
 #[test]
 fn a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_buy_a_new_bucket() {
-    let relay = start(&[
-        "--rate-per-ip",
-        "6",
-        "--rate-ip-burst",
-        "2",
-        "--rate-per-key",
-        "0",
-    ]);
+    let relay = start(&IP_BURST_OF_TWO);
     let key = relay.create_key(&[ORIGIN]);
     let spoofed = [
         "198.51.100.1",
@@ -74,16 +77,7 @@ fn a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_buy_a_new_bucket() {
 
 #[test]
 fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
-    let relay = start(&[
-        "--rate-per-ip",
-        "6",
-        "--rate-ip-burst",
-        "2",
-        "--rate-per-key",
-        "0",
-        "--trusted-proxy",
-        "127.0.0.0/8",
-    ]);
+    let relay = start(&[&IP_BURST_OF_TWO[..], &["--trusted-proxy", "127.0.0.0/8"]].concat());
     let key = relay.create_key(&[ORIGIN]);
     for ip in [
         "198.51.100.1",
@@ -126,14 +120,7 @@ fn one_key_over_its_rate_is_limited_whatever_the_clients() {
 
 #[test]
 fn uploads_to_the_local_store_have_a_per_ip_bucket_checked_before_the_signature() {
-    let relay = start(&[
-        "--rate-per-ip",
-        "6",
-        "--rate-ip-burst",
-        "2",
-        "--rate-per-key",
-        "0",
-    ]);
+    let relay = start(&IP_BURST_OF_TWO);
     let path =
         "/v1/uploads/0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23/screenshot.png?expires=1&signature=00";
     let put = || {
