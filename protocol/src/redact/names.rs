@@ -92,10 +92,38 @@ const URL_EXTRA: &[&str] = &[
 
 /// Normalises a name for comparison.
 pub fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if !matches!(c, '_' | '-' | '.' | ' ') {
+            push_lower(c, &mut out);
+        }
+    }
+    out
+}
+
+/// Lower case for comparing names, without core's Unicode case tables (12 KB of the widget's
+/// wasm for `char::to_lowercase`). Folds ASCII, Latin-1, Latin Extended-A, basic Greek and
+/// Cyrillic, and the two other letters whose lower case is ASCII (the Kelvin sign and the
+/// dotted capital I), so it agrees with `to_lowercase` wherever the result could match a
+/// built-in name. Host-given names in other scripts must be given in the case pages use.
+fn push_lower(c: char, out: &mut String) {
+    let code = c as u32;
+    let lower = match code {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
+            code + 0x20
+        }
+        0x400..=0x40F => code + 0x50,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if code % 2 == 0 => code + 1,
+        0x139..=0x148 | 0x179..=0x17E if code % 2 == 1 => code + 1,
+        0x178 => 0xFF,
+        0x212A => u32::from(b'k'),
+        0x130 => {
+            out.push_str("i\u{307}");
+            return;
+        }
+        _ => code,
+    };
+    out.push(char::from_u32(lower).unwrap_or(c));
 }
 
 /// Longest name classified without allocating; longer names take the slow path.
@@ -178,6 +206,33 @@ mod tests {
         assert_eq!(classify_key("github_token", &[]), KeyClass::TextOnly);
         assert_eq!(classify_key("total", &[]), KeyClass::Plain);
         assert_eq!(classify_key("passenger", &[]), KeyClass::Plain);
+    }
+
+    /// `push_lower` stands in for `char::to_lowercase`: it must agree on every letter it folds,
+    /// and on every letter whose lower case is ASCII, or a spelling of a built-in name would
+    /// slip through.
+    #[test]
+    fn the_case_fold_agrees_with_unicode_where_it_matters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let unicode: String = c.to_lowercase().collect();
+            let mut ours = String::new();
+            push_lower(c, &mut ours);
+            let folds = ours != c.to_string();
+            if folds || unicode.chars().any(|l| l.is_ascii()) {
+                assert_eq!(ours, unicode, "U+{:04X}", c as u32);
+            }
+        }
+        for c in ['Ä', 'Ø', 'Ł', 'Ŵ', 'Ÿ', 'Σ', 'Ж', 'Ё'] {
+            let mut ours = String::new();
+            push_lower(c, &mut ours);
+            assert_eq!(ours, c.to_lowercase().collect::<String>(), "{c}");
+            assert_ne!(ours, c.to_string(), "{c} is folded");
+        }
+        assert_eq!(classify_key("TO\u{212A}EN", &[]), KeyClass::Always);
+        assert_eq!(
+            classify_key("x-tenant-PASSWÖRT", &["xtenantpasswört".into()]),
+            KeyClass::Always
+        );
     }
 
     #[test]
