@@ -300,6 +300,12 @@ impl ConsoleLevel {
         ConsoleLevel::Group,
     ];
 
+    /// The level of a wire name: how the widget reads what its capture module handed over
+    /// without a serde deserializer in the bundle.
+    pub fn from_name(name: &str) -> Option<ConsoleLevel> {
+        Self::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
     /// The `console` method this level is captured from.
     pub fn method(self) -> &'static str {
         match self {
@@ -370,6 +376,17 @@ pub struct ErrorEntry {
 }
 
 impl ErrorKind {
+    pub const ALL: [ErrorKind; 3] = [
+        ErrorKind::Error,
+        ErrorKind::UnhandledRejection,
+        ErrorKind::Resource,
+    ];
+
+    /// The kind of a wire name (see [`ConsoleLevel::from_name`]).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The wire name (what serde writes).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -391,6 +408,24 @@ pub enum NetworkKind {
     Fetch,
     Xhr,
     Beacon,
+}
+
+impl NetworkKind {
+    pub const ALL: [NetworkKind; 3] = [NetworkKind::Fetch, NetworkKind::Xhr, NetworkKind::Beacon];
+
+    /// The wire name (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkKind::Fetch => "fetch",
+            NetworkKind::Xhr => "xhr",
+            NetworkKind::Beacon => "beacon",
+        }
+    }
+
+    /// The kind of a wire name (see [`ConsoleLevel::from_name`]).
+    pub fn from_name(name: &str) -> Option<NetworkKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 /// One request the page made.
@@ -517,20 +552,24 @@ pub struct Client {
 
 #[cfg(test)]
 mod tests {
-    use super::{ConsoleLevel, ErrorKind, MetadataValue};
+    use super::{ConsoleLevel, ErrorKind, MetadataValue, NetworkKind};
 
     #[test]
-    fn wire_names_are_what_serde_writes() {
+    fn wire_names_are_what_serde_writes_and_read_back() {
         for level in ConsoleLevel::ALL {
             assert_eq!(serde_json::to_value(level).unwrap(), level.as_str());
+            assert_eq!(ConsoleLevel::from_name(level.as_str()), Some(level));
         }
-        for kind in [
-            ErrorKind::Error,
-            ErrorKind::UnhandledRejection,
-            ErrorKind::Resource,
-        ] {
+        for kind in ErrorKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
         }
+        for kind in NetworkKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(NetworkKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ConsoleLevel::from_name("Log"), None);
+        assert_eq!(NetworkKind::from_name("websocket"), None);
     }
 
     #[test]

@@ -262,3 +262,106 @@ fn a_report_dom_snapshot_loses_what_its_meta_tags_and_attributes_name_secret() {
     assert_eq!(report.redactions.get("sensitive_key"), Some(&2));
     assert_eq!(counts.total(), 2);
 }
+
+/// A report with a secret in every field the engine walks, for each secret of the corpus.
+fn reports_full_of_secrets() -> Vec<serde_json::Value> {
+    let base: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/minimal-report.json")).unwrap();
+    cases(SECRETS)
+        .into_iter()
+        .filter(|c| c.kind == "text")
+        .map(|case| {
+            let s = case.input;
+            let url = format!("https://ann:pw@app.test/p?token=abc&q=1#{s}");
+            let mut r = base.clone();
+            r["feedback"] = serde_json::json!({"text": s, "category": s});
+            r["page"]["url"] = url.clone().into();
+            r["page"]["referrer"] = url.clone().into();
+            r["page"]["title"] = s.clone().into();
+            r["metadata"] = serde_json::json!({"note": s, "count": 3, "on": true});
+            r["console"] = serde_json::json!([{"level": "log", "message": s, "args": [s, "plain"],
+                "stack": s, "timestamp": 1.0}]);
+            r["errors"] = serde_json::json!([{"kind": "error", "message": s, "source": url,
+                "stack": s, "timestamp": 1.0, "count": 1}]);
+            r["network"] = serde_json::json!([
+                {"kind": "fetch", "method": "POST", "url": url, "start_time": 1.0,
+                 "request_headers": {"Authorization": "Bearer abc", "x-note": s, "accept": "*/*"},
+                 "response_headers": {"set-cookie": "sid=1", "x-trace": s},
+                 "request_body": {"content_type": "application/json",
+                                  "text": format!("{{\"password\":\"hunter2\",\"note\":{}}}",
+                                                  serde_json::Value::from(s.clone()))},
+                 "response_body": {"content_type": "image/png", "text": s, "size": 9},
+                 "error": s},
+                {"kind": "xhr", "method": "POST", "url": url, "start_time": 2.0,
+                 "request_body": {"content_type": "application/x-www-form-urlencoded",
+                                  "text": "user=ann&password=hunter2"}}
+            ]);
+            r["dom"] = serde_json::json!({"format": "rrweb-snapshot", "node": {"type": 0, "id": 1,
+                "childNodes": [{"type": 2, "id": 2, "tagName": "meta",
+                "attributes": {"name": "csrf-token", "content": "k9Xq2Lw0"}, "childNodes": []},
+                {"type": 3, "id": 3, "textContent": s}]}});
+            r["annotations"] =
+                serde_json::json!([{"kind": "text", "points": [[1.0, 2.0]], "text": s}]);
+            r["redactions"] = serde_json::json!({"header": 2});
+            r
+        })
+        .collect()
+}
+
+/// The widget re-redacts a report a host edited as JSON (`report_value`), the relay as a typed
+/// `Report` (`report`): the two walks must give one output, or a field one of them forgets
+/// would travel unredacted.
+#[test]
+fn the_json_walk_and_the_typed_walk_redact_a_report_alike() {
+    let r = Redactor::new(&RedactionConfig {
+        extra_patterns: vec![CustomPattern {
+            name: "ticket".into(),
+            pattern: "plain".into(),
+        }],
+        ..Default::default()
+    })
+    .unwrap();
+    let reports = reports_full_of_secrets();
+    assert!(reports.len() > 10);
+    for value in reports {
+        let mut typed: bugcap_protocol::Report = serde_json::from_value(value).unwrap();
+        // As the widget hands it to `beforeSend`: the typed report written out.
+        let value = serde_json::to_value(&typed).unwrap();
+        let typed_counts = r.report(&mut typed);
+        let mut walked = value.clone();
+        let walked_counts = r.report_value(&mut walked);
+        assert_eq!(walked, serde_json::to_value(&typed).unwrap());
+        assert_eq!(walked_counts, typed_counts);
+        assert_ne!(walked, value, "nothing was redacted");
+        let text = walked.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("k9Xq2Lw0"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("ann:pw") && !text.contains("Bearer abc"),
+            "{text}"
+        );
+        assert!(walked["redactions"]["header"].as_u64().unwrap() > 2);
+    }
+}
+
+#[test]
+fn the_json_walk_leaves_what_is_not_a_report_for_validation() {
+    let r = Redactor::default();
+    for mut v in [
+        serde_json::json!("text"),
+        serde_json::json!([1, 2]),
+        serde_json::json!({"console": "x", "network": [1, "y"], "page": 3}),
+    ] {
+        let before = v.clone();
+        r.report_value(&mut v);
+        if before.is_object() {
+            assert_eq!(v["console"], before["console"]);
+            assert_eq!(v["network"], before["network"]);
+            assert_eq!(v["redactions"], serde_json::json!({}));
+        } else {
+            assert_eq!(v, before);
+        }
+    }
+}

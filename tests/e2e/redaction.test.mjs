@@ -80,4 +80,73 @@ describe("redaction in the page", () => {
       await www.close();
     }
   });
+  test("what beforeSend returns is redacted again, its id kept, and a report it drops or breaks is not filed", async () => {
+    const www = await localSite(stack);
+    try {
+      const { page, posted } = await openDemo(browser, `${www.url}/`);
+      const out = await page.evaluate(async (gh) => {
+        const bugcap = await import("/bugcap/index.js");
+        const config = await (await fetch("/demo-config.json")).json();
+        let mode = "edit";
+        bugcap.destroy();
+        await bugcap.init({
+          key: config.key,
+          relay: config.relay,
+          launcher: false,
+          beforeSend: async (report) => {
+            if (mode === "drop") return false;
+            if (mode === "break") return { ...report, console: "not a list" };
+            report.id = "11111111-2222-4333-8444-555555555555";
+            report.feedback.text += ` (token ${gh})`;
+            report.console.push({ level: "warn", message: `retrying with ${gh}`, timestamp: Date.now() });
+            report.network.push({
+              kind: "fetch", method: "POST", url: "https://api.test/login?password=hunter2", start_time: Date.now(),
+              request_headers: { Authorization: "Bearer abcdefghijklmnop1234", accept: "*/*" },
+              request_body: { content_type: "application/json", text: '{"user":"ada","password":"hunter2"}' },
+            });
+            report.attachments = report.attachments.filter((a) => a.name !== "screenshot.webp" && a.name !== "screenshot.png");
+            return report;
+          },
+        });
+        const sent = await bugcap.submit({ text: "edited by the host", screenshot: true });
+        mode = "drop";
+        const dropped = await bugcap.submit({ text: "dropped by the host" });
+        mode = "break";
+        const broken = await bugcap.submit({ text: "broken by the host" }).then(
+          (r) => ({ resolved: r }),
+          (e) => ({ code: e.code, message: e.message }),
+        );
+        return { sent, dropped, broken };
+      }, GITHUB);
+
+      assert.notEqual(out.sent.id, "11111111-2222-4333-8444-555555555555", "the host's id must not replace the widget's");
+      assert.equal(out.sent.status, "received", JSON.stringify(out.sent));
+      assert.equal(out.dropped.status, "dropped", JSON.stringify(out.dropped));
+      assert.ok(out.broken.code, `a broken report must be refused: ${JSON.stringify(out.broken)}`);
+      assert.equal(out.broken.code, "invalid_field", out.broken.message);
+      assert.match(out.broken.message, /`console`: invalid type/, out.broken.message);
+
+      // Only the edited report and the broken one went out; the dropped one never did.
+      assert.deepEqual(posted.map((r) => r.feedback.text.split(" (")[0]), ["edited by the host", "broken by the host"]);
+      const sent = JSON.stringify(posted[0]);
+      for (const secret of [GITHUB, "hunter2", "abcdefghijklmnop1234"]) {
+        assert.ok(!sent.includes(secret), `${secret} left the page: ${sent}`);
+      }
+      assert.equal(posted[0].id, out.sent.id);
+      assert.deepEqual(posted[0].attachments, [], "the screenshot the host removed is not declared");
+      assert.ok(posted[0].redactions.github_token >= 2, JSON.stringify(posted[0].redactions));
+      const login = posted[0].network.at(-1);
+      assert.equal(login.request_headers.Authorization, "[REDACTED]");
+      assert.equal(login.url, "https://api.test/login?password=[REDACTED]");
+
+      const stored = await (await fetch(`${relay.url}/v1/reports/${out.sent.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })).json();
+      assert.equal(stored.report.feedback.text, "edited by the host (token [REDACTED:github_token])");
+      assert.deepEqual(stored.report.attachments, []);
+      await page.close();
+    } finally {
+      await www.close();
+    }
+  });
 });

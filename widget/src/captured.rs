@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 
 use bugcap_protocol::{Body, ConsoleEntry, ErrorEntry, Identity, MetadataValue, NetworkEntry};
-use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Captured {
     pub console: Vec<ConsoleEntry>,
     pub errors: Vec<ErrorEntry>,
@@ -15,7 +14,6 @@ pub struct Captured {
     pub identity: Option<Identity>,
     pub metadata: BTreeMap<String, MetadataValue>,
     /// Epoch milliseconds the page last became visible; absent while hidden.
-    #[serde(default)]
     pub visible_since: Option<f64>,
 }
 
@@ -120,6 +118,113 @@ pub mod write {
     fn set_some(object: &Object, key: &str, value: Option<JsValue>) {
         if let Some(value) = value {
             set(object, key, value);
+        }
+    }
+}
+
+/// The reporter's side: reads the object property by property. Reading it with serde_json
+/// (as JSON text) cost the reporter's bundle about 12 KB of gzip, with the typed report reader
+/// `beforeSend` no longer needs. An entry not of the shape the capture module writes is left
+/// out rather than failing the report: the network entries are built by hooks that run among
+/// the page's own scripts.
+#[cfg(feature = "reporter")]
+pub mod read {
+    use bugcap_protocol::{
+        Body, ConsoleEntry, ConsoleLevel, ErrorEntry, ErrorKind, Identity, MetadataValue,
+        NetworkEntry, NetworkKind,
+    };
+    use wasm_bindgen::JsValue;
+
+    use super::Captured;
+    use crate::object::{entries, flag, list, number, object, string, whole};
+
+    pub fn captured(value: &JsValue) -> Result<Captured, String> {
+        if !value.is_object() {
+            return Err("not an object".into());
+        }
+        Ok(Captured {
+            console: list(value, "console").filter_map(|e| console(&e)).collect(),
+            errors: list(value, "errors").filter_map(|e| error(&e)).collect(),
+            network: list(value, "network").filter_map(|e| network(&e)).collect(),
+            identity: object(value, "identity").map(|i| Identity {
+                id: string(&i, "id"),
+                email: string(&i, "email"),
+                name: string(&i, "name"),
+            }),
+            metadata: entries(value, "metadata")
+                .filter_map(|(key, v)| Some((key, metadata(&v)?)))
+                .collect(),
+            visible_since: number(value, "visible_since"),
+        })
+    }
+
+    fn console(e: &JsValue) -> Option<ConsoleEntry> {
+        Some(ConsoleEntry {
+            level: ConsoleLevel::from_name(&string(e, "level")?)?,
+            message: string(e, "message")?,
+            args: list(e, "args").filter_map(|a| a.as_string()).collect(),
+            stack: string(e, "stack"),
+            timestamp: number(e, "timestamp")?,
+            truncated: flag(e, "truncated"),
+        })
+    }
+
+    fn error(e: &JsValue) -> Option<ErrorEntry> {
+        Some(ErrorEntry {
+            kind: ErrorKind::from_name(&string(e, "kind")?)?,
+            message: string(e, "message")?,
+            source: string(e, "source"),
+            line: whole(e, "line"),
+            column: whole(e, "column"),
+            stack: string(e, "stack"),
+            timestamp: number(e, "timestamp")?,
+            count: whole(e, "count").unwrap_or(1),
+        })
+    }
+
+    fn network(e: &JsValue) -> Option<NetworkEntry> {
+        let headers = |key| {
+            entries(e, key)
+                .filter_map(|(name, v)| Some((name, v.as_string()?)))
+                .collect()
+        };
+        let body = |key| object(e, key).map(|b| body(&b));
+        Some(NetworkEntry {
+            kind: NetworkKind::from_name(&string(e, "kind")?)?,
+            method: string(e, "method")?,
+            url: string(e, "url")?,
+            status: whole(e, "status").and_then(|s| u16::try_from(s).ok()),
+            start_time: number(e, "start_time")?,
+            duration_ms: number(e, "duration_ms"),
+            request_headers: headers("request_headers"),
+            response_headers: headers("response_headers"),
+            request_body: body("request_body"),
+            response_body: body("response_body"),
+            error: string(e, "error"),
+            aborted: flag(e, "aborted"),
+        })
+    }
+
+    fn body(b: &JsValue) -> Body {
+        Body {
+            content_type: string(b, "content_type"),
+            text: string(b, "text"),
+            size: number(b, "size")
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                .map(|n| n as u64),
+            truncated: flag(b, "truncated"),
+            opaque: flag(b, "opaque"),
+            binary: flag(b, "binary"),
+        }
+    }
+
+    fn metadata(v: &JsValue) -> Option<MetadataValue> {
+        if let Some(b) = v.as_bool() {
+            Some(MetadataValue::Bool(b))
+        } else if let Some(n) = v.as_f64() {
+            n.is_finite().then_some(MetadataValue::Number(n))
+        } else {
+            v.as_string().map(MetadataValue::String)
         }
     }
 }

@@ -459,9 +459,7 @@ impl SubmitInput {
     }
 }
 
-fn field(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
+use crate::object::get as field;
 
 /// A string option; `None` when absent.
 fn string_field(value: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {

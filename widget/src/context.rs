@@ -29,8 +29,7 @@ pub fn parse_identity(value: JsValue) -> Result<Option<Identity>, WidgetError> {
         )));
     }
     let field = |name: &str| -> Result<Option<String>, WidgetError> {
-        let v =
-            js_sys::Reflect::get(&value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        let v = crate::object::get(&value, name);
         if v.is_undefined() || v.is_null() {
             return Ok(None);
         }

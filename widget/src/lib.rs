@@ -19,6 +19,7 @@ pub mod context;
 pub mod css;
 pub mod error;
 pub mod json;
+pub mod object;
 #[cfg(feature = "reporter")]
 pub mod page;
 #[cfg(feature = "reporter")]

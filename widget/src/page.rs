@@ -1,7 +1,6 @@
 //! Page context: where the report was filed from and on what device.
 
 use bugcap_protocol::{ClientHints, Connection, Page, Size};
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crate::error::WidgetError;
@@ -69,9 +68,7 @@ fn local_time(date: &js_sys::Date) -> String {
     )
 }
 
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
+use crate::object::get;
 
 fn client_hints(navigator: &web_sys::Navigator) -> Option<ClientHints> {
     let data = get(navigator, "userAgentData");

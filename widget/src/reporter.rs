@@ -61,10 +61,10 @@ pub async fn send_built(
     built: Built,
     progress: &mut dyn FnMut(send::Step),
 ) -> Result<Outcome, WidgetError> {
-    let Some(built) = send::before_send(options, redactor, built).await? else {
+    let Some(ready) = send::before_send(options, redactor, built).await? else {
         return Ok(Outcome::Dropped);
     };
-    send::deliver(options, &built, progress).await
+    send::deliver(options, ready, progress).await
 }
 
 /// The `{id, status}` answer for `outcome`, with the host's success or error hook called.
@@ -161,7 +161,7 @@ pub fn screenshot_file(shot: Encoded) -> File {
 }
 
 pub fn read_captured(captured: JsValue) -> Result<Captured, JsValue> {
-    let mut captured: Captured = crate::json::read(&captured)
+    let mut captured = crate::captured::read::captured(&captured)
         .map_err(|e| WidgetError::Environment(format!("captured data: {e}")).into_js())?;
     captured.network = crate::captured::bound_network(captured.network);
     Ok(captured)

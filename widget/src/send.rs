@@ -4,8 +4,9 @@
 
 use std::cell::Cell;
 
-use bugcap_protocol::Report;
+use bugcap_protocol::Attachment;
 use bugcap_protocol::redact::Redactor;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,16 +36,38 @@ pub enum Step<'a> {
     },
 }
 
+/// A report ready to go: its id, its JSON text and the uploads it declares.
+pub struct Ready {
+    pub id: String,
+    pub body: String,
+    pub uploads: Vec<Upload>,
+}
+
+impl Ready {
+    fn from_built(built: Built) -> Result<Ready, WidgetError> {
+        Ok(Ready {
+            id: built.report.id.to_string(),
+            body: serde_json::to_string(&built.report)
+                .map_err(|e| WidgetError::Input(e.to_string()))?,
+            uploads: built.uploads,
+        })
+    }
+}
+
 /// Runs the host's `beforeSend` on the report: it may return the report edited (or edit it in
 /// place and return nothing), or `false`/`null` to drop it. What it returns is redacted again,
 /// and attachments it removed are not uploaded.
+///
+/// The edited report is redacted as JSON ([`Redactor::report_value`]) rather than read back
+/// into a typed report, which would cost the bundle about 12 KB of gzip of deserializer; one
+/// with a field of the wrong type is refused by the relay's validation, with its reason.
 pub async fn before_send(
     options: &Options,
     redactor: &Redactor,
     built: Built,
-) -> Result<Option<Built>, WidgetError> {
+) -> Result<Option<Ready>, WidgetError> {
     let Some(hook) = &options.ui.hooks.before_send else {
-        return Ok(Some(built));
+        return Ready::from_built(built).map(Some);
     };
     let given = crate::report::to_js(&built.report)?;
     let mut answer = hook.call1(&JsValue::NULL, &given).map_err(hook_error)?;
@@ -57,20 +80,44 @@ pub async fn before_send(
         return Ok(None);
     }
     let edited = if answer.is_undefined() { given } else { answer };
-    let mut report: Report = crate::json::read(&edited).map_err(|e| {
+    let not_a_report = |why: &str| {
         WidgetError::Input(format!(
-            "beforeSend returned something that is not a report: {e}"
+            "beforeSend returned something that is not a report: {why}"
         ))
-    })?;
+    };
+    let text = js_sys::JSON::stringify(&edited)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| not_a_report("not JSON (a cycle, a BigInt, or undefined)"))?;
+    let mut report: Value =
+        serde_json::from_str(&text).map_err(|e| not_a_report(&e.to_string()))?;
+    let Some(fields) = report.as_object_mut() else {
+        return Err(not_a_report("not an object"));
+    };
     // The host's id would let it file one report twice under different ids, or two under one.
-    report.id = built.report.id;
-    redactor.report(&mut report);
+    let id = built.report.id.to_string();
+    fields.insert("id".into(), Value::String(id.clone()));
+    redactor.report_value(&mut report);
+    let declared = report.get("attachments").and_then(Value::as_array);
     let uploads = built
         .uploads
         .into_iter()
-        .filter(|u| report.attachments.contains(&u.attachment))
+        .filter(|u| declared.is_some_and(|d| d.iter().any(|a| declares(a, &u.attachment))))
         .collect();
-    Ok(Some(Built { report, uploads }))
+    Ok(Some(Ready {
+        id,
+        body: report.to_string(),
+        uploads,
+    }))
+}
+
+/// True when `entry` (from an edited report) is `attachment`, unchanged.
+fn declares(entry: &Value, attachment: &Attachment) -> bool {
+    let text = |key: &str| entry.get(key).and_then(Value::as_str);
+    text("name") == Some(&attachment.name)
+        && text("content_type") == Some(&attachment.content_type)
+        && text("sha256") == Some(&attachment.sha256)
+        && entry.get("size").and_then(Value::as_u64) == Some(attachment.size)
 }
 
 fn hook_error(e: JsValue) -> WidgetError {
@@ -82,21 +129,19 @@ fn hook_error(e: JsValue) -> WidgetError {
 /// transient after retries. A refusal by the relay (invalid report, bad key) is returned.
 pub async fn deliver(
     options: &Options,
-    built: &Built,
+    ready: Ready,
     progress: &mut dyn FnMut(Step),
 ) -> Result<Outcome, WidgetError> {
-    let id = built.report.id.to_string();
-    let body =
-        serde_json::to_string(&built.report).map_err(|e| WidgetError::Input(e.to_string()))?;
+    let Ready { id, body, uploads } = ready;
     if !online() {
-        queue::put(options, &id, &body, &built.uploads).await?;
+        queue::put(options, &id, &body, &uploads).await?;
         return Ok(Outcome::Queued { id });
     }
-    match send_now(options, &body, &built.uploads, progress).await {
+    match send_now(options, &body, &uploads, progress).await {
         Ok(accepted) => Ok(Outcome::Sent(accepted)),
         Err(e) if transport::is_transient(&e) => {
             // If the outbox cannot keep it either, the user must hear about the send failure.
-            queue::put(options, &id, &body, &built.uploads)
+            queue::put(options, &id, &body, &uploads)
                 .await
                 .map_err(|_| e)?;
             Ok(Outcome::Queued { id })

@@ -37,6 +37,9 @@ struct ErrorBody {
 struct ErrorDetail {
     code: String,
     message: String,
+    /// The JSON path of the offending field, when the relay names one.
+    #[serde(default)]
+    field: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -194,7 +197,10 @@ async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, 
         Ok(ErrorBody { error }) => WidgetError::Relay {
             status,
             code: error.code,
-            message: error.message,
+            message: match error.field {
+                Some(field) => format!("`{field}`: {}", error.message),
+                None => error.message,
+            },
         },
         Err(_) => WidgetError::Relay {
             status,

@@ -67,3 +67,35 @@ fn what_capture_writes_the_reporter_reads() {
     assert_eq!(captured.metadata["build"], MetadataValue::Number(4812.0));
     assert_eq!(captured.metadata["beta"], MetadataValue::Bool(true));
 }
+
+/// The network entries are built by hooks among the page's scripts: one of an odd shape loses a
+/// field or is left out, and the report is still filed.
+#[wasm_bindgen_test]
+fn odd_entries_are_read_leniently_not_fatally() {
+    let captured = read_captured(js(r#"({
+        console: [{ level: "warn", message: "kept", timestamp: 5 }, { level: "shout", message: "x", timestamp: 1 }, 7],
+        errors: "not a list",
+        network: [
+            { kind: "fetch", method: "GET", url: "https://api.test/a", start_time: 2, status: "200",
+              request_headers: { accept: "*/*", "x-n": 3 }, response_body: { text: "ok", size: -1 } },
+            { kind: "fetch", method: "GET", start_time: 1 },
+            { kind: "xhr", method: "POST", url: "https://api.test/b", start_time: 1, status: 404, aborted: "yes" },
+        ],
+        metadata: { plan: "pro", nested: { a: 1 }, n: NaN },
+    })"#))
+    .unwrap();
+    assert_eq!(captured.console.len(), 1);
+    assert_eq!(captured.console[0].message, "kept");
+    assert!(captured.errors.is_empty());
+    // Oldest first; the entry without a URL is left out.
+    let urls: Vec<&str> = captured.network.iter().map(|e| e.url.as_str()).collect();
+    assert_eq!(urls, ["https://api.test/b", "https://api.test/a"]);
+    let (b, a) = (&captured.network[0], &captured.network[1]);
+    assert_eq!((b.status, b.aborted), (Some(404), false));
+    assert_eq!(a.status, None);
+    assert_eq!(a.request_headers.len(), 1);
+    let body = a.response_body.as_ref().expect("the body");
+    assert_eq!((body.text.as_deref(), body.size), (Some("ok"), None));
+    assert_eq!(captured.metadata.len(), 1);
+    assert!(read_captured(js("42")).is_err());
+}

@@ -130,9 +130,7 @@ fn record(sink: &RefCell<ErrorBuffer>, build: impl FnOnce() -> Option<ErrorEntry
     }
 }
 
-fn get(value: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
+use crate::object::get;
 
 fn get_string(value: &JsValue, key: &str) -> Option<String> {
     get(value, key).as_string().filter(|s| !s.is_empty())

@@ -1,0 +1,59 @@
+//! Reading plain JS objects property by property. Every reader is total: a missing property, a
+//! value of another type, or a getter that throws reads as absent, so a page's odd object can
+//! leave a field out but never fail a report.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `target[key]`; `undefined` when `target` is not an object or the getter throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn string(target: &JsValue, key: &str) -> Option<String> {
+    get(target, key).as_string()
+}
+
+/// A finite number.
+pub fn number(target: &JsValue, key: &str) -> Option<f64> {
+    get(target, key).as_f64().filter(|n| n.is_finite())
+}
+
+/// A whole number from 0 to `u32::MAX`.
+pub fn whole(target: &JsValue, key: &str) -> Option<u32> {
+    number(target, key)
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+        .map(|n| n as u32)
+}
+
+/// `true` only for the boolean `true`.
+pub fn flag(target: &JsValue, key: &str) -> bool {
+    get(target, key).as_bool() == Some(true)
+}
+
+/// The object at `key`, if it is one.
+pub fn object(target: &JsValue, key: &str) -> Option<JsValue> {
+    let value = get(target, key);
+    value.is_object().then_some(value)
+}
+
+/// The items of the array at `key`; none when it is not an array.
+pub fn list(target: &JsValue, key: &str) -> impl Iterator<Item = JsValue> {
+    let value = get(target, key);
+    Array::is_array(&value)
+        .then(|| value.unchecked_into::<Array>())
+        .into_iter()
+        .flat_map(|a| (0..a.length()).map(move |i| a.get(i)))
+}
+
+/// The own enumerable `[name, value]` pairs of the object at `key`.
+pub fn entries(target: &JsValue, key: &str) -> impl Iterator<Item = (String, JsValue)> {
+    object(target, key)
+        .map(|o| Object::entries(o.unchecked_ref()))
+        .into_iter()
+        .flat_map(|pairs| (0..pairs.length()).map(move |i| pairs.get(i)))
+        .filter_map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1)))
+        })
+}
