@@ -124,6 +124,30 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The wire name (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// The severity of a wire name (see [`ConsoleLevel::from_name`]).
+    pub fn from_name(name: &str) -> Option<Severity> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 /// Where the report was filed from. The URL and referrer are scrubbed before they leave the page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -552,7 +576,7 @@ pub struct Client {
 
 #[cfg(test)]
 mod tests {
-    use super::{ConsoleLevel, ErrorKind, MetadataValue, NetworkKind};
+    use super::{ConsoleLevel, ErrorKind, MetadataValue, NetworkKind, Severity};
 
     #[test]
     fn wire_names_are_what_serde_writes_and_read_back() {
@@ -567,6 +591,10 @@ mod tests {
         for kind in NetworkKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert_eq!(NetworkKind::from_name(kind.as_str()), Some(kind));
+        }
+        for severity in Severity::ALL {
+            assert_eq!(serde_json::to_value(severity).unwrap(), severity.as_str());
+            assert_eq!(Severity::from_name(severity.as_str()), Some(severity));
         }
         assert_eq!(ConsoleLevel::from_name("Log"), None);
         assert_eq!(NetworkKind::from_name("websocket"), None);

@@ -182,7 +182,7 @@ pub mod read {
         })
     }
 
-    fn network(e: &JsValue) -> Option<NetworkEntry> {
+    pub fn network(e: &JsValue) -> Option<NetworkEntry> {
         let headers = |key| {
             entries(e, key)
                 .filter_map(|(name, v)| Some((name, v.as_string()?)))

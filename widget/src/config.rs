@@ -1,10 +1,16 @@
 //! `init` options and `submit` input, read from plain JS objects with clear errors.
 
+pub mod fields;
+#[cfg(feature = "reporter")]
+pub mod redaction;
+
 use bugcap_protocol::Severity;
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::WidgetError;
+use fields::{
+    FieldError, bool_field, count_field, field, function_field, string_field, string_list_field,
+};
 
 /// How many console entries are kept when the host does not say.
 pub const DEFAULT_CONSOLE_LIMIT: usize = 100;
@@ -207,8 +213,8 @@ impl Options {
                 if redaction.is_undefined() || redaction.is_null() {
                     Default::default()
                 } else {
-                    crate::json::read(&redaction)
-                        .map_err(|e| WidgetError::Options(format!("`redaction`: {e}")))?
+                    redaction::read(&redaction)
+                        .map_err(|e| WidgetError::Options(format!("`redaction`: {}", e.0)))?
                 }
             },
             dom_snapshot: bool_field(value, "domSnapshot", true)?,
@@ -429,26 +435,22 @@ impl Ui {
 }
 
 /// What the user (or the host's own UI) submits.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct SubmitInput {
-    #[serde(default)]
     pub text: String,
-    #[serde(default)]
     pub category: Option<String>,
-    #[serde(default)]
     pub severity: Option<Severity>,
-    #[serde(default)]
     pub email: Option<String>,
     /// Take a screenshot and attach it (programmatic sends only; the dialog has a toggle).
-    #[serde(default)]
     pub screenshot: bool,
 }
 
+const SUBMIT_FIELDS: [&str; 5] = ["text", "category", "severity", "email", "screenshot"];
+
 impl SubmitInput {
+    /// `submit`'s input: `text` must say something.
     pub fn from_js(value: JsValue) -> Result<SubmitInput, JsValue> {
-        let input: SubmitInput = crate::json::read(&value)
-            .map_err(|e| WidgetError::Input(format!("invalid submit input: {e}")).into_js())?;
+        let input = Self::read(&value, "submit").map_err(WidgetError::into_js)?;
         if input.text.trim().is_empty() {
             return Err(WidgetError::Input(
                 "describe the problem: `text` must not be empty".into(),
@@ -457,40 +459,38 @@ impl SubmitInput {
         }
         Ok(input)
     }
-}
 
-use crate::object::get as field;
-
-/// A string option; `None` when absent.
-fn string_field(value: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
-    let v = field(value, name);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
+    /// The fields of `value` (`call` names the API for the error): every one optional,
+    /// unknown ones refused.
+    pub fn read(value: &JsValue, call: &str) -> Result<SubmitInput, WidgetError> {
+        let invalid = |e: FieldError| WidgetError::Input(format!("invalid {call} input: {}", e.0));
+        if !value.is_object() || js_sys::Array::is_array(value) {
+            return Err(invalid(FieldError("pass an object: { text }".into())));
+        }
+        if let Some(key) = unknown_key(value, &SUBMIT_FIELDS) {
+            return Err(invalid(FieldError(format!(
+                "unknown field `{key}`; expected one of {}",
+                SUBMIT_FIELDS.join(", ")
+            ))));
+        }
+        let severity = match string_field(value, "severity").map_err(invalid)? {
+            None => None,
+            Some(name) => Some(Severity::from_name(&name).ok_or_else(|| {
+                invalid(FieldError(format!(
+                    "`severity` must be one of low, medium, high, critical, not `{name}`"
+                )))
+            })?),
+        };
+        Ok(SubmitInput {
+            text: string_field(value, "text")
+                .map_err(invalid)?
+                .unwrap_or_default(),
+            category: string_field(value, "category").map_err(invalid)?,
+            severity,
+            email: string_field(value, "email").map_err(invalid)?,
+            screenshot: bool_field(value, "screenshot", false).map_err(invalid)?,
+        })
     }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| WidgetError::Options(format!("`{name}` must be a string")))
-}
-
-/// A callback option; `None` when absent.
-fn function_field(value: &JsValue, name: &str) -> Result<Option<js_sys::Function>, WidgetError> {
-    let v = field(value, name);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.dyn_into::<js_sys::Function>()
-        .map(Some)
-        .map_err(|_| WidgetError::Options(format!("`{name}` must be a function")))
-}
-
-/// A boolean option, `default` when absent.
-fn bool_field(value: &JsValue, name: &str, default: bool) -> Result<bool, WidgetError> {
-    let v = field(value, name);
-    if v.is_undefined() {
-        return Ok(default);
-    }
-    v.as_bool()
-        .ok_or_else(|| WidgetError::Options(format!("`{name}` must be true or false")))
 }
 
 /// A selector option must parse, so a typo fails `init` instead of silently masking nothing.
@@ -503,35 +503,4 @@ fn check_selector(name: &str, selector: &str) -> Result<(), WidgetError> {
             "`{name}` is not a valid CSS selector: `{selector}`"
         ))
     })
-}
-
-/// A whole-number option, `default` when absent.
-fn count_field(value: &JsValue, name: &str, default: usize) -> Result<usize, WidgetError> {
-    let v = field(value, name);
-    if v.is_undefined() {
-        return Ok(default);
-    }
-    match v.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
-        _ => Err(WidgetError::Options(format!(
-            "`{name}` must be a whole number"
-        ))),
-    }
-}
-
-/// A list-of-strings option; `None` when absent.
-fn string_list_field(value: &JsValue, name: &str) -> Result<Option<Vec<String>>, WidgetError> {
-    let v = field(value, name);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let bad = || WidgetError::Options(format!("`{name}` must be an array of strings"));
-    if !js_sys::Array::is_array(&v) {
-        return Err(bad());
-    }
-    js_sys::Array::from(&v)
-        .iter()
-        .map(|item| item.as_string().ok_or_else(bad))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
 }

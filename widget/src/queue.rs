@@ -4,7 +4,7 @@
 //! a lost answer) is still stored once.
 
 use bugcap_protocol::Attachment;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -24,7 +24,7 @@ extern "C" {
 
 /// One queued report, as stored: these fields, and beside them `bytes`, an array with one
 /// byte array per attachment, in order (kept as JS values: IndexedDB stores them as they are).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Record {
     id: String,
     /// Which relay and key it was for: a page that changes either does not send it elsewhere.
@@ -126,13 +126,28 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
 
 /// A stored record and its byte arrays; `None` for one this version cannot read.
 fn read_record(value: JsValue) -> Option<(Record, js_sys::Array)> {
-    let bytes = js_sys::Reflect::get(&value, &BYTES.into()).ok()?;
+    use crate::object::{get, list, number, string};
+    let bytes = get(&value, BYTES);
     if !js_sys::Array::is_array(&bytes) {
         return None;
     }
-    // The value is IndexedDB's fresh copy: taking the bytes off keeps them out of the JSON text.
-    js_sys::Reflect::delete_property(value.unchecked_ref::<js_sys::Object>(), &BYTES.into())
-        .ok()?;
-    let record = crate::json::read(&value).ok()?;
+    let attachments = list(&value, "attachments")
+        .map(|a| {
+            Some(Attachment {
+                name: string(&a, "name")?,
+                content_type: string(&a, "content_type")?,
+                size: number(&a, "size").filter(|n| n.fract() == 0.0 && *n >= 0.0)? as u64,
+                sha256: string(&a, "sha256")?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let record = Record {
+        id: string(&value, "id")?,
+        relay: string(&value, "relay")?,
+        key: string(&value, "key")?,
+        report: string(&value, "report")?,
+        attachments,
+        queued_at: number(&value, "queued_at")?,
+    };
     Some((record, bytes.unchecked_into()))
 }

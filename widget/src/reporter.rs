@@ -111,8 +111,7 @@ pub async fn capture(
     let input: SubmitInput = if input.is_undefined() || input.is_null() {
         SubmitInput::default()
     } else {
-        crate::json::read(&input)
-            .map_err(|e| WidgetError::Input(format!("invalid capture input: {e}")).into_js())?
+        SubmitInput::read(&input, "capture").map_err(WidgetError::into_js)?
     };
     let captured = read_captured(captured)?;
     let redactor = redactor(&options.redaction)?;
@@ -197,7 +196,7 @@ fn redactor_for(config: JsValue) -> Result<Redactor, JsValue> {
     let config = if config.is_undefined() || config.is_null() {
         Default::default()
     } else {
-        crate::json::read(&config).map_err(|e| WidgetError::Options(e).into_js())?
+        crate::config::redaction::read(&config).map_err(|e| WidgetError::Options(e.0).into_js())?
     };
     redactor(&config)
 }

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use bugcap_protocol::Attachment;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
@@ -16,7 +17,7 @@ use crate::config::Options;
 use crate::error::WidgetError;
 
 /// The relay's answer to an accepted report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Accepted {
     pub id: String,
     pub status: String,
@@ -28,25 +29,10 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-    /// The JSON path of the offending field, when the relay names one.
-    #[serde(default)]
-    field: Option<String>,
-}
-
-#[derive(Deserialize)]
+/// Where and how to upload an attachment's bytes, as the relay signed it.
 struct UploadUrl {
     url: String,
     method: String,
-    #[serde(default)]
     headers: BTreeMap<String, String>,
 }
 
@@ -98,8 +84,11 @@ async fn sleep(ms: f64) {
 /// `POST /v1/reports` with `body`, a report as JSON text (as built, or as kept in the outbox).
 pub async fn post_report(options: &Options, body: &str) -> Result<Accepted, WidgetError> {
     let url = options.reports_url();
-    let text = retrying(|| relay_post(options, &url, body)).await?;
-    parse_answer(&text)
+    let answer = parse_answer(&retrying(|| relay_post(options, &url, body)).await?)?;
+    Ok(Accepted {
+        id: answer_field(&answer, "id")?,
+        status: answer_field(&answer, "status")?,
+    })
 }
 
 /// Uploads one attachment of the accepted report `id`: upload URL, `PUT`, `complete`.
@@ -111,8 +100,18 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
         "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
     })
     .to_string();
-    let grant: UploadUrl =
-        parse_answer(&retrying(|| relay_post(options, &grant_url, &request)).await?)?;
+    let answer = parse_answer(&retrying(|| relay_post(options, &grant_url, &request)).await?)?;
+    let grant = UploadUrl {
+        url: answer_field(&answer, "url")?,
+        method: answer_field(&answer, "method")?,
+        headers: answer
+            .get("headers")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, v)| Some((name.clone(), v.as_str()?.to_owned())))
+            .collect(),
+    };
     retrying(|| put(&grant, upload)).await?;
     let complete_url = format!("{media}/complete");
     let complete = serde_json::json!({ "name": a.name }).to_string();
@@ -193,16 +192,21 @@ async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, 
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(ErrorBody { error }) => WidgetError::Relay {
+    let detail = serde_json::from_str::<Value>(&text).ok().and_then(|v| {
+        let error = v.get("error")?;
+        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_owned);
+        Some((text("code")?, text("message")?, text("field")))
+    });
+    Err(match detail {
+        Some((code, message, field)) => WidgetError::Relay {
             status,
-            code: error.code,
-            message: match error.field {
-                Some(field) => format!("`{field}`: {}", error.message),
-                None => error.message,
+            code,
+            message: match field {
+                Some(field) => format!("`{field}`: {message}"),
+                None => message,
             },
         },
-        Err(_) => WidgetError::Relay {
+        None => WidgetError::Relay {
             status,
             code: "http_error".into(),
             message: format!("HTTP {status}"),
@@ -241,12 +245,26 @@ pub fn own_init() -> RequestInit {
     init
 }
 
-fn parse_answer<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, WidgetError> {
-    serde_json::from_str(text).map_err(|e| WidgetError::Relay {
+/// The relay's answer as a JSON document. Its few fields are looked up ([`answer_field`]):
+/// a derived reader per answer cost the bundle more than the lookups.
+fn parse_answer(text: &str) -> Result<Value, WidgetError> {
+    serde_json::from_str(text).map_err(|e| invalid_answer(e.to_string()))
+}
+
+fn answer_field(answer: &Value, key: &str) -> Result<String, WidgetError> {
+    answer
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| invalid_answer(format!("no `{key}` string")))
+}
+
+fn invalid_answer(why: String) -> WidgetError {
+    WidgetError::Relay {
         status: 200,
         code: "invalid_response".into(),
-        message: format!("unexpected answer from the relay: {e}"),
-    })
+        message: format!("unexpected answer from the relay: {why}"),
+    }
 }
 
 fn first_line(text: &str) -> &str {

@@ -58,18 +58,30 @@ impl TryFrom<RawPolicy> for HeaderPolicy {
     type Error = &'static str;
 
     fn try_from(raw: RawPolicy) -> Result<Self, Self::Error> {
-        match (raw.mode, raw.extra, raw.names) {
-            (Mode::Deny, extra, None) => Ok(HeaderPolicy::Deny {
+        HeaderPolicy::from_parts(matches!(raw.mode, Mode::Allow), raw.extra, raw.names)
+    }
+}
+
+impl HeaderPolicy {
+    /// The policy a document's `mode` (allow or deny), `extra` and `names` describe; the
+    /// widget reads those from a JS object without serde.
+    pub fn from_parts(
+        allow: bool,
+        extra: Option<Vec<String>>,
+        names: Option<Vec<String>>,
+    ) -> Result<HeaderPolicy, &'static str> {
+        match (allow, extra, names) {
+            (false, extra, None) => Ok(HeaderPolicy::Deny {
                 extra: extra.unwrap_or_default(),
             }),
-            (Mode::Deny, _, Some(_)) => {
+            (false, _, Some(_)) => {
                 Err("`names` belongs to mode \"allow\"; mode \"deny\" takes `extra`")
             }
-            (Mode::Allow, None, Some(names)) => Ok(HeaderPolicy::Allow { names }),
-            (Mode::Allow, Some(_), _) => {
+            (true, None, Some(names)) => Ok(HeaderPolicy::Allow { names }),
+            (true, Some(_), _) => {
                 Err("`extra` belongs to mode \"deny\"; mode \"allow\" takes `names`")
             }
-            (Mode::Allow, None, None) => Err("mode \"allow\" needs `names`, the headers to keep"),
+            (true, None, None) => Err("mode \"allow\" needs `names`, the headers to keep"),
         }
     }
 }

@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+#[cfg(feature = "reporter")]
 use bugcap_protocol::NetworkEntry;
 use wasm_bindgen::prelude::*;
 
@@ -89,14 +90,16 @@ impl NetworkCapture {
         self.buffer.borrow().snapshot().into_iter().collect()
     }
 
-    /// The recorded requests, read and bounded as the reporter reads them.
+    /// The recorded requests, read and bounded as the reporter reads them (for tests: the
+    /// page hands the reporter [`Self::raw_entries`]).
+    #[cfg(feature = "reporter")]
     pub fn entries(&self) -> Vec<NetworkEntry> {
         let raw: Vec<NetworkEntry> = self
             .buffer
             .borrow()
             .snapshot()
-            .into_iter()
-            .filter_map(|v| serde_wasm_bindgen::from_value(v).ok())
+            .iter()
+            .filter_map(crate::captured::read::network)
             .collect();
         crate::captured::bound_network(raw)
     }

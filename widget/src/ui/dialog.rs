@@ -610,13 +610,7 @@ impl Dialog {
     /// Builds the report from the form and sends it. `Ok(Some((id, queued)))` when it was sent
     /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err(message)` when it failed.
     async fn build_and_send(self: &Rc<Self>) -> Result<Option<(String, bool)>, String> {
-        let severity = match self.severity.value().as_str() {
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            "high" => Some(Severity::High),
-            "critical" => Some(Severity::Critical),
-            _ => None,
-        };
+        let severity = Severity::from_name(&self.severity.value());
         let input = SubmitInput {
             text: self.text.value(),
             category: self
