@@ -5,7 +5,8 @@
 import loadCapture, * as capture from "./wasm/capture/bugcap_capture.js";
 
 let captureLoading = null;
-let reporterLoading = null;
+// The reporter modules loaded (or loading), by name.
+const reporters = new Map();
 let options = null;
 // The shadow root the launcher lives in; the dialog is built there too.
 let uiRoot = null;
@@ -21,15 +22,50 @@ function loadCaptureModule() {
   return captureLoading;
 }
 
-/** The reporter module, loaded once, on first use. */
-function reporter() {
-  reporterLoading ??= import("./wasm/reporter/bugcap_reporter.js").then(async (module) => {
-    await module.default({ module_or_path: new URL("./wasm/reporter/bugcap_reporter_bg.wasm", import.meta.url) });
-    return module;
-  });
-  // A failed load (offline) may be retried on the next call.
-  reporterLoading.catch(() => (reporterLoading = null));
-  return reporterLoading;
+// The reporter comes in two builds with one API: the plain one, and one that also compiles the
+// host's own redaction patterns (a regular expression engine, 12 KB of gzip that hosts without
+// patterns do not download). Literal paths, so bundlers see both.
+const REPORTER_BUILDS = {
+  reporter: {
+    load: () => import("./wasm/reporter/bugcap_reporter.js"),
+    wasm: () => new URL("./wasm/reporter/bugcap_reporter_bg.wasm", import.meta.url),
+  },
+  reporter_patterns: {
+    load: () => import("./wasm/reporter_patterns/bugcap_reporter_patterns.js"),
+    wasm: () => new URL("./wasm/reporter_patterns/bugcap_reporter_patterns_bg.wasm", import.meta.url),
+  },
+};
+
+/** True when a redaction config has patterns of the host's own. */
+function hasPatterns(config) {
+  const patterns = config?.extraPatterns ?? config?.extra_patterns;
+  return Array.isArray(patterns) && patterns.length > 0;
+}
+
+/**
+ * The reporter module, loaded once, on first use: the build with the pattern engine when
+ * `withPatterns`, which defaults to whether the `init` options have patterns. The dialog and
+ * sending always use that one.
+ */
+function reporter(withPatterns = hasPatterns(options?.redaction)) {
+  const name = withPatterns ? "reporter_patterns" : "reporter";
+  let loading = reporters.get(name);
+  if (!loading) {
+    const build = REPORTER_BUILDS[name];
+    loading = build.load().then(async (module) => {
+      await module.default({ module_or_path: build.wasm() });
+      return module;
+    });
+    reporters.set(name, loading);
+    // A failed load (offline) may be retried on the next call.
+    loading.catch(() => reporters.delete(name));
+  }
+  return loading;
+}
+
+/** Closes the dialog of every reporter module loaded; resolves when they are closed. */
+function closeReporters() {
+  return Promise.all([...reporters.values()].map((loading) => loading.then((r) => r.close(), () => {})));
 }
 
 /**
@@ -43,10 +79,9 @@ export async function init(opts) {
   capture.init(opts);
   // Custom patterns can only be checked by the redaction engine: a host that has them loads the
   // reporter now, so a bad pattern fails `init` instead of the user's first report.
-  const patterns = opts?.redaction?.extraPatterns ?? opts?.redaction?.extra_patterns;
-  if (Array.isArray(patterns) && patterns.length > 0) {
+  if (hasPatterns(opts?.redaction)) {
     try {
-      (await reporter()).checkRedaction(opts.redaction);
+      (await reporter(true)).checkRedaction(opts.redaction);
     } catch (e) {
       capture.destroy();
       throw e;
@@ -76,7 +111,7 @@ function flushOutbox() {
   } catch (_) {}
   if (!waiting || !options || navigator.onLine === false) return;
   const opts = options;
-  reporter()
+  reporter(hasPatterns(opts.redaction))
     .then((r) => r.flush(opts))
     .catch(() => {});
 }
@@ -107,7 +142,7 @@ export async function preload() {
 
 /** Closes the report dialog if it is open. */
 export async function close() {
-  if (reporterLoading) (await reporter()).close();
+  await closeReporters();
 }
 
 /**
@@ -151,7 +186,7 @@ export async function setMetadata(values) {
  * @param {import("./index.d.ts").RedactionOptions} [config]
  */
 export async function redact(text, config) {
-  const r = await reporter();
+  const r = await reporter(hasPatterns(config) || hasPatterns(options?.redaction));
   return r.redact(text, config);
 }
 
@@ -163,7 +198,7 @@ export async function redact(text, config) {
  * @returns {Promise<string>}
  */
 export async function snapshot(opts = options) {
-  const r = await reporter();
+  const r = await reporter(hasPatterns(opts?.redaction) || hasPatterns(options?.redaction));
   return r.snapshot(opts);
 }
 
@@ -197,7 +232,7 @@ export function destroy() {
   generation++;
   if (onOnline) removeEventListener("online", onOnline);
   onOnline = null;
-  if (reporterLoading) reporterLoading.then((r) => r.close(), () => {});
+  closeReporters();
   uiRoot = null;
   options = null;
   if (captureLoading) captureLoading.then(() => capture.destroy(), () => {});

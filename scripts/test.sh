@@ -19,13 +19,15 @@ cargo clippy --workspace --all-targets --features bugcap-protocol/schema -- -D w
 
 step "cargo clippy (wasm32)"
 cargo clippy -p bugcap-widget -p bugcap-protocol --target wasm32-unknown-unknown --all-targets -- -D warnings
-# The two modules the package ships are built from the widget crate with one feature each.
-for module in capture reporter; do
+# The modules the package ships are built from the widget crate with one feature each.
+for module in capture reporter custom-patterns; do
   cargo clippy -p bugcap-widget --target wasm32-unknown-unknown --lib --no-default-features --features "$module" -- -D warnings
 done
 
 step "cargo test (native: protocol, relay, widget unit tests)"
 cargo test --workspace --exclude bugcap-widget --features bugcap-protocol/schema
+# The engine as the widget's plain reporter builds it, without host patterns.
+cargo test -p bugcap-protocol --no-default-features --lib
 # The widget's pure logic (parsers, limits, layout arithmetic) has unit tests that run natively.
 cargo test -p bugcap-widget --lib
 

@@ -15,7 +15,7 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     execFileSync("npm", ["pack", join(root, "dist", "npm"), "--json", "--pack-destination", work], { encoding: "utf8" }),
   );
   const files = packed.files.map((f) => f.path);
-  const modules = ["wasm/capture/bugcap_capture", "wasm/reporter/bugcap_reporter"];
+  const modules = ["wasm/capture/bugcap_capture", "wasm/reporter/bugcap_reporter", "wasm/reporter_patterns/bugcap_reporter_patterns"];
   for (const f of ["package.json", "index.js", "index.d.ts", "README.md", ...modules.flatMap((m) => [`${m}.js`, `${m}_bg.wasm`])]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(", ")}`);
   }
@@ -57,9 +57,10 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
     assert.match(entry, new RegExp(`export (async )?function ${name}\\(`));
     assert.match(readFileSync(join(installed, "index.d.ts"), "utf8"), new RegExp(`export function ${name}\\(`));
   }
-  // The loader's static import (capture) and lazy import (reporter) resolve inside the package.
+  // The loader's static import (capture) and lazy imports (the two reporter builds) resolve
+  // inside the package.
   const imports = [...entry.matchAll(/(?:from\s*|import\()"\.\/(wasm\/[^"]+)"/g)].map((m) => m[1]);
-  assert.deepEqual(imports, ["wasm/capture/bugcap_capture.js", "wasm/reporter/bugcap_reporter.js"]);
+  assert.deepEqual(imports, ["wasm/capture/bugcap_capture.js", "wasm/reporter/bugcap_reporter.js", "wasm/reporter_patterns/bugcap_reporter_patterns.js"]);
   for (const glue of imports) assert.ok(existsSync(join(installed, glue)), glue);
   for (const m of modules) {
     const wasm = readFileSync(join(installed, `${m}_bg.wasm`));

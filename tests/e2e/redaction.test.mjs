@@ -23,7 +23,7 @@ describe("redaction in the page", () => {
       redaction: { emails: true, extraPatterns: [{ name: "employee_id", pattern: "EMP-\\d{6}" }] },
     });
     try {
-      const { page, posted } = await openDemo(browser, `${www.url}/?access_token=tok_live_998877&tab=2`);
+      const { page, posted, requested } = await openDemo(browser, `${www.url}/?access_token=tok_live_998877&tab=2`);
       await page.evaluate(([gh, card]) => {
         console.log("deploying with", gh);
         console.warn(`payment failed for ${card}`);
@@ -34,6 +34,9 @@ describe("redaction in the page", () => {
       assert.ok(result.reportId, result.text);
 
       assert.equal(posted.length, 1);
+      // The host gave a pattern: the reporter with the pattern engine is the one loaded.
+      assert.ok(requested.some((u) => u.endsWith("/bugcap_reporter_patterns_bg.wasm")), requested.join("\n"));
+      assert.ok(!requested.some((u) => u.endsWith("/wasm/reporter/bugcap_reporter_bg.wasm")), requested.join("\n"));
       const sent = JSON.stringify(posted[0]);
       for (const secret of [GITHUB, CARD, "hunter2", "tok_live_998877", "ada@example.com", "EMP-123456"]) {
         assert.ok(!sent.includes(secret), `${secret} left the page: ${sent}`);

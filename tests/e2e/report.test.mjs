@@ -50,6 +50,9 @@ describe("a report filed from the demo page", () => {
       const result = await sendReport(page, "Totals are wrong after saving");
       assert.ok(result.reportId, `no report id: ${result.text}`);
       assert.ok(reporterLoaded(), "sending loads the reporter");
+      // A host without patterns of its own gets the reporter without the pattern engine.
+      assert.ok(requested.some((u) => u.endsWith("/wasm/reporter/bugcap_reporter_bg.wasm")), requested.join("\n"));
+      assert.ok(!requested.some((u) => u.includes("reporter_patterns")), requested.join("\n"));
 
       const { status, body } = await readReport(result.reportId);
       assert.equal(status, 200);

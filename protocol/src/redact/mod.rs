@@ -83,6 +83,10 @@ pub enum ConfigError {
     EmptyMatch(String),
     #[error("at most {0} custom patterns")]
     TooMany(usize),
+    /// This build has no regular expression engine (the widget's plain reporter, which hosts
+    /// without patterns load; its loader picks the other one when patterns are given).
+    #[error("custom patterns need the engine built with them (feature `custom-patterns`)")]
+    PatternsUnsupported,
 }
 
 /// Limits on host-given rules, so a config cannot make redaction arbitrarily slow.
@@ -94,7 +98,7 @@ const MAX_PATTERN_LEN: usize = 1_000;
 pub struct Redactor {
     options: patterns::Options,
     extra_keys: Vec<String>,
-    custom: Vec<(String, regex_lite::Regex)>,
+    custom: Vec<(String, Pattern)>,
     headers: HeaderPolicy,
 }
 
@@ -125,11 +129,11 @@ impl Redactor {
             if p.pattern.len() > MAX_PATTERN_LEN {
                 return Err(invalid(format!("longer than {MAX_PATTERN_LEN} characters")));
             }
-            let regex = regex_lite::RegexBuilder::new(&p.pattern)
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|e| invalid(e.to_string()))?;
-            if regex.is_match("") {
+            let regex = compile(&p.pattern).map_err(|e| match e {
+                Some(message) => invalid(message),
+                None => ConfigError::PatternsUnsupported,
+            })?;
+            if matches_empty(&regex) {
                 return Err(ConfigError::EmptyMatch(p.name.clone()));
             }
             custom.push((p.name.clone(), regex));
@@ -163,12 +167,12 @@ impl Redactor {
         }
         let mut current = replaced;
         for (name, regex) in &self.custom {
-            let hits: Vec<Found> = regex
-                .find_iter(&current)
-                .filter(|m| !m.as_str().is_empty() && !inside_placeholder(&current, m.start()))
-                .map(|m| Found {
-                    start: m.start(),
-                    end: m.end(),
+            let hits: Vec<Found> = find_all(regex, &current)
+                .into_iter()
+                .filter(|&(start, end)| end > start && !inside_placeholder(&current, start))
+                .map(|(start, end)| Found {
+                    start,
+                    end,
                     rule: "",
                 })
                 .collect();
@@ -199,6 +203,53 @@ impl Redactor {
     }
 }
 
+/// A compiled host pattern.
+#[cfg(feature = "custom-patterns")]
+type Pattern = regex_lite::Regex;
+
+/// Never made: without the engine, a config with patterns is refused.
+#[cfg(not(feature = "custom-patterns"))]
+#[derive(Debug, Clone)]
+enum Pattern {}
+
+/// `Err(Some(reason))` for a pattern that does not compile, `Err(None)` without the engine.
+#[cfg(feature = "custom-patterns")]
+fn compile(pattern: &str) -> Result<Pattern, Option<String>> {
+    regex_lite::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| Some(e.to_string()))
+}
+
+#[cfg(not(feature = "custom-patterns"))]
+fn compile(_: &str) -> Result<Pattern, Option<String>> {
+    Err(None)
+}
+
+#[cfg(feature = "custom-patterns")]
+fn matches_empty(pattern: &Pattern) -> bool {
+    pattern.is_match("")
+}
+
+#[cfg(not(feature = "custom-patterns"))]
+fn matches_empty(pattern: &Pattern) -> bool {
+    match *pattern {}
+}
+
+/// The byte ranges `pattern` matches in `text`, leftmost first.
+#[cfg(feature = "custom-patterns")]
+fn find_all(pattern: &Pattern, text: &str) -> Vec<(usize, usize)> {
+    pattern
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+#[cfg(not(feature = "custom-patterns"))]
+fn find_all(pattern: &Pattern, _: &str) -> Vec<(usize, usize)> {
+    match *pattern {}
+}
+
 /// True when `at` falls inside a `[REDACTED:…]` placeholder already in `text`.
 fn inside_placeholder(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -224,4 +275,40 @@ fn replace<'a>(text: &'a str, found: &[Found], counts: &mut Counts) -> Cow<'a, s
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_pattern() -> RedactionConfig {
+        RedactionConfig {
+            extra_patterns: vec![CustomPattern {
+                name: "ticket".into(),
+                pattern: "T-[0-9]+".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// A build without the engine (the widget's plain reporter) must refuse a host's patterns,
+    /// never ignore them: ignoring would send what the host asked to redact.
+    #[cfg(not(feature = "custom-patterns"))]
+    #[test]
+    fn without_the_engine_patterns_are_refused_not_ignored() {
+        assert_eq!(
+            Redactor::new(&with_pattern()).unwrap_err(),
+            ConfigError::PatternsUnsupported
+        );
+        assert!(Redactor::new(&RedactionConfig::default()).is_ok());
+    }
+
+    #[cfg(feature = "custom-patterns")]
+    #[test]
+    fn with_the_engine_patterns_apply() {
+        let r = Redactor::new(&with_pattern()).unwrap();
+        let mut counts = Counts::default();
+        assert_eq!(r.text("see T-42", &mut counts), "see [REDACTED:ticket]");
+        assert_eq!(counts.0.get("ticket"), Some(&1));
+    }
 }
