@@ -6,6 +6,7 @@
 pub mod limits;
 pub mod redact;
 pub mod report;
+pub mod shape;
 pub mod validate;
 
 pub use limits::Limits;

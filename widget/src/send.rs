@@ -58,9 +58,11 @@ impl Ready {
 /// place and return nothing), or `false`/`null` to drop it. What it returns is redacted again,
 /// and attachments it removed are not uploaded.
 ///
-/// The edited report is redacted as JSON ([`Redactor::report_value`]) rather than read back
-/// into a typed report, which would cost the bundle about 12 KB of gzip of deserializer; one
-/// with a field of the wrong type is refused by the relay's validation, with its reason.
+/// The edited report is checked against the report's shape ([`bugcap_protocol::shape`]) and
+/// redacted as JSON ([`Redactor::report_value`]) rather than read back into a typed report,
+/// which would cost the bundle about 12 KB of gzip of deserializer. The shape check keeps a
+/// field the redaction walk does not know (an unknown one, or a value of another type) from
+/// leaving the page unredacted; the rest of validation is the relay's.
 pub async fn before_send(
     options: &Options,
     redactor: &Redactor,
@@ -91,6 +93,7 @@ pub async fn before_send(
         .ok_or_else(|| not_a_report("not JSON (a cycle, a BigInt, or undefined)"))?;
     let mut report: Value =
         serde_json::from_str(&text).map_err(|e| not_a_report(&e.to_string()))?;
+    bugcap_protocol::shape::check(&report).map_err(|why| not_a_report(&why))?;
     let Some(fields) = report.as_object_mut() else {
         return Err(not_a_report("not an object"));
     };
