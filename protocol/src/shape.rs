@@ -292,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             check(&json!([1])).unwrap_err(),
-            "`the report` must be an object"
+            "the report must be an object"
         );
         // The DOM tree is free-form; nulls carry nothing.
         let mut r = report();
