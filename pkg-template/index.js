@@ -23,7 +23,7 @@ function loadCaptureModule() {
 }
 
 // The reporter comes in two builds with one API: the plain one, and one that also compiles the
-// host's own redaction patterns (a regular expression engine, 12 KB of gzip that hosts without
+// host's own redaction patterns (a regular expression engine, 18 KB of gzip that hosts without
 // patterns do not download). Literal paths, so bundlers see both.
 const REPORTER_BUILDS = {
   reporter: {
@@ -43,12 +43,12 @@ function hasPatterns(config) {
 }
 
 /**
- * The reporter module, loaded once, on first use: the build with the pattern engine when
- * `withPatterns`, which defaults to whether the `init` options have patterns. The dialog and
- * sending always use that one.
+ * The reporter module, loaded once, on first use: the build with the pattern engine when the
+ * `init` options have patterns, or when `config` (a redaction config one call is given) has
+ * them. The dialog and sending always use the build the `init` options pick.
  */
-function reporter(withPatterns = hasPatterns(options?.redaction)) {
-  const name = withPatterns ? "reporter_patterns" : "reporter";
+function reporter(config) {
+  const name = hasPatterns(options?.redaction) || hasPatterns(config) ? "reporter_patterns" : "reporter";
   let loading = reporters.get(name);
   if (!loading) {
     const build = REPORTER_BUILDS[name];
@@ -81,7 +81,7 @@ export async function init(opts) {
   // reporter now, so a bad pattern fails `init` instead of the user's first report.
   if (hasPatterns(opts?.redaction)) {
     try {
-      (await reporter(true)).checkRedaction(opts.redaction);
+      (await reporter(opts.redaction)).checkRedaction(opts.redaction);
     } catch (e) {
       capture.destroy();
       throw e;
@@ -111,7 +111,7 @@ function flushOutbox() {
   } catch (_) {}
   if (!waiting || !options || navigator.onLine === false) return;
   const opts = options;
-  reporter(hasPatterns(opts.redaction))
+  reporter()
     .then((r) => r.flush(opts))
     .catch(() => {});
 }
@@ -186,7 +186,7 @@ export async function setMetadata(values) {
  * @param {import("./index.d.ts").RedactionOptions} [config]
  */
 export async function redact(text, config) {
-  const r = await reporter(hasPatterns(config) || hasPatterns(options?.redaction));
+  const r = await reporter(config);
   return r.redact(text, config);
 }
 
@@ -198,7 +198,7 @@ export async function redact(text, config) {
  * @returns {Promise<string>}
  */
 export async function snapshot(opts = options) {
-  const r = await reporter(hasPatterns(opts?.redaction) || hasPatterns(options?.redaction));
+  const r = await reporter(opts?.redaction);
   return r.snapshot(opts);
 }
 

@@ -38,7 +38,7 @@ function optimise(wasm) {
 // The package ships wasm modules from the widget crate: `capture`, which every page loads at
 // init, and the reporter, which the loader imports on first use. The reporter comes twice:
 // `reporter` for hosts that give no redaction patterns of their own, and
-// `reporter_patterns`, the same with a regular expression engine (regex-lite, 12 KB of gzip),
+// `reporter_patterns`, the same with a regular expression engine (regex-lite, 18 KB of gzip),
 // for hosts that do. Each is built with its Cargo profile and features.
 const MODULES = [
   { name: "capture", profile: "capture", features: "capture" },

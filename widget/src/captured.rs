@@ -136,7 +136,7 @@ pub mod read {
     use wasm_bindgen::JsValue;
 
     use super::Captured;
-    use crate::object::{entries, flag, list, number, object, string, whole};
+    use crate::object::{entries, flag, list, number, object, size, string, whole};
 
     pub fn captured(value: &JsValue) -> Result<Captured, String> {
         if !value.is_object() {
@@ -209,9 +209,7 @@ pub mod read {
         Body {
             content_type: string(b, "content_type"),
             text: string(b, "text"),
-            size: number(b, "size")
-                .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-                .map(|n| n as u64),
+            size: size(b, "size"),
             truncated: flag(b, "truncated"),
             opaque: flag(b, "opaque"),
             binary: flag(b, "binary"),

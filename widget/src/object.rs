@@ -26,6 +26,13 @@ pub fn whole(target: &JsValue, key: &str) -> Option<u32> {
         .map(|n| n as u32)
 }
 
+/// A byte count: a whole number from 0.
+pub fn size(target: &JsValue, key: &str) -> Option<u64> {
+    number(target, key)
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+        .map(|n| n as u64)
+}
+
 /// `true` only for the boolean `true`.
 pub fn flag(target: &JsValue, key: &str) -> bool {
     get(target, key).as_bool() == Some(true)

@@ -126,7 +126,7 @@ pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
 
 /// A stored record and its byte arrays; `None` for one this version cannot read.
 fn read_record(value: JsValue) -> Option<(Record, js_sys::Array)> {
-    use crate::object::{get, list, number, string};
+    use crate::object::{get, list, number, size, string};
     let bytes = get(&value, BYTES);
     if !js_sys::Array::is_array(&bytes) {
         return None;
@@ -136,7 +136,7 @@ fn read_record(value: JsValue) -> Option<(Record, js_sys::Array)> {
             Some(Attachment {
                 name: string(&a, "name")?,
                 content_type: string(&a, "content_type")?,
-                size: number(&a, "size").filter(|n| n.fract() == 0.0 && *n >= 0.0)? as u64,
+                size: size(&a, "size")?,
                 sha256: string(&a, "sha256")?,
             })
         })
