@@ -1,6 +1,7 @@
 // The screenshot, in headless Chromium, same page and run, beside the DOM-to-image peers:
 // - time to an encoded image of the viewport (bugcap's `screenshot()`, html-to-image `toBlob`,
 //   modern-screenshot `domToBlob`, snapdom `toBlob`), on the demo page and on a 10k-node page;
+//   bugcap twice: as it ships (WebP) and with `screenshotFormat: "png"`, the peers' format;
 // - fidelity: each image against Chromium's own capture of the same viewport (CDP
 //   `Page.captureScreenshot`), as the share of pixels that differ visibly;
 // - time from pressing Send in the dialog to the relay's 201, and to the upload finished, with
@@ -38,7 +39,8 @@ export async function run() {
     };
     // Inputs unmasked: fidelity compares like with like (see benchPage).
     const plain = await site({ launcher: false, maskInputs: false });
-    await renderers(stack.browser, plain.url);
+    const png = await site({ launcher: false, maskInputs: false, screenshotFormat: "png" });
+    await renderers(stack.browser, { bugcap: plain.url, [PNG_ROW]: png.url });
     await sendTime(stack.browser, (await site({ launcher: false })).url);
   } finally {
     for (const s of sites) await s.close();
@@ -50,7 +52,11 @@ async function newPage(browser, url, viewport = VIEWPORT) {
   return (await openDemo(browser, url, { viewport, deviceScaleFactor: 1 })).page;
 }
 
-async function renderers(browser, url) {
+/** bugcap with `screenshotFormat: "png"`: the same render, encoded as the peers encode. */
+const PNG_ROW = "bugcap, PNG";
+
+/** `urls`: the bench site for bugcap as it ships and for `PNG_ROW`; the peers use the first. */
+async function renderers(browser, urls) {
   const versions = Object.fromEntries(PEERS.map((p) => [p.name, p.version]));
   console.log(`\nScreenshot of the viewport (${VIEWPORT.width}×${VIEWPORT.height}, DPR 1) in headless Chromium, to an encoded image`);
   console.log("  each renderer in its own fresh page (loading snapdom breaks html-to-image in the same page);");
@@ -61,8 +67,8 @@ async function renderers(browser, url) {
     const rows = [];
     let nodes = 0;
     let cdpTime = 0;
-    for (const name of ["bugcap", ...PEERS.map((p) => p.name)]) {
-      const page = await benchPage(browser, url, name, prepare);
+    for (const name of ["bugcap", PNG_ROW, ...PEERS.map((p) => p.name)]) {
+      const page = await benchPage(browser, urls[name] ?? urls.bugcap, name, prepare);
       nodes = await page.evaluate(() => document.querySelectorAll("*").length);
       // Chromium's own pixels, the reference; timed too, as what the browser itself takes.
       const cdp = await page.context().newCDPSession(page);
@@ -82,7 +88,7 @@ async function renderers(browser, url) {
     console.log("  " + "renderer".padEnd(28) + ["first ms", "median ms", "vs bugcap", "bytes", "pixels off", "mean diff"].map((h) => h.padStart(11)).join(""));
     const ours = rows[0];
     for (const r of rows) {
-      const title = r.name === "bugcap" ? "bugcap" : `${r.name} ${versions[r.name]}`;
+      const title = r.name.startsWith("bugcap") ? (r.name === "bugcap" ? "bugcap (WebP, default)" : r.name) : `${r.name} ${versions[r.name]}`;
       if (r.error) {
         console.log(`  ${title.padEnd(28)}failed: ${r.error}`);
         continue;
@@ -93,13 +99,17 @@ async function renderers(browser, url) {
       ].map((c) => c.padStart(11)).join(""));
     }
     console.log("  " + "CDP Page.captureScreenshot".padEnd(28) + ["", cdpTime.toFixed(0)].map((c) => c.padStart(11)).join("") + "   (the browser's own, not available to a page)");
-    const peers = rows.filter((r) => r.name !== "bugcap" && !r.error);
+    const peers = rows.filter((r) => !r.name.startsWith("bugcap") && !r.error);
     const met = (ok) => (ok ? "met" : "not met");
     const row = (n) => rows.find((r) => r.name === n);
     const closer = ["html-to-image", "modern-screenshot"].every((n) => row(n).error || ours.off < row(n).off);
     const snap = row("@zumer/snapdom");
     console.log(`  targets: faster than all three, first shot: ${met(peers.every((r) => ours.first < r.first))}, repeated: ${met(peers.every((r) => ours.median < r.median))};` +
       ` closer than html-to-image and modern-screenshot: ${met(closer)}; within 2 points of snapdom: ${met(!snap.error && ours.off <= snap.off + 2)}`);
+    const asPng = row(PNG_ROW);
+    if (!asPng.error) {
+      console.log(`  with PNG as the peers encode: first shot ${met(peers.every((r) => asPng.first < r.first))}, repeated ${met(peers.every((r) => asPng.median < r.median))}`);
+    }
   }
 }
 
@@ -128,6 +138,8 @@ function installHelpers() {
   const H = innerHeight;
   const renderers = {
     bugcap: async () => (await import("/bugcap/index.js")).screenshot(),
+    // The same call: this page's init options ask for PNG.
+    "bugcap, PNG": async () => (await import("/bugcap/index.js")).screenshot(),
     "html-to-image": () => window.htmlToImage.toBlob(document.documentElement, { pixelRatio: 1, width: W, height: H }),
     "modern-screenshot": () => window.modernScreenshot.domToBlob(document.documentElement, { scale: 1, width: W, height: H }),
     "@zumer/snapdom": async () => (await window.snapdom(document.documentElement, { dpr: 1, scale: 1, clip: "viewport" })).toBlob({ format: "png" }),

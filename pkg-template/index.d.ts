@@ -52,6 +52,11 @@ export interface InitOptions {
   screenshot?: boolean | "dom" | "display";
   /** Longest side of the uploaded screenshot in pixels (320–8192). Default 2560. */
   maxScreenshotDimension?: number;
+  /**
+   * How the screenshot is encoded: `"webp"` (default; about a quarter of PNG's bytes, PNG where
+   * the browser has no WebP encoder) or `"png"` (lossless, and several times faster to encode).
+   */
+  screenshotFormat?: "webp" | "png";
   /** Called when the dialog opens. */
   onOpen?: () => void;
   /** Called when the dialog closes (sent, cancelled or Escape). */

@@ -152,6 +152,29 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("screenshotFormat: WebP by default, PNG when asked, in screenshot() and in the upload", async () => {
+    const formats = {};
+    for (const [label, options] of [["default", {}], ["png", { screenshotFormat: "png" }]]) {
+      const www = await site({ launcher: false, ...options });
+      const { page } = await openDemo(stack.browser, `${www.url}/`);
+      const { type, id } = await page.evaluate(async () => {
+        const m = await import("/bugcap/index.js");
+        const blob = await m.screenshot();
+        const sent = await m.submit({ text: "format check", screenshot: true });
+        return { type: blob.type, id: sent.id };
+      });
+      const { body } = await stored(id);
+      const shot = body.report.attachments.find((a) => a.name.startsWith("screenshot."));
+      // The bytes uploaded are in the declared format: PNG's and WebP's signatures.
+      const bytes = await media(id, shot.name);
+      const magic = Buffer.from(bytes.slice(0, 16)).toString("latin1");
+      formats[label] = { type, name: shot.name, content_type: shot.content_type, png: magic.startsWith("\x89PNG"), webp: magic.slice(8, 12) === "WEBP" };
+      await page.close();
+    }
+    assert.deepEqual(formats.default, { type: "image/webp", name: "screenshot.webp", content_type: "image/webp", png: false, webp: true });
+    assert.deepEqual(formats.png, { type: "image/png", name: "screenshot.png", content_type: "image/png", png: true, webp: false });
+  });
+
   test("a pointer over the launcher starts loading the reporter before it is pressed", async () => {
     const www = await site();
     const { page, requested } = await openDemo(stack.browser, `${www.url}/`);

@@ -147,7 +147,8 @@ pub async fn screenshot(options: JsValue) -> Result<web_sys::Blob, JsValue> {
 /// A screenshot of the viewport with the masks of `options`, encoded for upload.
 pub async fn take_screenshot(options: &Options) -> Result<Encoded, WidgetError> {
     let canvas = screenshot::capture(options.ui.screenshot, &options.masking()).await?;
-    screenshot::encode::encode(&canvas, options.ui.max_screenshot_dimension).await
+    let ui = &options.ui;
+    screenshot::encode::encode(&canvas, ui.max_screenshot_dimension, ui.screenshot_format).await
 }
 
 /// The attachment for an encoded screenshot.

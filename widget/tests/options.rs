@@ -79,12 +79,13 @@ fn wrong_shapes_are_named() {
 
 #[wasm_bindgen_test]
 fn ui_options_have_defaults_and_clear_errors() {
-    use bugcap_widget::config::{Position, ScreenshotMode, Theme};
+    use bugcap_widget::config::{ImageFormat, Position, ScreenshotMode, Theme};
     let base = format!(r#"key: "{KEY}", relay: "https://bugs.example.com""#);
     let o = Options::from_js(js(&format!("{{ {base} }}"))).unwrap();
     assert_eq!(o.ui.launcher, Some(Position::BottomRight));
     assert_eq!(o.ui.theme, Theme::Auto);
     assert_eq!(o.ui.screenshot, ScreenshotMode::Dom);
+    assert_eq!(o.ui.screenshot_format, ImageFormat::Webp);
     assert!(o.ui.ask_email && o.ui.shortcut.is_none());
     let o = Options::from_js(js(&format!(
         r#"{{ {base}, launcher: false, theme: "dark", screenshot: false, shortcut: "alt+shift+r",
@@ -96,6 +97,8 @@ fn ui_options_have_defaults_and_clear_errors() {
     assert_eq!(o.ui.screenshot, ScreenshotMode::Off);
     let display = Options::from_js(js(&format!(r#"{{ {base}, screenshot: "display" }}"#))).unwrap();
     assert_eq!(display.ui.screenshot, ScreenshotMode::Display);
+    let png = Options::from_js(js(&format!(r#"{{ {base}, screenshotFormat: "png" }}"#))).unwrap();
+    assert_eq!(png.ui.screenshot_format, ImageFormat::Png);
     assert_eq!(o.ui.shortcut.unwrap().code, "KeyR");
     assert_eq!(
         o.ui.strings,
@@ -126,6 +129,10 @@ fn ui_options_have_defaults_and_clear_errors() {
             "`screenshot` must be true, false, \"dom\" or \"display\"",
         ),
         (r#"maxScreenshotDimension: 100"#, "between 320 and 8192"),
+        (
+            r#"screenshotFormat: "jpeg""#,
+            "`screenshotFormat` must be webp or png, not `jpeg`",
+        ),
         (r#"beforeSend: "yes""#, "`beforeSend` must be a function"),
     ] {
         let got = message(&format!("{{ {base}, {option} }}"));

@@ -1,10 +1,12 @@
-//! The finished picture as a file: downscaled to the longest side allowed, then WebP where the
-//! browser encodes it (smaller for screenshots at the same legibility), PNG where it does not.
+//! The finished picture as a file: downscaled to the longest side allowed, then in the host's
+//! format ([`ImageFormat`]): WebP by default where the browser encodes it (smaller for
+//! screenshots at the same legibility), PNG where it does not or when the host asks for it.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlCanvasElement};
 
+use crate::config::ImageFormat;
 use crate::error::WidgetError;
 
 #[wasm_bindgen(module = "/js/reporter.js")]
@@ -15,7 +17,7 @@ extern "C" {
     fn blob_bytes(blob: &Blob) -> js_sys::Promise;
 }
 
-/// WebP quality: text stays crisp at a fraction of PNG's size.
+/// WebP quality: text stays crisp at a fraction of PNG's size. (PNG's encoder ignores it.)
 const WEBP_QUALITY: f64 = 0.92;
 
 /// An encoded screenshot.
@@ -41,10 +43,12 @@ impl Encoded {
     }
 }
 
-/// `canvas` no larger than `max_dimension` on its longest side, encoded.
+/// `canvas` no larger than `max_dimension` on its longest side, encoded as `format` (or PNG,
+/// where the browser has no encoder for it).
 pub async fn encode(
     canvas: &HtmlCanvasElement,
     max_dimension: u32,
+    format: ImageFormat,
 ) -> Result<Encoded, WidgetError> {
     let (w, h) = (canvas.width(), canvas.height());
     let factor = (f64::from(max_dimension) / f64::from(w.max(h).max(1))).min(1.0);
@@ -69,7 +73,7 @@ pub async fn encode(
     } else {
         canvas
     };
-    let blob: Blob = JsFuture::from(encode_canvas(source, "image/webp", WEBP_QUALITY))
+    let blob: Blob = JsFuture::from(encode_canvas(source, format.mime(), WEBP_QUALITY))
         .await
         .map_err(|_| WidgetError::Screenshot("the browser could not encode the screenshot".into()))?
         .unchecked_into();

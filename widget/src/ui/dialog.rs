@@ -489,9 +489,13 @@ impl Dialog {
             return Ok(encoded.clone());
         }
         let canvas = picture.borrow().render()?;
-        let encoded =
-            crate::screenshot::encode::encode(&canvas, self.options.ui.max_screenshot_dimension)
-                .await?;
+        let ui = &self.options.ui;
+        let encoded = crate::screenshot::encode::encode(
+            &canvas,
+            ui.max_screenshot_dimension,
+            ui.screenshot_format,
+        )
+        .await?;
         self.state.borrow_mut().encoded = Some((revision, encoded.clone()));
         Ok(encoded)
     }
