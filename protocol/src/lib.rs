@@ -3,7 +3,9 @@
 //! This crate compiles both natively (for the relay) and to `wasm32-unknown-unknown` (for the
 //! widget), so the browser and the server apply the very same rules.
 
+pub mod json;
 pub mod limits;
+pub mod map;
 pub mod redact;
 pub mod report;
 pub mod shape;

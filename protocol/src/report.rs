@@ -2,7 +2,7 @@
 //! receives. Field names are the wire names (snake_case JSON). Unknown fields are refused so that a
 //! typo or a smuggled field becomes a clear error instead of silently stored data.
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -37,8 +37,8 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// Host-supplied key/values from `setMetadata`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub metadata: BTreeMap<String, MetadataValue>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub metadata: Map<MetadataValue>,
     #[serde(default)]
     pub console: Vec<ConsoleEntry>,
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct Report {
     pub attachments: Vec<Attachment>,
     /// How many values each redaction rule replaced. Never the values themselves.
     #[serde(default)]
-    pub redactions: BTreeMap<String, u64>,
+    pub redactions: Map<u64>,
     pub client: Client,
 }
 
@@ -469,10 +469,10 @@ pub struct NetworkEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
     /// Filtered: sensitive headers keep their name with the value `[REDACTED]`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub request_headers: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub response_headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub request_headers: Map<String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub response_headers: Map<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<Body>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -514,7 +514,7 @@ pub struct DomSnapshot {
     /// Serialization format of `node`: `rrweb-snapshot` (rrweb's serialized-node tree).
     pub format: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<serde_json::Value>,
+    pub node: Option<crate::json::Json>,
     /// Name of the attachment that holds the snapshot when it is too large to inline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<String>,

@@ -4,7 +4,7 @@
 //! another type where a string belongs, would leave the page unredacted, only for the relay to
 //! refuse it. A test holds this table to the JSON Schema generated from the Rust types.
 
-use serde_json::Value;
+use crate::json::Json;
 
 /// The JSON type a field holds. `null` is taken everywhere: it carries nothing.
 #[derive(Debug)]
@@ -174,6 +174,17 @@ pub const OBJECTS: &[(&str, &[(&str, Kind)])] = &[
     ("Client", &[("name", Str), ("version", Str)]),
 ];
 
+/// A key given twice in one object: redaction walks the first and the relay reads the last, so a
+/// repeated key is refused rather than guessed at.
+fn repeated(members: &[(String, Json)], i: usize, path: &str) -> Result<(), String> {
+    let key = &members[i].0;
+    if members[..i].iter().any(|(k, _)| k == key) {
+        Err(format!("`{path}` is given twice"))
+    } else {
+        Ok(())
+    }
+}
+
 fn fields(name: &str) -> &'static [(&'static str, Kind)] {
     OBJECTS
         .iter()
@@ -184,16 +195,16 @@ fn fields(name: &str) -> &'static [(&'static str, Kind)] {
 /// `Err` names the first field of `report` the schema does not have, or whose JSON type is not
 /// the schema's, by its path (`` `network[2].debug` ``). Required fields and value ranges are
 /// left to [`crate::validate`] on the relay: a missing field carries no data.
-pub fn check(report: &Value) -> Result<(), String> {
+pub fn check(report: &Json) -> Result<(), String> {
     check_at(report, &Obj("Report"), &mut String::new())
 }
 
-fn check_at(value: &Value, kind: &Kind, path: &mut String) -> Result<(), String> {
+fn check_at(value: &Json, kind: &Kind, path: &mut String) -> Result<(), String> {
     let ok = match (kind, value) {
-        (_, Value::Null) | (Any, _) => true,
-        (Str, Value::String(_)) | (Num, Value::Number(_)) | (Bool, Value::Bool(_)) => true,
-        (Scalar, v) => v.is_string() || v.is_number() || v.is_boolean(),
-        (List(item), Value::Array(items)) => {
+        (_, Json::Null) | (Any, _) => true,
+        (Str, Json::String(_)) | (Num, Json::Number(_)) | (Bool, Json::Bool(_)) => true,
+        (Scalar, v) => matches!(v, Json::String(_) | Json::Number(_) | Json::Bool(_)),
+        (List(item), Json::Array(items)) => {
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
@@ -202,23 +213,27 @@ fn check_at(value: &Value, kind: &Kind, path: &mut String) -> Result<(), String>
             }
             true
         }
-        (Map(item), Value::Object(map)) => {
-            for (key, v) in map {
+        (Map(item), Json::Object(map)) => {
+            for (i, (key, v)) in map.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{}]", Value::from(key.as_str())));
+                path.push('[');
+                crate::json::write_string(key, path);
+                path.push(']');
+                repeated(map, i, path)?;
                 check_at(v, item, path)?;
                 path.truncate(len);
             }
             true
         }
-        (Obj(name), Value::Object(map)) => {
+        (Obj(name), Json::Object(map)) => {
             let known = fields(name);
-            for (key, v) in map {
+            for (i, (key, v)) in map.iter().enumerate() {
                 let len = path.len();
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(key);
+                repeated(map, i, path)?;
                 match known.iter().find(|(k, _)| k == key) {
                     Some((_, field)) => check_at(v, field, path)?,
                     None => return Err(format!("`{path}` is not a field of a report")),
@@ -252,52 +267,85 @@ fn check_at(value: &Value, kind: &Kind, path: &mut String) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::check;
-    use serde_json::json;
+    use crate::json::Json;
 
-    fn report() -> serde_json::Value {
-        serde_json::from_str(include_str!("../examples/minimal-report.json")).unwrap()
+    fn report() -> Json {
+        Json::parse(include_str!("../examples/minimal-report.json")).unwrap()
+    }
+
+    fn json(text: &str) -> Json {
+        Json::parse(text).unwrap()
     }
 
     #[test]
     fn a_report_passes_and_its_mistakes_are_named_by_path() {
         assert_eq!(check(&report()), Ok(()));
-        let broken = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let broken = |edit: &dyn Fn(&mut Json)| {
             let mut r = report();
             edit(&mut r);
             check(&r).unwrap_err()
         };
+        let console = |r: &mut Json| -> Json { r.get_mut("console").unwrap().clone() };
         assert_eq!(
-            broken(&|r| r["debug"] = json!({"token": "x"})),
+            broken(&|r| r.set("debug", json(r#"{"token": "x"}"#))),
             "`debug` is not a field of a report"
         );
         assert_eq!(
-            broken(&|r| r["console"][0]["extra"] = json!("x")),
+            broken(&|r| {
+                let mut list = console(r);
+                list.as_array_mut().unwrap()[0].set("extra", "x".into());
+                r.set("console", list);
+            }),
             "`console[0].extra` is not a field of a report"
         );
         assert_eq!(
-            broken(&|r| r["feedback"]["text"] = json!({"secret": "x"})),
+            broken(&|r| r
+                .get_mut("feedback")
+                .unwrap()
+                .set("text", json(r#"{"secret": "x"}"#))),
             "`feedback.text` must be a string"
         );
         assert_eq!(
-            broken(&|r| r["console"] = json!("not a list")),
+            broken(&|r| r.set("console", "not a list".into())),
             "`console` must be an array"
         );
         assert_eq!(
-            broken(&|r| r["metadata"] = json!({"plan": {"nested": "x"}})),
+            broken(&|r| r.set("metadata", json(r#"{"plan": {"nested": "x"}}"#))),
             "`metadata[\"plan\"]` must be a string, number or boolean"
         );
         assert_eq!(
-            broken(&|r| r["page"]["viewport"]["width"] = json!("wide")),
+            broken(&|r| r.set(
+                "page",
+                json(r#"{"url": "https://a/", "viewport": {"width": "wide"}}"#)
+            )),
             "`page.viewport.width` must be a number"
         );
         assert_eq!(
-            check(&json!([1])).unwrap_err(),
+            check(&json("[1]")).unwrap_err(),
             "the report must be an object"
         );
         // The DOM tree is free-form; nulls carry nothing.
         let mut r = report();
-        r["dom"] = json!({"format": "rrweb-snapshot", "node": {"anything": [1, {"goes": true}]}});
-        r["identity"] = json!(null);
+        r.set(
+            "dom",
+            json(r#"{"format": "rrweb-snapshot", "node": {"anything": [1, {"goes": true}]}}"#),
+        );
+        r.set("identity", Json::Null);
         assert_eq!(check(&r), Ok(()));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused() {
+        // Redaction would walk the first `text` and the relay keep the second.
+        let twice = json(r#"{"feedback": {"text": "fine", "text": "token=abc"}}"#);
+        assert_eq!(check(&twice).unwrap_err(), "`feedback.text` is given twice");
+        let headers = json(r#"{"network": [{"request_headers": {"x-a": "1", "x-a": "2"}}]}"#);
+        assert_eq!(
+            check(&headers).unwrap_err(),
+            "`network[0].request_headers[\"x-a\"]` is given twice"
+        );
+        // Inside the free-form DOM tree a repeat is walked, copy by copy: not refused.
+        let dom = json(r#"{"dom": {"node": {"a": 1, "a": 2}}}"#);
+        assert_eq!(check(&dom), Ok(()));
     }
 }

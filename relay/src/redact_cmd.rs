@@ -66,7 +66,7 @@ pub fn redact_document(redactor: &Redactor, text: &str) -> (String, Counts) {
         return (out, counts);
     }
     let mut counts = Counts::default();
-    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
+    if let Ok(mut value) = bugcap_protocol::json::Json::parse(text) {
         redactor.json(&mut value, &mut counts);
         return (
             serde_json::to_string_pretty(&value).unwrap_or_default(),

@@ -2,7 +2,7 @@
 //! two wasm modules (the small one every page loads at `init`, and the reporter loaded on first
 //! use). It crosses as a plain JS object, written by [`write`] and read as [`Captured`].
 
-use std::collections::BTreeMap;
+use bugcap_protocol::map::Map;
 
 use bugcap_protocol::{Body, ConsoleEntry, ErrorEntry, Identity, MetadataValue, NetworkEntry};
 
@@ -12,7 +12,7 @@ pub struct Captured {
     pub errors: Vec<ErrorEntry>,
     pub network: Vec<NetworkEntry>,
     pub identity: Option<Identity>,
-    pub metadata: BTreeMap<String, MetadataValue>,
+    pub metadata: Map<MetadataValue>,
     /// Epoch milliseconds the page last became visible; absent while hidden.
     pub visible_since: Option<f64>,
 }
@@ -22,7 +22,7 @@ pub struct Captured {
 /// same way) for these few flat records.
 #[cfg(feature = "capture")]
 pub mod write {
-    use std::collections::BTreeMap;
+    use bugcap_protocol::map::Map;
 
     use bugcap_protocol::{ConsoleEntry, ErrorEntry, Identity, MetadataValue};
     use js_sys::{Array, Object, Reflect};
@@ -34,7 +34,7 @@ pub mod write {
         pub errors: &'a [ErrorEntry],
         pub network: Array,
         pub identity: Option<&'a Identity>,
-        pub metadata: &'a BTreeMap<String, MetadataValue>,
+        pub metadata: &'a Map<MetadataValue>,
         pub visible_since: Option<f64>,
     }
 

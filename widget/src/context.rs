@@ -3,7 +3,7 @@
 //! a bad call fails at the call site with a clear error instead of making the relay refuse the
 //! report later.
 
-use std::collections::BTreeMap;
+use bugcap_protocol::map::Map;
 
 use bugcap_protocol::{Identity, Limits, MetadataValue};
 use wasm_bindgen::{JsCast, JsValue};
@@ -52,10 +52,7 @@ pub fn parse_identity(value: JsValue) -> Result<Option<Identity>, WidgetError> {
 }
 
 /// `setMetadata(values)`: merges into `into`; a `null` value removes its key.
-pub fn merge_metadata(
-    into: &mut BTreeMap<String, MetadataValue>,
-    value: JsValue,
-) -> Result<(), WidgetError> {
+pub fn merge_metadata(into: &mut Map<MetadataValue>, value: JsValue) -> Result<(), WidgetError> {
     // Read by hand rather than through serde: an untagged enum's deserializer is heavy, and this
     // runs in the module every page loads.
     let object = value

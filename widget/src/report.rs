@@ -106,7 +106,7 @@ pub async fn build(
             && snap.stats.json_depth <= INLINE_DOM_DEPTH
             && snap.stats.longest_string <= INLINE_DOM_STRING;
         if inline {
-            dom.node = Some(serde_json::from_str(&snap.json).map_err(|e| {
+            dom.node = Some(bugcap_protocol::json::Json::parse(&snap.json).map_err(|e| {
                 WidgetError::Environment(format!("the DOM snapshot is not valid JSON: {e}"))
             })?);
         } else {

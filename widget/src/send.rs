@@ -5,8 +5,8 @@
 use std::cell::Cell;
 
 use bugcap_protocol::Attachment;
+use bugcap_protocol::json::Json;
 use bugcap_protocol::redact::Redactor;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -91,17 +91,16 @@ pub async fn before_send(
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| not_a_report("not JSON (a cycle, a BigInt, or undefined)"))?;
-    let mut report: Value =
-        serde_json::from_str(&text).map_err(|e| not_a_report(&e.to_string()))?;
+    let mut report = Json::parse(&text).map_err(|e| not_a_report(&e.to_string()))?;
     bugcap_protocol::shape::check(&report).map_err(|why| not_a_report(&why))?;
-    let Some(fields) = report.as_object_mut() else {
-        return Err(not_a_report("not an object"));
-    };
     // The host's id would let it file one report twice under different ids, or two under one.
     let id = built.report.id.to_string();
-    fields.insert("id".into(), Value::String(id.clone()));
+    report.set("id", id.as_str().into());
     redactor.report_value(&mut report);
-    let declared = report.get("attachments").and_then(Value::as_array);
+    let declared = match report.get("attachments") {
+        Some(Json::Array(list)) => Some(list),
+        _ => None,
+    };
     let uploads = built
         .uploads
         .into_iter()
@@ -115,12 +114,12 @@ pub async fn before_send(
 }
 
 /// True when `entry` (from an edited report) is `attachment`, unchanged.
-fn declares(entry: &Value, attachment: &Attachment) -> bool {
-    let text = |key: &str| entry.get(key).and_then(Value::as_str);
+fn declares(entry: &Json, attachment: &Attachment) -> bool {
+    let text = |key: &str| entry.get(key).and_then(Json::as_str);
     text("name") == Some(&attachment.name)
         && text("content_type") == Some(&attachment.content_type)
         && text("sha256") == Some(&attachment.sha256)
-        && entry.get("size").and_then(Value::as_u64) == Some(attachment.size)
+        && entry.get("size").and_then(Json::as_u64) == Some(attachment.size)
 }
 
 fn hook_error(e: JsValue) -> WidgetError {

@@ -20,7 +20,7 @@ struct Session {
     network: NetworkCapture,
     visibility: Visibility,
     identity: Option<bugcap_protocol::Identity>,
-    metadata: std::collections::BTreeMap<String, bugcap_protocol::MetadataValue>,
+    metadata: bugcap_protocol::map::Map<bugcap_protocol::MetadataValue>,
 }
 
 impl Session {

@@ -4,11 +4,11 @@
 //! 408, 429, 5xx). Retrying is safe: the report id is its idempotency key, the relay hands out
 //! the same upload URL while it is live, and `complete` answers a repeat the same way.
 
-use std::collections::BTreeMap;
+use bugcap_protocol::map::Map;
 
 use bugcap_protocol::Attachment;
+use bugcap_protocol::json::Json;
 use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
@@ -33,7 +33,7 @@ pub struct Upload {
 struct UploadUrl {
     url: String,
     method: String,
-    headers: BTreeMap<String, String>,
+    headers: Map<String>,
 }
 
 /// Tries per request, the first included.
@@ -96,9 +96,12 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
     let media = format!("{}/{id}/media", options.reports_url());
     let a = &upload.attachment;
     let grant_url = format!("{media}/upload-url");
-    let request = serde_json::json!({
-        "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
-    })
+    let request = Json::Object(vec![
+        ("name".into(), a.name.as_str().into()),
+        ("content_type".into(), a.content_type.as_str().into()),
+        ("size".into(), a.size.into()),
+        ("sha256".into(), a.sha256.as_str().into()),
+    ])
     .to_string();
     let answer = parse_answer(&retrying(|| relay_post(options, &grant_url, &request)).await?)?;
     let grant = UploadUrl {
@@ -106,7 +109,7 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
         method: answer_field(&answer, "method")?,
         headers: answer
             .get("headers")
-            .and_then(Value::as_object)
+            .and_then(Json::as_object)
             .into_iter()
             .flatten()
             .filter_map(|(name, v)| Some((name.clone(), v.as_str()?.to_owned())))
@@ -114,7 +117,7 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
     };
     retrying(|| put(&grant, upload)).await?;
     let complete_url = format!("{media}/complete");
-    let complete = serde_json::json!({ "name": a.name }).to_string();
+    let complete = Json::Object(vec![("name".into(), a.name.as_str().into())]).to_string();
     retrying(|| relay_post(options, &complete_url, &complete)).await?;
     Ok(())
 }
@@ -192,9 +195,9 @@ async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, 
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    let detail = serde_json::from_str::<Value>(&text).ok().and_then(|v| {
+    let detail = Json::parse(&text).ok().and_then(|v| {
         let error = v.get("error")?;
-        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_owned);
+        let text = |key: &str| error.get(key).and_then(Json::as_str).map(str::to_owned);
         Some((text("code")?, text("message")?, text("field")))
     });
     Err(match detail {
@@ -247,14 +250,14 @@ pub fn own_init() -> RequestInit {
 
 /// The relay's answer as a JSON document. Its few fields are looked up ([`answer_field`]):
 /// a derived reader per answer cost the bundle more than the lookups.
-fn parse_answer(text: &str) -> Result<Value, WidgetError> {
-    serde_json::from_str(text).map_err(|e| invalid_answer(e.to_string()))
+fn parse_answer(text: &str) -> Result<Json, WidgetError> {
+    Json::parse(text).map_err(|e| invalid_answer(e.to_string()))
 }
 
-fn answer_field(answer: &Value, key: &str) -> Result<String, WidgetError> {
+fn answer_field(answer: &Json, key: &str) -> Result<String, WidgetError> {
     answer
         .get(key)
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(str::to_owned)
         .ok_or_else(|| invalid_answer(format!("no `{key}` string")))
 }

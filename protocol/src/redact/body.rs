@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::names::{KeyClass, classify_key};
 use super::url::percent_decode;
@@ -80,29 +80,29 @@ pub fn cap(text: &str, max: usize) -> (&str, bool) {
 
 impl Redactor {
     /// Redacts a JSON value in place: sensitive keys lose their values, every string is scanned.
-    pub fn json(&self, value: &mut Value, counts: &mut Counts) {
+    pub fn json(&self, value: &mut Json, counts: &mut Counts) {
         match value {
-            Value::String(s) => self.text_in_place(s, counts),
-            Value::Array(items) => items.iter_mut().for_each(|v| self.json(v, counts)),
-            Value::Object(map) => {
+            Json::String(s) => self.text_in_place(s, counts),
+            Json::Array(items) => items.iter_mut().for_each(|v| self.json(v, counts)),
+            Json::Object(map) => {
                 for (key, v) in map.iter_mut() {
                     let class = classify_key(key, &self.extra_keys);
                     let replace = match (class, &*v) {
-                        (_, Value::String(s)) if s == KEY_PLACEHOLDER => false,
-                        (KeyClass::Always, Value::Null) => false,
+                        (_, Json::String(s)) if s == KEY_PLACEHOLDER => false,
+                        (KeyClass::Always, Json::Null) => false,
                         (KeyClass::Always, _) => true,
-                        (KeyClass::TextOnly, Value::String(s)) => !s.is_empty(),
+                        (KeyClass::TextOnly, Json::String(s)) => !s.is_empty(),
                         _ => false,
                     };
                     if replace {
-                        *v = Value::String(KEY_PLACEHOLDER.to_owned());
+                        *v = Json::String(KEY_PLACEHOLDER.to_owned());
                         counts.add(KEY_RULE);
                     } else {
                         self.json(v, counts);
                     }
                 }
             }
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            Json::Null | Json::Bool(_) | Json::Number(_) => {}
         }
     }
 
@@ -122,33 +122,49 @@ impl Redactor {
     /// Redacts a DOM snapshot (rrweb's serialized nodes) in place: as any JSON, where attribute
     /// names are keys, and a `<meta>` tag's `content` by what the tag names, so
     /// `<meta name="csrf-token" content="…">` loses its token.
-    pub fn dom(&self, node: &mut Value, counts: &mut Counts) {
+    pub fn dom(&self, node: &mut Json, counts: &mut Counts) {
         self.json(node, counts);
         self.meta_contents(node, counts);
     }
 
-    fn meta_contents(&self, value: &mut Value, counts: &mut Counts) {
+    fn meta_contents(&self, value: &mut Json, counts: &mut Counts) {
+        let is_meta = value.get("tagName").and_then(Json::as_str) == Some("meta");
         match value {
-            Value::Array(items) => items.iter_mut().for_each(|v| self.meta_contents(v, counts)),
-            Value::Object(map) => {
-                let is_meta = map.get("tagName").and_then(Value::as_str) == Some("meta");
-                if is_meta && let Some(Value::Object(attributes)) = map.get_mut("attributes") {
-                    let named = meta_name(
-                        attributes
-                            .iter()
-                            .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
-                    )
-                    .map(str::to_owned);
-                    if let (Some(name), Some(Value::String(content))) =
-                        (named, attributes.get_mut("content"))
-                        && let Cow::Owned(new) = self.named(&name, content, counts)
-                    {
-                        *content = new;
+            Json::Array(items) => items.iter_mut().for_each(|v| self.meta_contents(v, counts)),
+            Json::Object(map) => {
+                if is_meta {
+                    // Every `attributes` member and every `content` in it: a repeated key is
+                    // still a value the page holds.
+                    for (_, attributes) in map.iter_mut().filter(|(k, _)| k == "attributes") {
+                        self.meta_content(attributes, counts);
                     }
                 }
-                map.values_mut().for_each(|v| self.meta_contents(v, counts));
+                map.iter_mut()
+                    .for_each(|(_, v)| self.meta_contents(v, counts));
             }
             _ => {}
+        }
+    }
+
+    /// A `<meta>` tag's attributes: each `content` by what the tag names.
+    fn meta_content(&self, attributes: &mut Json, counts: &mut Counts) {
+        let Json::Object(attributes) = attributes else {
+            return;
+        };
+        let named = meta_name(
+            attributes
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+        );
+        let Some(name) = named.map(str::to_owned) else {
+            return;
+        };
+        for (_, content) in attributes.iter_mut().filter(|(k, _)| k == "content") {
+            if let Json::String(text) = content
+                && let Cow::Owned(new) = self.named(&name, text, counts)
+            {
+                *text = new;
+            }
         }
     }
 
@@ -191,7 +207,7 @@ impl Redactor {
             k => k,
         };
         match kind {
-            BodyKind::Json => match serde_json::from_str::<Value>(text) {
+            BodyKind::Json => match Json::parse(text) {
                 Ok(mut value) => {
                     let before = counts.total();
                     self.json(&mut value, counts);
@@ -242,11 +258,14 @@ mod tests {
     #[test]
     fn a_meta_tag_loses_the_content_its_name_marks_secret() {
         let r = redactor();
-        let mut node = serde_json::json!({"type": 0, "childNodes": [
+        let mut node = Json::parse(
+            r#"{"type": 0, "childNodes": [
             {"type": 2, "tagName": "meta", "attributes": {"name": "csrf-token", "content": "k9Xq2"}},
             {"type": 2, "tagName": "meta", "attributes": {"property": "og:title", "content": "Shop"}},
-            {"type": 2, "tagName": "div", "attributes": {"data-session-id": "s_77", "class": "x"}},
-        ]});
+            {"type": 2, "tagName": "div", "attributes": {"data-session-id": "s_77", "class": "x"}}
+        ]}"#,
+        )
+        .unwrap();
         let mut c = Counts::default();
         r.dom(&mut node, &mut c);
         let nodes = &node["childNodes"];

@@ -1,7 +1,7 @@
 //! Header filtering. Sensitive headers keep their name with the value `[REDACTED]`, so an
 //! engineer sees that the header was sent without seeing it.
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 use serde::{Deserialize, Serialize};
 
@@ -108,7 +108,7 @@ impl HeaderPolicy {
     }
 
     /// Redacts a header map in place, counting under the rule `header`.
-    pub fn apply(&self, headers: &mut BTreeMap<String, String>, counts: &mut Counts) {
+    pub fn apply(&self, headers: &mut Map<String>, counts: &mut Counts) {
         for (name, value) in headers.iter_mut() {
             if self.is_redacted(name) && value != REDACTED {
                 *value = REDACTED.to_owned();

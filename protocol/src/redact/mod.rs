@@ -13,8 +13,8 @@ pub mod patterns;
 pub mod report;
 pub mod url;
 
+use crate::map::Map;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,11 +24,11 @@ use patterns::Found;
 
 /// Replacements made, per rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts(pub BTreeMap<String, u64>);
+pub struct Counts(pub Map<u64>);
 
 impl Counts {
     pub fn add(&mut self, rule: &str) {
-        *self.0.entry(rule.to_owned()).or_default() += 1;
+        *self.0.get_or_insert_with(rule, || 0) += 1;
     }
 
     pub fn total(&self) -> u64 {
@@ -36,9 +36,9 @@ impl Counts {
     }
 
     /// Adds these counts into a report's `redactions`.
-    pub fn merge_into(&self, target: &mut BTreeMap<String, u64>) {
+    pub fn merge_into(&self, target: &mut Map<u64>) {
         for (rule, n) in &self.0 {
-            *target.entry(rule.clone()).or_default() += n;
+            *target.get_or_insert_with(rule, || 0) += n;
         }
     }
 }

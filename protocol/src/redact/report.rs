@@ -1,7 +1,7 @@
 //! Redacting a whole report: every string field a secret could travel in goes through the
 //! engine, and the counts are added to the report's `redactions`.
 
-use serde_json::{Map, Value};
+use crate::json::Json;
 
 use crate::report::{Body, Report};
 
@@ -89,110 +89,116 @@ impl Redactor {
     /// `beforeSend`), where reading it back into [`Report`] would cost the widget's bundle
     /// about 12 KB of gzip of deserializer. The same fields by the same rules, so a test holds
     /// the two walks to one output; a field of the wrong type is left as it is, for the relay's
-    /// validation to refuse with a clear error.
-    pub fn report_value(&self, report: &mut Value) -> Counts {
+    /// validation to refuse with a clear error. A repeated key ([`crate::shape::check`] refuses
+    /// it in a report) would have only its first copy walked.
+    pub fn report_value(&self, report: &mut Json) -> Counts {
         let mut c = Counts::default();
-        let Some(r) = report.as_object_mut() else {
+        if report.as_object().is_none() {
             return c;
-        };
-        if let Some(feedback) = object(r, "feedback") {
+        }
+        if let Some(feedback) = report.get_mut("feedback") {
             self.text_at(feedback, "text", &mut c);
             self.text_at(feedback, "category", &mut c);
         }
-        if let Some(page) = object(r, "page") {
+        if let Some(page) = report.get_mut("page") {
             self.url_at(page, "url", &mut c);
             self.url_at(page, "referrer", &mut c);
             self.text_at(page, "title", &mut c);
         }
-        if let Some(metadata) = object(r, "metadata") {
+        if let Some(Json::Object(metadata)) = report.get_mut("metadata") {
             metadata
-                .values_mut()
-                .for_each(|v| self.text_value(v, &mut c));
+                .iter_mut()
+                .for_each(|(_, v)| self.text_value(v, &mut c));
         }
-        for entry in objects(r, "console") {
+        for entry in items(report, "console") {
             self.text_at(entry, "message", &mut c);
-            if let Some(Value::Array(args)) = entry.get_mut("args") {
+            if let Some(Json::Array(args)) = entry.get_mut("args") {
                 args.iter_mut().for_each(|a| self.text_value(a, &mut c));
             }
             self.text_at(entry, "stack", &mut c);
         }
-        for entry in objects(r, "errors") {
+        for entry in items(report, "errors") {
             self.text_at(entry, "message", &mut c);
             self.url_at(entry, "source", &mut c);
             self.text_at(entry, "stack", &mut c);
         }
-        for entry in objects(r, "network") {
+        for entry in items(report, "network") {
             self.url_at(entry, "url", &mut c);
             for key in ["request_headers", "response_headers"] {
-                let Some(headers) = object(entry, key) else {
+                let Some(Json::Object(headers)) = entry.get_mut(key) else {
                     continue;
                 };
                 for (name, value) in headers.iter_mut() {
                     if self.headers.is_redacted(name) && value.as_str() != Some(REDACTED) {
-                        *value = Value::String(REDACTED.to_owned());
+                        *value = Json::String(REDACTED.to_owned());
                         c.add("header");
                     }
                     self.text_value(value, &mut c);
                 }
             }
             for key in ["request_body", "response_body"] {
-                if let Some(body) = object(entry, key) {
+                if let Some(body) = entry.get_mut(key)
+                    && body.as_object().is_some()
+                {
                     self.body_value(body, &mut c);
                 }
             }
             self.text_at(entry, "error", &mut c);
         }
-        if let Some(node) = object(r, "dom").and_then(|d| d.get_mut("node"))
-            && !node.is_null()
+        if let Some(node) = report.get_mut("dom").and_then(|d| d.get_mut("node"))
+            && *node != Json::Null
         {
             self.dom(node, &mut c);
         }
-        for annotation in objects(r, "annotations") {
+        for annotation in items(report, "annotations") {
             self.text_at(annotation, "text", &mut c);
         }
-        let redactions = r
-            .entry("redactions")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(redactions) = redactions {
+        if report.get("redactions").and_then(Json::as_object).is_none() {
+            report.set("redactions", Json::Object(Vec::new()));
+        }
+        if let Some(redactions) = report.get_mut("redactions") {
             for (rule, n) in &c.0 {
-                let before = redactions.get(rule).and_then(Value::as_u64).unwrap_or(0);
-                redactions.insert(rule.clone(), Value::from(before + n));
+                let before = redactions.get(rule).and_then(Json::as_u64).unwrap_or(0);
+                redactions.set(rule, Json::from(before + n));
             }
         }
         c
     }
 
-    fn text_value(&self, value: &mut Value, c: &mut Counts) {
-        if let Value::String(s) = value {
+    fn text_value(&self, value: &mut Json, c: &mut Counts) {
+        if let Json::String(s) = value {
             self.text_in_place(s, c);
         }
     }
 
-    fn text_at(&self, map: &mut Map<String, Value>, key: &str, c: &mut Counts) {
-        if let Some(value) = map.get_mut(key) {
+    fn text_at(&self, object: &mut Json, key: &str, c: &mut Counts) {
+        if let Some(value) = object.get_mut(key) {
             self.text_value(value, c);
         }
     }
 
-    fn url_at(&self, map: &mut Map<String, Value>, key: &str, c: &mut Counts) {
-        if let Some(Value::String(url)) = map.get_mut(key) {
+    fn url_at(&self, object: &mut Json, key: &str, c: &mut Counts) {
+        if let Some(Json::String(url)) = object.get_mut(key) {
             *url = self.url(url, c);
         }
     }
 
-    fn body_value(&self, body: &mut Map<String, Value>, c: &mut Counts) {
+    fn body_value(&self, body: &mut Json, c: &mut Counts) {
         let content_type = body
             .get("content_type")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_owned);
         if super::body_kind(content_type.as_deref()) == super::BodyKind::Binary {
-            if body.remove("text").is_some_and(|t| !t.is_null()) {
+            if body.get("text").is_some_and(|t| *t != Json::Null) {
                 c.add("binary_body");
             }
-            body.insert("binary".into(), Value::Bool(true));
+            if let Some(members) = body.as_object_mut() {
+                members.retain(|(k, _)| k != "text");
+            }
+            body.set("binary", Json::Bool(true));
             return;
         }
-        if let Some(Value::String(text)) = body.get_mut("text")
+        if let Some(Json::String(text)) = body.get_mut("text")
             && let std::borrow::Cow::Owned(new) = self.body(content_type.as_deref(), text, c)
         {
             *text = new;
@@ -216,18 +222,12 @@ impl Redactor {
     }
 }
 
-fn object<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map<String, Value>> {
-    map.get_mut(key).and_then(Value::as_object_mut)
-}
-
-/// The objects in the array at `key` (anything else in it is skipped).
-fn objects<'a>(
-    map: &'a mut Map<String, Value>,
-    key: &str,
-) -> impl Iterator<Item = &'a mut Map<String, Value>> {
-    map.get_mut(key)
-        .and_then(Value::as_array_mut)
+/// The objects in the array at `key` of `object` (anything else in it is skipped).
+fn items<'a>(object: &'a mut Json, key: &str) -> impl Iterator<Item = &'a mut Json> {
+    object
+        .get_mut(key)
+        .and_then(Json::as_array_mut)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_object_mut)
+        .filter(|item| item.as_object().is_some())
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use bugcap_protocol::map::Map;
 
 use bugcap_protocol::redact::{Counts, Redactor};
 use serde::Deserialize;
@@ -41,7 +41,7 @@ pub fn run(redactor: &Redactor, kind: &str, input: &str) -> (String, Counts) {
             .body(Some("application/x-www-form-urlencoded"), input, &mut c)
             .into_owned(),
         "headers" => {
-            let mut map: BTreeMap<String, String> =
+            let mut map: Map<String> =
                 serde_json::from_str(input).expect("headers case is a JSON object");
             redactor.headers().apply(&mut map, &mut c);
             if c.total() == 0 {

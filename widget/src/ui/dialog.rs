@@ -883,12 +883,7 @@ fn preview_details(
     let mut lines = String::new();
     for entry in captured.console.iter().rev().take(20).rev() {
         let message = redactor.text(&entry.message, &mut Default::default());
-        let level = serde_json::to_string(&entry.level).unwrap_or_default();
-        lines.push_str(&format!(
-            "[{}] {}\n",
-            level.trim_matches('"'),
-            short(&message)
-        ));
+        lines.push_str(&format!("[{}] {}\n", entry.level.as_str(), short(&message)));
     }
     for entry in captured.network.iter().rev().take(20).rev() {
         let url = redactor.url(&entry.url, &mut Default::default());
