@@ -14,35 +14,20 @@ pub fn clip(mut s: String, max: usize, truncated: &mut bool) -> String {
     s
 }
 
-/// Appends `s` as a JSON string literal. Written out so the capture module links no JSON
-/// library, and the DOM snapshot writes straight into one string.
+/// Appends `s` as a JSON string literal: the capture module and the DOM snapshot write their
+/// JSON straight into one string, with the protocol's own escaping.
 pub fn json_quote(out: &mut String, s: &str) {
-    use std::fmt::Write;
-    out.reserve(s.len() + 2);
-    out.push('"');
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            b if b < 0x20 => "",
-            _ => continue,
-        };
-        // Only ASCII bytes are escaped, so `run..i` always falls on character boundaries;
-        // `get` rather than indexing keeps the panic formatting out of the capture module.
-        out.push_str(s.get(run..i).unwrap_or_default());
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
-        } else {
-            out.push_str(escape);
-        }
-        run = i + 1;
-    }
-    out.push_str(s.get(run..).unwrap_or_default());
-    out.push('"');
+    bugcap_protocol::json::write_string(s, out);
+}
+
+/// `n` as JavaScript writes it (`String(n)`): `12`, `0.5`, `NaN`, `-Infinity`. The browser
+/// formats it, so neither module links core's float formatter (6 KB of wasm) for the few
+/// numbers they write as text: CSS lengths and console arguments.
+pub fn number(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

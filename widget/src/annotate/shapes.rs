@@ -232,7 +232,10 @@ fn arrow_head(a: [f64; 2], b: [f64; 2], head: f64) -> [[f64; 2]; 2] {
 /// Text on a box of the shape's colour, white letters: readable on any page.
 fn label(context: &CanvasRenderingContext2d, at: [f64; 2], text: &str, lw: f64) {
     let size = lw * 7.0;
-    context.set_font(&format!("600 {size}px system-ui, sans-serif"));
+    context.set_font(&format!(
+        "600 {}px system-ui, sans-serif",
+        crate::text::number(size)
+    ));
     let width = context
         .measure_text(text)
         .map(|m| m.width())

@@ -6,7 +6,7 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::text::json_quote;
+use crate::text::{json_quote, number};
 
 /// Bounds on how much of one value is serialized.
 #[derive(Debug, Clone, Copy)]
@@ -209,25 +209,6 @@ impl Writer {
             self.truncated = true;
         }
         self.out.push_str(close);
-    }
-}
-
-fn number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
-    } else {
-        // The browser formats numbers as the console does (and the capture module links no
-        // float formatter of its own).
-        js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
     }
 }
 

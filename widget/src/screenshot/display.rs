@@ -118,7 +118,9 @@ impl Capture {
             // A window or a whole screen (or another tab) would show what the masks cannot reach.
             return Err(WidgetError::Screenshot(format!(
                 "share this tab, not a window or the screen (the shared picture is {width}×{height} \
-                 pixels, this page's viewport {css_width}×{css_height})"
+                 pixels, this page's viewport {}×{})",
+                crate::text::number(css_width),
+                crate::text::number(css_height)
             )));
         }
         let (canvas, context) = render::canvas(width, height)?;

@@ -20,6 +20,7 @@ use web_sys::{Document, Element, Node};
 use super::scroll::{PageScroll, ScrollBox, SnapTarget};
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
+use crate::text::number;
 
 /// How the page is drawn.
 pub struct Settings<'a> {
@@ -135,13 +136,15 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         w.out,
         "<svg xmlns=\"{SVG_NS}\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\">\
          <rect width=\"100%\" height=\"100%\" fill=\"",
-        view.image_width, view.image_height
+        number(view.image_width),
+        number(view.image_height)
     );
     w.attr_text(&background);
     let _ = write!(
         w.out,
         "\"/><foreignObject x=\"0\" y=\"0\" width=\"{}\" height=\"{}\">",
-        view.width, view.height
+        number(view.width),
+        number(view.height)
     );
     let scroll = PageScroll::for_offset(view.scroll_x, view.scroll_y);
     scroll.open(&mut w.out, HTML_NS, view.width, view.height);
@@ -613,8 +616,8 @@ impl<'a> Writer<'a> {
              max-width:none!important;max-height:none!important;box-sizing:border-box!important;\
              padding:0!important;border:0!important;background:{BLOCK_FILL}!important;\
              color:transparent!important;overflow:hidden!important;{extra}\"/>",
-            w = rect.width().max(0.0),
-            h = rect.height().max(0.0),
+            w = number(rect.width().max(0.0)),
+            h = number(rect.height().max(0.0)),
         );
     }
 

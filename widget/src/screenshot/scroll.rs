@@ -16,6 +16,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
+use crate::text::number;
+
 #[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = copiesScroll)]
@@ -57,6 +59,7 @@ impl PageScroll {
     /// own element name and `!important` inline declarations keep the page's rules off it.
     pub fn open(&self, out: &mut String, ns: &str, width: f64, height: f64) {
         if let PageScroll::Scrolled { .. } = self {
+            let (width, height) = (number(width), number(height));
             let _ = write!(
                 out,
                 "<bugcap-view xmlns=\"{ns}\" style=\"display:block!important;\
@@ -70,6 +73,7 @@ impl PageScroll {
     /// Closes the container with the target the copy opens scrolled to.
     pub fn close(&self, out: &mut String) {
         if let PageScroll::Scrolled { x, y } = self {
+            let (x, y) = (number(*x), number(*y));
             let _ = write!(
                 out,
                 "<bugcap-view style=\"display:block!important;position:absolute!important;\
@@ -85,7 +89,7 @@ impl PageScroll {
     pub fn root_style(&self, out: &mut String, height: f64) {
         if let PageScroll::Moved { x, y } = self {
             moved_by(out, *x, *y);
-            let _ = write!(out, "min-height:{}px;", height + y);
+            let _ = write!(out, "min-height:{}px;", number(height + y));
         }
     }
 }
@@ -96,7 +100,8 @@ fn moved_by(out: &mut String, x: f64, y: f64) {
     let _ = write!(
         out,
         "position:relative!important;left:{}px!important;top:{}px!important;",
-        -x, -y
+        number(-x),
+        number(-y)
     );
 }
 
@@ -196,7 +201,8 @@ impl SnapTarget {
         let _ = write!(
             out,
             "scroll-snap-align:start!important;scroll-margin:{}px 0 0 {}px!important;",
-            self.top, self.left
+            number(self.top),
+            number(self.left)
         );
     }
 }
@@ -286,7 +292,8 @@ impl ScrollBox {
             let _ = write!(
                 out,
                 "translate:{}px {}px!important;",
-                -self.scroll_left, -self.scroll_top
+                number(-self.scroll_left),
+                number(-self.scroll_top)
             );
         }
     }

@@ -21,7 +21,7 @@ use web_sys::{Document, Element, Node};
 
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
-use crate::text::json_quote;
+use crate::text::{json_quote, number};
 
 /// How the walk treats the page, and how much of it it may write.
 pub struct Settings<'a> {
@@ -454,8 +454,8 @@ impl<'a> Walker<'a> {
         let _ = write!(
             self.out,
             "\"rr_width\":\"{}px\",\"rr_height\":\"{}px\"}},\"childNodes\":[]}}",
-            rect.width().max(0.0),
-            rect.height().max(0.0)
+            number(rect.width().max(0.0)),
+            number(rect.height().max(0.0))
         );
     }
 
