@@ -10,6 +10,7 @@ pub mod redact;
 pub mod report;
 pub mod shape;
 pub mod validate;
+pub mod write;
 
 pub use limits::Limits;
 pub use report::*;

@@ -538,6 +538,29 @@ pub enum AnnotationKind {
     Redact,
 }
 
+impl AnnotationKind {
+    pub const ALL: [AnnotationKind; 6] = [
+        AnnotationKind::Rectangle,
+        AnnotationKind::Arrow,
+        AnnotationKind::Pen,
+        AnnotationKind::Text,
+        AnnotationKind::Highlight,
+        AnnotationKind::Redact,
+    ];
+
+    /// The wire name, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnotationKind::Rectangle => "rectangle",
+            AnnotationKind::Arrow => "arrow",
+            AnnotationKind::Pen => "pen",
+            AnnotationKind::Text => "text",
+            AnnotationKind::Highlight => "highlight",
+            AnnotationKind::Redact => "redact",
+        }
+    }
+}
+
 /// A shape drawn on the screenshot, in screenshot pixel coordinates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -576,7 +599,9 @@ pub struct Client {
 
 #[cfg(test)]
 mod tests {
-    use super::{ConsoleLevel, ErrorKind, MetadataValue, NetworkKind, Severity};
+    use super::{
+        AnnotationKind, ConsoleLevel, Environment, ErrorKind, MetadataValue, NetworkKind, Severity,
+    };
 
     #[test]
     fn wire_names_are_what_serde_writes_and_read_back() {
@@ -591,6 +616,19 @@ mod tests {
         for kind in NetworkKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert_eq!(NetworkKind::from_name(kind.as_str()), Some(kind));
+        }
+        for kind in AnnotationKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        for environment in [
+            Environment::Local,
+            Environment::Staging,
+            Environment::Production,
+        ] {
+            assert_eq!(
+                serde_json::to_value(environment).unwrap(),
+                environment.as_str()
+            );
         }
         for severity in Severity::ALL {
             assert_eq!(serde_json::to_value(severity).unwrap(), severity.as_str());

@@ -4,7 +4,6 @@
 //! a lost answer) is still stored once.
 
 use bugcap_protocol::Attachment;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -24,7 +23,6 @@ extern "C" {
 
 /// One queued report, as stored: these fields, and beside them `bytes`, an array with one
 /// byte array per attachment, in order (kept as JS values: IndexedDB stores them as they are).
-#[derive(Serialize)]
 struct Record {
     id: String,
     /// Which relay and key it was for: a page that changes either does not send it elsewhere.
@@ -78,12 +76,38 @@ pub async fn put(
         attachments: uploads.iter().map(|u| u.attachment.clone()).collect(),
         queued_at: js_sys::Date::now(),
     };
-    let value = crate::json::write(&record).map_err(WidgetError::Environment)?;
-    js_sys::Reflect::set(&value, &BYTES.into(), &bytes).map_err(storage_error)?;
+    let value = record.to_js(&bytes).map_err(storage_error)?;
     JsFuture::from(outbox_put(&value))
         .await
         .map_err(storage_error)?;
     Ok(())
+}
+
+impl Record {
+    /// The record as IndexedDB stores it, `bytes` beside its fields.
+    fn to_js(&self, bytes: &js_sys::Array) -> Result<JsValue, JsValue> {
+        let set = |target: &JsValue, key: &str, value: &JsValue| {
+            js_sys::Reflect::set(target, &key.into(), value).map(|_| ())
+        };
+        let record: JsValue = js_sys::Object::new().into();
+        set(&record, "id", &self.id.as_str().into())?;
+        set(&record, "relay", &self.relay.as_str().into())?;
+        set(&record, "key", &self.key.as_str().into())?;
+        set(&record, "report", &self.report.as_str().into())?;
+        let attachments = js_sys::Array::new();
+        for a in &self.attachments {
+            let entry: JsValue = js_sys::Object::new().into();
+            set(&entry, "name", &a.name.as_str().into())?;
+            set(&entry, "content_type", &a.content_type.as_str().into())?;
+            set(&entry, "size", &(a.size as f64).into())?;
+            set(&entry, "sha256", &a.sha256.as_str().into())?;
+            attachments.push(&entry);
+        }
+        set(&record, "attachments", &attachments)?;
+        set(&record, "queued_at", &self.queued_at.into())?;
+        set(&record, BYTES, bytes)?;
+        Ok(record)
+    }
 }
 
 /// Forgets a delivered (or undeliverable) report.

@@ -132,7 +132,7 @@ pub async fn build(
 
 /// The report as a plain JS object (maps as objects), as `capture` and `beforeSend` show it.
 pub fn to_js(report: &Report) -> Result<wasm_bindgen::JsValue, WidgetError> {
-    crate::json::write(report).map_err(WidgetError::Environment)
+    crate::json::report_object(report).map_err(WidgetError::Environment)
 }
 
 /// A random (v4) UUID from the browser's CSPRNG; it is the report's idempotency key.

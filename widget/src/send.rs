@@ -44,13 +44,12 @@ pub struct Ready {
 }
 
 impl Ready {
-    fn from_built(built: Built) -> Result<Ready, WidgetError> {
-        Ok(Ready {
+    fn from_built(built: Built) -> Ready {
+        Ready {
             id: built.report.id.to_string(),
-            body: serde_json::to_string(&built.report)
-                .map_err(|e| WidgetError::Input(e.to_string()))?,
+            body: crate::json::report_text(&built.report),
             uploads: built.uploads,
-        })
+        }
     }
 }
 
@@ -69,7 +68,7 @@ pub async fn before_send(
     built: Built,
 ) -> Result<Option<Ready>, WidgetError> {
     let Some(hook) = &options.ui.hooks.before_send else {
-        return Ready::from_built(built).map(Some);
+        return Ok(Some(Ready::from_built(built)));
     };
     let given = crate::report::to_js(&built.report)?;
     let mut answer = hook.call1(&JsValue::NULL, &given).map_err(hook_error)?;

@@ -8,7 +8,6 @@ use bugcap_protocol::map::Map;
 
 use bugcap_protocol::Attachment;
 use bugcap_protocol::json::Json;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, RequestMode, Response};
@@ -17,7 +16,7 @@ use crate::config::Options;
 use crate::error::WidgetError;
 
 /// The relay's answer to an accepted report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Accepted {
     pub id: String,
     pub status: String,
