@@ -87,7 +87,7 @@ impl std::str::FromStr for Environment {
             "staging" => Ok(Environment::Staging),
             "production" => Ok(Environment::Production),
             other => Err(format!(
-                "unknown environment {other:?}: expected local, staging or production"
+                "unknown environment `{other}`: expected local, staging or production"
             )),
         }
     }

@@ -152,8 +152,9 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
-  test("screenshotFormat: WebP by default, PNG when asked, in screenshot() and in the upload", async () => {
+  test("screenshotFormat: WebP by default, PNG when asked, in screenshot() and in the upload; ids are v4 UUIDs", async () => {
     const formats = {};
+    const ids = [];
     for (const [label, options] of [["default", {}], ["png", { screenshotFormat: "png" }]]) {
       const www = await site({ launcher: false, ...options });
       const { page } = await openDemo(stack.browser, `${www.url}/`);
@@ -163,6 +164,7 @@ describe("the reporter UI", () => {
         const sent = await m.submit({ text: "format check", screenshot: true });
         return { type: blob.type, id: sent.id };
       });
+      ids.push(id);
       const { body } = await stored(id);
       const shot = body.report.attachments.find((a) => a.name.startsWith("screenshot."));
       // The bytes uploaded are in the declared format: PNG's and WebP's signatures.
@@ -173,6 +175,9 @@ describe("the reporter UI", () => {
     }
     assert.deepEqual(formats.default, { type: "image/webp", name: "screenshot.webp", content_type: "image/webp", png: false, webp: true });
     assert.deepEqual(formats.png, { type: "image/png", name: "screenshot.png", content_type: "image/png", png: true, webp: false });
+    // Report ids are random (version 4) UUIDs, drawn from the browser's CSPRNG.
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(ids[0], ids[1]);
   });
 
   test("a pointer over the launcher starts loading the reporter before it is pressed", async () => {

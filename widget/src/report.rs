@@ -140,6 +140,11 @@ fn new_id() -> Result<uuid::Uuid, WidgetError> {
     let crypto = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .ok_or_else(|| WidgetError::Environment("crypto is unavailable".into()))?;
-    uuid::Uuid::parse_str(&crypto.random_uuid())
-        .map_err(|e| WidgetError::Environment(format!("crypto.randomUUID gave an invalid id: {e}")))
+    // Random bytes rather than `crypto.randomUUID()`: they need no secure context, and no
+    // UUID parser is linked to read the browser's text back.
+    let mut bytes = [0u8; 16];
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|_| WidgetError::Environment("crypto.getRandomValues failed".into()))?;
+    Ok(uuid::Builder::from_random_bytes(bytes).into_uuid())
 }

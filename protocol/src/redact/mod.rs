@@ -75,11 +75,11 @@ pub struct RedactionConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("custom pattern name {0:?} must be 1-40 characters of a-z, 0-9 and _")]
+    #[error("custom pattern name `{0}` must be 1-40 characters of a-z, 0-9 and _")]
     PatternName(String),
-    #[error("custom pattern {name:?} is not a valid regular expression: {message}")]
+    #[error("custom pattern `{name}` is not a valid regular expression: {message}")]
     Pattern { name: String, message: String },
-    #[error("custom pattern {0:?} matches the empty string, which would redact everything")]
+    #[error("custom pattern `{0}` matches the empty string, which would redact everything")]
     EmptyMatch(String),
     #[error("at most {0} custom patterns")]
     TooMany(usize),
