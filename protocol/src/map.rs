@@ -76,6 +76,10 @@ impl<V> Map<V> {
         self.find(key).ok().map(|i| self.entries.remove(i).1)
     }
 
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
     /// Removes the entry with the greatest key.
     pub fn pop_last(&mut self) -> Option<(String, V)> {
         self.entries.pop()

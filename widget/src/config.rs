@@ -419,10 +419,9 @@ impl Ui {
             let object = strings.dyn_ref::<js_sys::Object>().ok_or_else(|| {
                 WidgetError::Options("`strings` must be an object of key: text".into())
             })?;
-            js_sys::Object::entries(object)
-                .iter()
+            crate::object::Items::of(js_sys::Object::entries(object).into())
                 .map(|pair| {
-                    let pair = js_sys::Array::from(&pair);
+                    let pair: js_sys::Array = pair.unchecked_into();
                     let key = pair.get(0).as_string().unwrap_or_default();
                     if !crate::strings::is_key(&key) {
                         return Err(WidgetError::Options(format!(

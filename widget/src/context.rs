@@ -65,8 +65,8 @@ pub fn merge_metadata(into: &mut Map<MetadataValue>, value: JsValue) -> Result<(
         })?;
     let limits = Limits::default();
     let mut next = into.clone();
-    for pair in js_sys::Object::entries(object).iter() {
-        let pair = js_sys::Array::from(&pair);
+    for pair in crate::object::Items::of(js_sys::Object::entries(object).into()) {
+        let pair: js_sys::Array = pair.unchecked_into();
         let key = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         if key.is_empty() || key.chars().count() > MAX_NAME_CHARS {

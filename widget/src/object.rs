@@ -45,22 +45,60 @@ pub fn object(target: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 /// The items of the array at `key`; none when it is not an array.
-pub fn list(target: &JsValue, key: &str) -> impl Iterator<Item = JsValue> {
-    let value = get(target, key);
-    Array::is_array(&value)
-        .then(|| value.unchecked_into::<Array>())
-        .into_iter()
-        .flat_map(|a| (0..a.length()).map(move |i| a.get(i)))
+pub fn list(target: &JsValue, key: &str) -> Items {
+    Items::of(get(target, key))
 }
 
 /// The own enumerable `[name, value]` pairs of the object at `key`.
 pub fn entries(target: &JsValue, key: &str) -> impl Iterator<Item = (String, JsValue)> {
-    object(target, key)
-        .map(|o| Object::entries(o.unchecked_ref()))
-        .into_iter()
-        .flat_map(|pairs| (0..pairs.length()).map(move |i| pairs.get(i)))
-        .filter_map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            Some((pair.get(0).as_string()?, pair.get(1)))
-        })
+    let pairs = match object(target, key) {
+        Some(o) => Object::entries(o.unchecked_ref()).into(),
+        None => JsValue::UNDEFINED,
+    };
+    Items::of(pairs).filter_map(|pair| {
+        let pair: Array = pair.unchecked_into();
+        Some((pair.get(0).as_string()?, pair.get(1)))
+    })
+}
+
+/// The items of a JS array, in order. A plain counter over the array rather than an adapter
+/// chain: every reader iterates with it, and each chain was its own copy of code in the
+/// bundle.
+pub struct Items {
+    array: Array,
+    next: u32,
+    len: u32,
+}
+
+impl Items {
+    /// The items of `value`; none when it is not an array.
+    pub fn of(value: JsValue) -> Items {
+        let len = if Array::is_array(&value) {
+            value.unchecked_ref::<Array>().length()
+        } else {
+            0
+        };
+        Items {
+            array: value.unchecked_into(),
+            next: 0,
+            len,
+        }
+    }
+}
+
+impl Iterator for Items {
+    type Item = JsValue;
+
+    fn next(&mut self) -> Option<JsValue> {
+        if self.next >= self.len {
+            return None;
+        }
+        self.next += 1;
+        Some(self.array.get(self.next - 1))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.len - self.next) as usize;
+        (left, Some(left))
+    }
 }

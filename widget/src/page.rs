@@ -77,8 +77,7 @@ fn client_hints(navigator: &web_sys::Navigator) -> Option<ClientHints> {
     }
     let brands = get(&data, "brands");
     let brands = if js_sys::Array::is_array(&brands) {
-        js_sys::Array::from(&brands)
-            .iter()
+        crate::object::Items::of(brands)
             .take(16)
             .filter_map(|b| {
                 let name = get(&b, "brand").as_string()?;

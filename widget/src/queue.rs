@@ -121,8 +121,7 @@ pub async fn remove(id: &str) -> Result<(), WidgetError> {
 /// The reports queued for this relay and key, oldest first.
 pub async fn pending(options: &Options) -> Result<Vec<Queued>, WidgetError> {
     let all = JsFuture::from(outbox_all()).await.map_err(storage_error)?;
-    let mut records: Vec<(Record, js_sys::Array)> = js_sys::Array::from(&all)
-        .iter()
+    let mut records: Vec<(Record, js_sys::Array)> = crate::object::Items::of(all)
         .filter_map(read_record)
         .filter(|(r, _)| r.relay == options.relay && r.key == options.key)
         .collect();

@@ -71,8 +71,7 @@ pub fn string_list_field(value: &JsValue, name: &str) -> Result<Option<Vec<Strin
     if !js_sys::Array::is_array(&v) {
         return Err(bad());
     }
-    js_sys::Array::from(&v)
-        .iter()
+    crate::object::Items::of(v)
         .map(|item| item.as_string().ok_or_else(bad))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)

@@ -75,8 +75,7 @@ fn patterns(value: &JsValue) -> Result<Vec<CustomPattern>, FieldError> {
             "`{key}` must be an array of {{ name, pattern }}"
         )));
     }
-    js_sys::Array::from(&list)
-        .iter()
+    crate::object::Items::of(list)
         .map(|p| {
             plain_object(&p, &format!("each of `{key}`"))?;
             if let Some(extra) = unknown_key(&p, &["name", "pattern"]) {

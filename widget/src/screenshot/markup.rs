@@ -11,9 +11,9 @@
 //! References to images, fonts and frames become tokens (`\u{1}N\u{2}`, characters no XML text
 //! may hold, so the page cannot forge one) that [`super::resources`] replaces with `data:` URLs.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
+use bugcap_protocol::map::Map;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
@@ -32,12 +32,22 @@ pub struct Settings<'a> {
 }
 
 /// A resource the markup refers to by token, fetched and inlined before rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     /// An image, font or other file at this absolute URL.
     Url(String),
     /// The same-origin iframe with this index in [`Markup::frames`], drawn as its own SVG.
     Frame(usize),
+}
+
+impl Resource {
+    /// A text naming the resource: its URL, or for a frame a text no URL can be.
+    fn key(&self) -> String {
+        match self {
+            Resource::Url(url) => url.clone(),
+            Resource::Frame(index) => format!("\u{0}frame {index}"),
+        }
+    }
 }
 
 /// A same-origin iframe's document, rendered as a nested picture of its viewport.
@@ -95,7 +105,8 @@ struct Writer<'a> {
     settings: &'a Settings<'a>,
     out: String,
     resources: Vec<Resource>,
-    index: HashMap<Resource, usize>,
+    /// Each resource's index in `resources`, by [`Resource::key`].
+    index: Map<usize>,
     frames: Vec<Frame>,
     base: String,
     nodes: u32,
@@ -120,7 +131,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         settings,
         out: String::with_capacity(256 * 1024),
         resources: Vec::new(),
-        index: HashMap::new(),
+        index: Map::new(),
         frames: Vec::new(),
         base: document.base_uri().ok().flatten().unwrap_or_default(),
         nodes: 0,
@@ -744,7 +755,7 @@ impl<'a> Writer<'a> {
 
     fn token(&mut self, resource: Resource) -> String {
         let next = self.resources.len();
-        let index = *self.index.entry(resource.clone()).or_insert(next);
+        let index = *self.index.get_or_insert_with(&resource.key(), || next);
         if index == next {
             self.resources.push(resource);
         }

@@ -2,8 +2,8 @@
 //! as an image may not load anything itself. Fetched once per URL and kept for the next shot
 //! of the page, within byte limits so a page of huge images cannot exhaust memory.
 
+use bugcap_protocol::map::Map;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -36,7 +36,7 @@ const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
 /// Resources fetched by earlier shots of this page, by URL.
 #[derive(Default)]
 struct Cache {
-    entries: HashMap<String, Rc<str>>,
+    entries: Map<Rc<str>>,
     bytes: usize,
 }
 
