@@ -7,6 +7,8 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 
+import { shortenImportNames } from "./wasm-names.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist", "npm");
 const wasmOut = join(root, "target", "wasm-pkg");
@@ -84,6 +86,8 @@ function buildModule({ name, profile, features }) {
     { cwd: root, stdio: "inherit", env: { ...process.env, RUSTC_BOOTSTRAP: "1", RUSTFLAGS: rustflags } },
   );
   optimise(join(dir, `${outName}_bg.wasm`));
+  const renamed = shortenImportNames(join(dir, `${outName}_bg.wasm`), join(dir, `${outName}.js`), `./${outName}_bg.js`);
+  console.log(`${renamed} imports renamed short in the wasm and its glue`);
   const target = join(out, "wasm", name);
   mkdirSync(target, { recursive: true });
   for (const file of [`${outName}.js`, `${outName}.d.ts`, `${outName}_bg.wasm`, `${outName}_bg.wasm.d.ts`]) {

@@ -1,0 +1,145 @@
+// Short names for the functions a wasm module imports from its wasm-bindgen glue.
+//
+// wasm-bindgen names every import after the method and a 16-digit hash
+// (`__wbg_setAttribute_0fa8e1f2c3d4b5a6`), and the name is written twice: in the wasm's import
+// section and as a key of the glue's import object. For the reporter's ~290 imports that was
+// about 5 KB of gzip in the wasm and more in the glue, hashes being what compresses worst
+// (`npm run bench`). Here each import of the glue's module gets a short name (`a0`, `a1`, …)
+// in the wasm, and the same name replaces the old one in the glue. Exports are left alone:
+// the glue's wrappers call them by name, and so may a host's debugger.
+//
+// The build fails rather than ship a module whose glue and wasm disagree: every new name
+// must end up in the glue and no old one may remain.
+import { readFileSync, writeFileSync } from "node:fs";
+
+/** Renames the imports `wasmFile` takes from `glueModule`, in it and in the glue `jsFile`. */
+export function shortenImportNames(wasmFile, jsFile, glueModule) {
+  const wasm = readFileSync(wasmFile);
+  const { bytes, renamed } = renameImports(wasm, glueModule);
+  let js = readFileSync(jsFile, "utf8");
+  for (const [old, name] of renamed) {
+    if (js.includes(`wasm.${old}`)) throw new Error(`${jsFile}: ${old} is also an export`);
+    const pattern = new RegExp(`\\b${old}\\b`, "g");
+    const found = js.match(pattern)?.length ?? 0;
+    if (found === 0) throw new Error(`${jsFile}: the glue has no import named ${old}`);
+    js = js.replace(pattern, name);
+  }
+  writeFileSync(wasmFile, bytes);
+  writeFileSync(jsFile, js);
+  return renamed.size;
+}
+
+/** A copy of `wasm` with the imports from `glueModule` renamed; the old and new names. */
+export function renameImports(wasm, glueModule) {
+  const r = reader(wasm);
+  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
+  r.at = 8;
+  const parts = [wasm.subarray(0, 8)];
+  const renamed = new Map();
+  while (r.at < wasm.length) {
+    const start = r.at;
+    const id = r.byte();
+    const size = r.leb();
+    const end = r.at + size;
+    if (id !== 2) {
+      parts.push(wasm.subarray(start, end));
+      r.at = end;
+      continue;
+    }
+    const count = r.leb();
+    const body = [leb(count)];
+    for (let i = 0; i < count; i++) {
+      const module = r.name();
+      let field = r.name();
+      const from = r.at;
+      skipDescriptor(r);
+      const descriptor = wasm.subarray(from, r.at);
+      if (module === glueModule) {
+        const name = `a${renamed.size.toString(36)}`;
+        if (renamed.has(field)) throw new Error(`import ${field} is there twice`);
+        renamed.set(field, name);
+        field = name;
+      }
+      body.push(nameBytes(module), nameBytes(field), descriptor);
+    }
+    if (r.at !== end) throw new Error("the import section did not read to its end");
+    const section = Buffer.concat(body);
+    parts.push(Buffer.from([2]), leb(section.length), section);
+  }
+  return { bytes: Buffer.concat(parts), renamed };
+}
+
+function skipDescriptor(r) {
+  const kind = r.byte();
+  switch (kind) {
+    case 0: // function: its type
+      r.leb();
+      break;
+    case 1: // table: element type, then limits
+      r.byte();
+      limits(r);
+      break;
+    case 2: // memory
+      limits(r);
+      break;
+    case 3: // global: value type, mutability
+      r.byte();
+      r.byte();
+      break;
+    case 4: // tag: attribute, type
+      r.byte();
+      r.leb();
+      break;
+    default:
+      throw new Error(`unknown import kind ${kind}`);
+  }
+}
+
+function limits(r) {
+  const flags = r.leb();
+  r.leb();
+  if (flags & 1) r.leb();
+}
+
+function reader(buf) {
+  const r = {
+    at: 0,
+    byte() {
+      if (r.at >= buf.length) throw new Error("the wasm ends early");
+      return buf[r.at++];
+    },
+    leb() {
+      let value = 0;
+      let shift = 0;
+      for (;;) {
+        const b = r.byte();
+        value += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (b < 0x80) return value;
+      }
+    },
+    name() {
+      const len = r.leb();
+      const text = buf.subarray(r.at, r.at + len).toString("utf8");
+      r.at += len;
+      return text;
+    },
+  };
+  return r;
+}
+
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+function nameBytes(text) {
+  const bytes = Buffer.from(text, "utf8");
+  return Buffer.concat([leb(bytes.length), bytes]);
+}
