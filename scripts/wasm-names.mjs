@@ -19,7 +19,8 @@ export function shortenImportNames(wasmFile, jsFile, glueModule) {
   let js = readFileSync(jsFile, "utf8");
   for (const [old, name] of renamed) {
     if (js.includes(`wasm.${old}`)) throw new Error(`${jsFile}: ${old} is also an export`);
-    const pattern = new RegExp(`\\b${old}\\b`, "g");
+    if (!/^[A-Za-z_$][\w$]*$/.test(old)) throw new Error(`${jsFile}: import ${old} is not a JS identifier`);
+    const pattern = new RegExp(`(?<![\\w$])${old.replaceAll("$", "\\$")}(?![\\w$])`, "g");
     const found = js.match(pattern)?.length ?? 0;
     if (found === 0) throw new Error(`${jsFile}: the glue has no import named ${old}`);
     js = js.replace(pattern, name);

@@ -21,7 +21,8 @@ pub enum Json {
     #[default]
     Null,
     Bool(bool),
-    /// The number exactly as written (checked against JSON's grammar, never converted).
+    /// The number exactly as written, never converted. It must be a JSON number: the parser
+    /// checks that, and whoever builds one by hand keeps to it (it is written out as it is).
     Number(String),
     String(String),
     Array(Vec<Json>),
@@ -516,10 +517,14 @@ fn to_f64(text: &str) -> f64 {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let mut mantissa: u64 = 0;
     let mut exact = true;
-    for d in whole.bytes().chain(fraction.bytes()) {
+    for d in whole
+        .chars()
+        .chain(fraction.chars())
+        .filter_map(|c| c.to_digit(10))
+    {
         match mantissa
             .checked_mul(10)
-            .and_then(|m| m.checked_add(u64::from(d - b'0')))
+            .and_then(|m| m.checked_add(u64::from(d)))
         {
             Some(m) => mantissa = m,
             None => exact = false,
@@ -553,8 +558,12 @@ fn slow_f64(text: &str) -> f64 {
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let mut value = 0f64;
-    for d in whole.bytes().chain(fraction.bytes()) {
-        value = value * 10.0 + f64::from(d - b'0');
+    for d in whole
+        .chars()
+        .chain(fraction.chars())
+        .filter_map(|c| c.to_digit(10))
+    {
+        value = value * 10.0 + f64::from(d);
     }
     value * 10f64.powi(exponent.saturating_sub(fraction.len() as i32))
 }
