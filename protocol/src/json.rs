@@ -475,7 +475,9 @@ impl serde::Serialize for Json {
                 } else if let Ok(i) = n.parse::<i64>() {
                     s.serialize_i64(i)
                 } else {
-                    s.serialize_f64(to_f64(n))
+                    // Std's parser: the widget writes reports without serde
+                    // (`crate::write`), so this runs on the relay only.
+                    s.serialize_f64(n.parse().unwrap_or(0.0))
                 }
             }
             Json::String(text) => s.serialize_str(text),
@@ -495,77 +497,6 @@ impl serde::Serialize for Json {
             }
         }
     }
-}
-
-/// The `f64` nearest a JSON number (already checked against the grammar).
-///
-/// Exact when the digits fit in 53 bits and the decimal exponent is within ±22: then one
-/// multiplication or division of two exactly held values, which IEEE rounds correctly. That
-/// covers every number `f64`'s shortest form prints with up to 15 digits. Otherwise std's
-/// parser, except in the browser, where it would bring 9 KB of tables into the widget's
-/// bundle for numbers the widget never holds (its DOM snapshot has integers only): there,
-/// such a number may be off in its last bit.
-fn to_f64(text: &str) -> f64 {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (digits, exponent) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], rest[i + 1..].parse::<i32>().unwrap_or(0)),
-        None => (rest, 0),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut mantissa: u64 = 0;
-    let mut exact = true;
-    for d in whole
-        .chars()
-        .chain(fraction.chars())
-        .filter_map(|c| c.to_digit(10))
-    {
-        match mantissa
-            .checked_mul(10)
-            .and_then(|m| m.checked_add(u64::from(d)))
-        {
-            Some(m) => mantissa = m,
-            None => exact = false,
-        }
-    }
-    let exponent = exponent.saturating_sub(fraction.len() as i32);
-    let value = if exact && mantissa < (1 << 53) && (-22..=22).contains(&exponent) {
-        let scale = 10f64.powi(exponent.abs());
-        if exponent < 0 {
-            mantissa as f64 / scale
-        } else {
-            mantissa as f64 * scale
-        }
-    } else {
-        slow_f64(text)
-    };
-    if negative { -value.abs() } else { value }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn slow_f64(text: &str) -> f64 {
-    text.parse::<f64>().map_or(0.0, f64::abs)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn slow_f64(text: &str) -> f64 {
-    let text = text.trim_start_matches('-');
-    let (digits, exponent) = match text.find(['e', 'E']) {
-        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().unwrap_or(0)),
-        None => (text, 0),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut value = 0f64;
-    for d in whole
-        .chars()
-        .chain(fraction.chars())
-        .filter_map(|c| c.to_digit(10))
-    {
-        value = value * 10.0 + f64::from(d);
-    }
-    value * 10f64.powi(exponent.saturating_sub(fraction.len() as i32))
 }
 
 impl<'de> serde::Deserialize<'de> for Json {
@@ -753,32 +684,6 @@ mod tests {
         assert_eq!(v.to_string(), r#"{"id":"c","x":1}"#);
         v.set("y", Json::Null);
         assert_eq!(v.to_string(), r#"{"id":"c","x":1,"y":null}"#);
-    }
-
-    #[test]
-    fn numbers_reach_serde_as_the_same_f64() {
-        for text in [
-            "0.1",
-            "-0.1",
-            "0.25",
-            "1e3",
-            "1E-3",
-            "-2.5e+10",
-            "123456789012345.6",
-            "3.0",
-            "0.30000000000000004",
-            "1.7976931348623157e308",
-            "5e-324",
-            "-0",
-            "0.0",
-            "1e22",
-            "1e23",
-            "9007199254740993.0",
-            "123.456e-7",
-        ] {
-            let want: f64 = text.parse().unwrap();
-            assert_eq!(super::to_f64(text).to_bits(), want.to_bits(), "{text}");
-        }
     }
 
     #[test]
