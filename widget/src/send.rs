@@ -96,10 +96,7 @@ pub async fn before_send(
     let id = built.report.id.to_string();
     report.set("id", id.as_str().into());
     redactor.report_value(&mut report);
-    let declared = match report.get("attachments") {
-        Some(Json::Array(list)) => Some(list),
-        _ => None,
-    };
+    let declared = report.get("attachments").and_then(Json::as_array);
     let uploads = built
         .uploads
         .into_iter()
