@@ -8,6 +8,9 @@ let captureLoading = null;
 // The reporter modules loaded (or loading), by name.
 const reporters = new Map();
 let options = null;
+// The `init` options as the capture module checked them, written down for the reporter, which
+// does not check them again.
+let checked = null;
 // The shadow root the launcher lives in; the dialog is built there too.
 let uiRoot = null;
 let onOnline = null;
@@ -88,6 +91,7 @@ export async function init(opts) {
     }
   }
   options = opts;
+  checked = capture.checkOptions(opts);
   uiRoot = capture.mountUi(opts, () =>
     open().catch((e) => console.warn("bugcap: the report dialog could not be opened:", e?.message ?? e)),
   );
@@ -110,9 +114,9 @@ function flushOutbox() {
     waiting = Number(localStorage.getItem("bugcap.outbox")) > 0;
   } catch (_) {}
   if (!waiting || !options || navigator.onLine === false) return;
-  const opts = options;
+  const [opts, c] = [options, checked];
   reporter()
-    .then((r) => r.flush(opts))
+    .then((r) => r.flush(c, opts))
     .catch(() => {});
 }
 
@@ -127,7 +131,7 @@ function ensureInit() {
 export async function open() {
   ensureInit();
   const r = await reporter();
-  await r.open(options, uiRoot, () => capture.captured());
+  await r.open(checked, options, uiRoot, () => capture.captured());
 }
 
 /**
@@ -156,7 +160,7 @@ export async function submit(input) {
   // Taken before the reporter loads: the report shows the page as it was when the user sent.
   const captured = capture.captured();
   const r = await reporter();
-  return r.submit(options, input, captured);
+  return r.submit(checked, options, input, captured);
 }
 
 /**
@@ -198,8 +202,11 @@ export async function redact(text, config) {
  * @returns {Promise<string>}
  */
 export async function snapshot(opts = options) {
+  await loadCaptureModule();
+  // Options of the call's own are checked as `init` checks them.
+  const c = opts === options && checked ? checked : capture.checkOptions(opts);
   const r = await reporter(opts?.redaction);
-  return r.snapshot(opts);
+  return r.snapshot(c, opts);
 }
 
 /**
@@ -212,7 +219,7 @@ export async function captureReport(input) {
   await loadCaptureModule();
   const captured = capture.captured();
   const r = await reporter();
-  return r.capture(options, input, captured);
+  return r.capture(checked, options, input, captured);
 }
 export { captureReport as capture };
 
@@ -224,7 +231,7 @@ export { captureReport as capture };
 export async function screenshot() {
   ensureInit();
   const r = await reporter();
-  return r.screenshot(options);
+  return r.screenshot(checked, options);
 }
 
 /** Stops capture and restores everything the widget patched. */
@@ -235,5 +242,6 @@ export function destroy() {
   closeReporters();
   uiRoot = null;
   options = null;
+  checked = null;
   if (captureLoading) captureLoading.then(() => capture.destroy(), () => {});
 }

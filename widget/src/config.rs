@@ -1,5 +1,6 @@
 //! `init` options and `submit` input, read from plain JS objects with clear errors.
 
+pub mod checked;
 pub mod fields;
 #[cfg(feature = "reporter")]
 pub mod redaction;
@@ -8,9 +9,9 @@ use bugcap_protocol::Severity;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::WidgetError;
-use fields::{
-    FieldError, bool_field, count_field, field, function_field, string_field, string_list_field,
-};
+use fields::{FieldError, bool_field, field, string_field};
+#[cfg(feature = "capture")]
+use fields::{count_field, function_field, string_list_field};
 
 /// How many console entries are kept when the host does not say.
 pub const DEFAULT_CONSOLE_LIMIT: usize = 100;
@@ -171,6 +172,7 @@ pub fn unknown_key(value: &JsValue, allowed: &[&str]) -> Option<String> {
         .find(|k| !allowed.contains(&k.as_str()))
 }
 
+#[cfg(feature = "capture")]
 const OPTION_NAMES: [&str; 27] = [
     "key",
     "relay",
@@ -202,11 +204,14 @@ const OPTION_NAMES: [&str; 27] = [
 ];
 
 impl Options {
+    /// Reads and checks the host's options: what `init` does, and what a call given options of
+    /// its own does before the reporter gets them (see [`checked`]).
+    #[cfg(feature = "capture")]
     pub fn from_js(value: JsValue) -> Result<Options, JsValue> {
         if let Some(key) = unknown_key(&value, &OPTION_NAMES) {
             return Err(WidgetError::Options(format!(
                 "unknown option `{key}`; the options are {}",
-                OPTION_NAMES.join(", ")
+                crate::text::list(&OPTION_NAMES)
             ))
             .into_js());
         }
@@ -215,6 +220,14 @@ impl Options {
         Ok(options)
     }
 
+    /// The options the capture module checked: `text` is what [`checked::write`] wrote, and
+    /// `options` the host's object, for its callbacks and `redaction`.
+    #[cfg(feature = "reporter")]
+    pub fn from_checked(text: &str, options: &JsValue) -> Result<Options, JsValue> {
+        checked::read(text, options).map_err(WidgetError::into_js)
+    }
+
+    #[cfg(feature = "capture")]
     fn read(value: &JsValue) -> Result<Options, WidgetError> {
         if !value.is_object() {
             return Err(WidgetError::Options(
@@ -249,6 +262,7 @@ impl Options {
         })
     }
 
+    #[cfg(feature = "capture")]
     fn check(&self) -> Result<(), WidgetError> {
         let random = self.key.strip_prefix("bc_pub_").unwrap_or_default();
         if random.len() != 32 || !random.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -339,6 +353,7 @@ impl Options {
 }
 
 impl Ui {
+    #[cfg(feature = "capture")]
     fn read(value: &JsValue) -> Result<Ui, WidgetError> {
         let launcher = field(value, "launcher");
         let (position, label) = if launcher.is_undefined() || launcher.is_null() {
@@ -503,7 +518,7 @@ impl SubmitInput {
         if let Some(key) = unknown_key(value, &SUBMIT_FIELDS) {
             return Err(invalid(FieldError(format!(
                 "unknown field `{key}`; expected one of {}",
-                SUBMIT_FIELDS.join(", ")
+                crate::text::list(&SUBMIT_FIELDS)
             ))));
         }
         let severity = match string_field(value, "severity").map_err(invalid)? {
@@ -527,6 +542,7 @@ impl SubmitInput {
 }
 
 /// A selector option must parse, so a typo fails `init` instead of silently masking nothing.
+#[cfg(feature = "capture")]
 fn check_selector(name: &str, selector: &str) -> Result<(), WidgetError> {
     let document = web_sys::window()
         .and_then(|w| w.document())

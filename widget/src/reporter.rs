@@ -14,17 +14,19 @@ use crate::screenshot::{self, encode::Encoded};
 use crate::send::{self, Outcome};
 
 /// Builds, redacts and sends a report (with a screenshot when `input.screenshot`), then uploads
-/// what it declared. `options` are the `init` options; `captured` is what the capture module's
+/// what it declared. `checked` and `options` are the `init` options, as the capture module
+/// checked them and as the host gave them (see [`crate::config::checked`]); `captured` is what the capture module's
 /// `captured()` returned. Resolves to `{id, status}`, where status is `received`, `queued`
 /// (offline: kept and sent later) or `dropped` (by `beforeSend`); rejects with an `Error`
 /// whose `code` is the relay's error code.
 #[wasm_bindgen]
 pub async fn submit(
+    checked: String,
     options: JsValue,
     input: JsValue,
     captured: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options = Options::from_js(options)?;
+    let options = Options::from_checked(&checked, &options)?;
     let input = SubmitInput::from_js(input)?;
     let captured = read_captured(captured)?;
     let redactor = redactor(&options.redaction)?;
@@ -103,11 +105,12 @@ pub fn finish(
 /// and previews. Resolves to `{report, screenshot}`.
 #[wasm_bindgen]
 pub async fn capture(
+    checked: String,
     options: JsValue,
     input: JsValue,
     captured: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options = Options::from_js(options)?;
+    let options = Options::from_checked(&checked, &options)?;
     let input: SubmitInput = if input.is_undefined() || input.is_null() {
         SubmitInput::default()
     } else {
@@ -128,16 +131,16 @@ pub async fn capture(
 
 /// Sends the reports this page queued while offline. Resolves to the ids delivered.
 #[wasm_bindgen]
-pub async fn flush(options: JsValue) -> Result<Vec<String>, JsValue> {
-    let options = Options::from_js(options)?;
+pub async fn flush(checked: String, options: JsValue) -> Result<Vec<String>, JsValue> {
+    let options = Options::from_checked(&checked, &options)?;
     send::flush(&options).await.map_err(WidgetError::into_js)
 }
 
 /// The screenshot alone, masked and encoded exactly as a report would upload it: a `Blob`.
 /// For custom UIs that show or attach it themselves; nothing is sent.
 #[wasm_bindgen]
-pub async fn screenshot(options: JsValue) -> Result<web_sys::Blob, JsValue> {
-    let options = Options::from_js(options)?;
+pub async fn screenshot(checked: String, options: JsValue) -> Result<web_sys::Blob, JsValue> {
+    let options = Options::from_checked(&checked, &options)?;
     let shot = take_screenshot(&options)
         .await
         .map_err(WidgetError::into_js)?;
@@ -170,8 +173,8 @@ pub fn read_captured(captured: JsValue) -> Result<Captured, JsValue> {
 /// The masked DOM snapshot of this page as JSON text in rrweb's serialized-node format, with
 /// the masking and redaction of `options` (the `init` options). What a report would carry.
 #[wasm_bindgen]
-pub fn snapshot(options: JsValue) -> Result<String, JsValue> {
-    let options = Options::from_js(options)?;
+pub fn snapshot(checked: &str, options: JsValue) -> Result<String, JsValue> {
+    let options = Options::from_checked(checked, &options)?;
     let redactor = redactor(&options.redaction)?;
     crate::snapshot::take(&options.masking(), &redactor)
         .map(|s| s.json)

@@ -71,6 +71,14 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The options checked as `init` checks them (the same errors), written down for the reporter
+/// (see [`crate::config::checked`]): a string. For the `init` options, and for options a call
+/// is given instead (`snapshot(opts)`).
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
+    Options::from_js(options).map(|o| crate::config::checked::write(&o).into())
+}
+
 /// Everything captured so far, for the reporter to build a report from. Nothing is sent.
 #[wasm_bindgen]
 pub fn captured() -> Result<JsValue, JsValue> {

@@ -14,6 +14,19 @@ pub fn clip(mut s: String, max: usize, truncated: &mut bool) -> String {
     s
 }
 
+/// `names` joined by `, `, for the messages that list what is allowed: one plain loop, where
+/// `[&str]::join` links a generic copy of itself into each module.
+pub fn list(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
+}
+
 /// Appends `s` as a JSON string literal: the capture module and the DOM snapshot write their
 /// JSON straight into one string, with the protocol's own escaping.
 pub fn json_quote(out: &mut String, s: &str) {
@@ -32,7 +45,14 @@ pub fn number(n: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::json_quote;
+    use super::{json_quote, list};
+
+    #[test]
+    fn lists_are_joined_as_join_would() {
+        for names in [&[][..], &["a"], &["key", "relay", "consoleLimit"]] {
+            assert_eq!(list(names), names.join(", "));
+        }
+    }
 
     #[test]
     fn quotes_what_json_needs_and_keeps_the_rest() {

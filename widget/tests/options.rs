@@ -139,3 +139,42 @@ fn ui_options_have_defaults_and_clear_errors() {
         assert!(got.contains(expected), "{option}: {got}");
     }
 }
+
+/// The reporter reads the options from what the capture module wrote after checking them
+/// (`config::checked`): every option, set away from its default, must come back as read.
+#[wasm_bindgen_test]
+fn the_reporter_reads_back_every_checked_option() {
+    let sets = [
+        format!(r#"{{ key: "{KEY}", relay: "https://bugs.example.com" }}"#),
+        format!(
+            r#"{{ key: "{KEY}", relay: "http://127.0.0.1:9/base/", consoleLimit: 7, errorLimit: 9,
+               networkLimit: 11, networkBodyLimit: 0, networkDetailAllowUrls: [],
+               redaction: {{ emails: false, extraKeys: ["session_id"] }},
+               domSnapshot: false, maskInputs: false, blockSelector: ".secret, #card",
+               maskSelector: "[title='a\"b']", launcher: {{ position: "top-left", label: "Bug?" }},
+               theme: "dark", locale: "ja", strings: {{ title: "Dis \"nous\"\n", send: "Go" }},
+               shortcut: "ctrl+alt+shift+meta+f2", categories: ["UI", "Zahlung ü"],
+               askEmail: false, screenshot: "display", maxScreenshotDimension: 320,
+               screenshotFormat: "png", onOpen() {{}}, beforeSend: (r) => r }}"#
+        ),
+        format!(
+            r#"{{ key: "{KEY}", relay: "https://b.example", launcher: false, theme: "light",
+               screenshot: false, shortcut: "alt+b", networkDetailAllowUrls: ["https://a/", "https://b/"],
+               maxScreenshotDimension: 8192, onClose() {{}}, onSubmitSuccess() {{}},
+               onSubmitError() {{}} }}"#
+        ),
+    ];
+    for set in sets {
+        let given = js(&set);
+        let options = Options::from_js(given.clone())
+            .unwrap_or_else(|e| panic!("{set}: {:?}", bugcap_widget::error::js_message(&e)));
+        let text = bugcap_widget::config::checked::write(&options);
+        let read = Options::from_checked(&text, &given).unwrap();
+        assert_eq!(format!("{read:?}"), format!("{options:?}"), "{set}");
+    }
+    let refused = Options::from_checked("not json", &js("{}")).unwrap_err();
+    assert_eq!(
+        js_sys::Reflect::get(&refused, &"code".into()).unwrap(),
+        "invalid_options"
+    );
+}

@@ -24,7 +24,13 @@ fn snapshot_of(html: &str, setup: &str, options: &str) -> (String, Value) {
     js(&format!(
         "(() => {{ const root = document.getElementById('under-test'); {setup} }})()"
     ));
-    let text = bugcap_widget::reporter::snapshot(js(options)).unwrap();
+    // As the loader calls it: the options checked by the capture module first.
+    let options = js(options);
+    let checked = bugcap_widget::session::check_options(options.clone())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let text = bugcap_widget::reporter::snapshot(&checked, options).unwrap();
     root.remove();
     let value: Value = serde_json::from_str(&text).expect("the snapshot is JSON");
     (text, value)

@@ -24,7 +24,7 @@ pub fn read(value: &JsValue) -> Result<RedactionConfig, FieldError> {
     if let Some(key) = unknown_key(value, &FIELDS) {
         return Err(FieldError(format!(
             "unknown field `{key}`; expected one of {}",
-            FIELDS.join(", ")
+            crate::text::list(&FIELDS)
         )));
     }
     Ok(RedactionConfig {

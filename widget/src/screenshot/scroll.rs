@@ -217,9 +217,9 @@ impl ScrollBox {
         let style = window?.get_computed_style(el).ok()??;
         let value = |name: &str| style.get_property_value(name).unwrap_or_default();
         // The browser's own number parser: Rust's `f64` parsing would bring its power-of-five
-        // tables into the module for these few border widths.
+        // tables into the module for these few border widths. It stops at the unit.
         let px = |name: &str| {
-            let n = js_sys::parse_float(value(name).trim_end_matches("px"));
+            let n = js_sys::parse_float(&value(name));
             if n.is_finite() { n } else { 0.0 }
         };
         let scrolls = |name: &str| matches!(value(name).as_str(), "auto" | "scroll" | "hidden");

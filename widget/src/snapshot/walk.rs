@@ -475,21 +475,21 @@ impl<'a> Walker<'a> {
     }
 
     fn srcset(&mut self, value: &str) -> String {
-        value
-            .split(',')
-            .map(|candidate| {
-                let candidate = candidate.trim();
-                let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
-                let url = resolve(url, &self.base).unwrap_or_else(|| url.to_owned());
-                let url = self.settings.redactor.url(&url, &mut self.counts);
-                if descriptor.is_empty() {
-                    url
-                } else {
-                    format!("{url} {}", descriptor.trim())
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        value.split(',').fold(String::new(), |mut out, candidate| {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            let candidate = candidate.trim();
+            let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
+            let url = resolve(url, &self.base).unwrap_or_else(|| url.to_owned());
+            let url = self.settings.redactor.url(&url, &mut self.counts);
+            out.push_str(&url);
+            if !descriptor.is_empty() {
+                out.push(' ');
+                out.push_str(descriptor.trim());
+            }
+            out
+        })
     }
 }
 

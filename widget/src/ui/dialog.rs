@@ -47,6 +47,8 @@ fn sheet() -> Result<web_sys::CssStyleSheet, WidgetError> {
 /// Largest image a user may attach: the relay's default image limit.
 const MAX_ATTACHMENT_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
 const ATTACHMENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
+/// [`ATTACHMENT_TYPES`] as the file input's `accept`.
+const ATTACHMENT_ACCEPT: &str = "image/png,image/jpeg,image/webp";
 
 thread_local! {
     static OPEN: RefCell<Option<Rc<Dialog>>> = const { RefCell::new(None) };
@@ -60,6 +62,7 @@ thread_local! {
 /// shows the page as it was then. Opening it again while it is open only focuses it.
 #[wasm_bindgen]
 pub async fn open(
+    checked: String,
     options: JsValue,
     root: ShadowRoot,
     captured: js_sys::Function,
@@ -71,7 +74,7 @@ pub async fn open(
     if CAPTURING.get() {
         return Ok(());
     }
-    let options = Options::from_js(options)?;
+    let options = Options::from_checked(&checked, &options)?;
     let redactor = reporter::redactor(&options.redaction)?;
     // Real pixels are taken before the dialog shows (the browser asks first, and the dialog is
     // not part of the page); the DOM render runs while the user starts typing.
@@ -300,7 +303,7 @@ impl Dialog {
             &[
                 ("type", "file"),
                 ("id", "bc-file"),
-                ("accept", &ATTACHMENT_TYPES.join(",")),
+                ("accept", ATTACHMENT_ACCEPT),
             ],
         )?
         .unchecked_into();
@@ -947,4 +950,12 @@ fn deep_active_element(doc: &Document) -> Option<HtmlElement> {
         active = inner;
     }
     active.dyn_into::<HtmlElement>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_file_input_accepts_the_types_the_dialog_takes() {
+        assert_eq!(super::ATTACHMENT_TYPES.join(","), super::ATTACHMENT_ACCEPT);
+    }
 }
