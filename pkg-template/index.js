@@ -39,6 +39,34 @@ const REPORTER_BUILDS = {
   },
 };
 
+// The dialog's strings in each bundled locale but English (which is in the reporter), loaded
+// only by the pages that show that locale. Literal paths, so bundlers see them.
+const LOCALES = {
+  de: () => import("./locales/de.js"),
+  fr: () => import("./locales/fr.js"),
+  es: () => import("./locales/es.js"),
+  ja: () => import("./locales/ja.js"),
+};
+const localesLoading = new Map();
+
+/**
+ * The strings of the locale this page shows (the `locale` option, else `<html lang>`, else the
+ * browser's language), or `undefined` for English. A locale that cannot be loaded (offline)
+ * shows in English this time and is tried again on the next open.
+ */
+function localeTexts() {
+  const name = capture.uiLocale(options);
+  const load = LOCALES[name];
+  if (!load) return Promise.resolve(undefined);
+  let loading = localesLoading.get(name);
+  if (!loading) {
+    loading = load().then((m) => m.default);
+    localesLoading.set(name, loading);
+    loading.catch(() => localesLoading.delete(name));
+  }
+  return loading.catch(() => undefined);
+}
+
 /** True when a redaction config has patterns of the host's own. */
 function hasPatterns(config) {
   const patterns = config?.extraPatterns ?? config?.extra_patterns;
@@ -98,7 +126,10 @@ export async function init(opts) {
   // A pointer over the launcher, or focus on it, usually means a press is coming: the reporter
   // starts loading then, so the dialog opens sooner. Pages where nobody goes near the launcher
   // still download only the capture module.
-  const warm = () => reporter().catch(() => {});
+  const warm = () => {
+    reporter().catch(() => {});
+    localeTexts();
+  };
   for (const type of ["pointerover", "focusin"]) uiRoot?.addEventListener(type, warm, { once: true });
   // Reports saved while offline go out now, and whenever the browser is back online.
   onOnline = () => flushOutbox();
@@ -130,8 +161,8 @@ function ensureInit() {
  */
 export async function open() {
   ensureInit();
-  const r = await reporter();
-  await r.open(checked, options, uiRoot, () => capture.captured());
+  const [r, texts] = await Promise.all([reporter(), localeTexts()]);
+  await r.open(checked, options, uiRoot, () => capture.captured(), texts);
 }
 
 /**
@@ -141,7 +172,7 @@ export async function open() {
  */
 export async function preload() {
   ensureInit();
-  await reporter();
+  await Promise.all([reporter(), localeTexts()]);
 }
 
 /** Closes the report dialog if it is open. */

@@ -148,6 +148,21 @@ export function ignoreListPackage(dir) {
   }
 }
 
+/**
+ * The dialog's strings in each bundled locale but English, from widget/locales/*.json, as one
+ * small ES module each (`export default {…}`): the loader imports the one a page shows when
+ * its dialog opens, so no page downloads the others. Modules rather than JSON, which not every
+ * bundler and browser import yet.
+ */
+function writeLocales() {
+  const source = join(root, "widget", "locales");
+  mkdirSync(join(out, "locales"), { recursive: true });
+  for (const file of readdirSync(source).filter((f) => f.endsWith(".json"))) {
+    const strings = JSON.parse(readFileSync(join(source, file), "utf8"));
+    writeFileSync(join(out, "locales", file.replace(/\.json$/, ".js")), `export default ${JSON.stringify(strings)};\n`);
+  }
+}
+
 export function build({ skipBootstrap = false } = {}) {
   if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
   checkRustSource();
@@ -157,6 +172,7 @@ export function build({ skipBootstrap = false } = {}) {
   for (const file of ["index.js", "index.d.ts", "README.md"]) {
     cpSync(join(root, "pkg-template", file), join(out, file));
   }
+  writeLocales();
   // The loader loses its comments and spaces (the docs are in index.d.ts) but keeps its names,
   // so a stack trace or a pretty-printed view of it still reads.
   minifyFile(join(out, "index.js"), { minifyWhitespace: true, minifySyntax: true });

@@ -62,6 +62,16 @@ test("the built package packs, installs and exposes init/submit/destroy with typ
   const imports = [...entry.matchAll(/(?:from\s*|import\()"\.\/(wasm\/[^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(imports, ["wasm/capture/bugcap_capture.js", "wasm/reporter/bugcap_reporter.js", "wasm/reporter_patterns/bugcap_reporter_patterns.js"]);
   for (const glue of imports) assert.ok(existsSync(join(installed, glue)), glue);
+  // So do the locale files the loader imports when a dialog opens on a page in that language:
+  // each has every one of the dialog's strings.
+  const locales = [...entry.matchAll(/import\("\.\/(locales\/[^"]+)"\)/g)].map((m) => m[1]);
+  assert.deepEqual(locales, ["locales/de.js", "locales/fr.js", "locales/es.js", "locales/ja.js"]);
+  const keys = Object.keys(JSON.parse(readFileSync(join(root, "widget", "locales", "de.json"), "utf8")));
+  for (const locale of locales) {
+    const text = readFileSync(join(installed, locale), "utf8");
+    const strings = JSON.parse(text.match(/^export default (\{.*\});\n/s)[1]);
+    assert.deepEqual(Object.keys(strings), keys, `${locale} has every string`);
+  }
   for (const m of modules) {
     const wasm = readFileSync(join(installed, `${m}_bg.wasm`));
     assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], `${m}: a WebAssembly module`);

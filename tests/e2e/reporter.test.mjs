@@ -207,6 +207,36 @@ describe("the reporter UI", () => {
     await page.close();
   });
 
+  test("the dialog shows the page's language, and a page downloads no locale file but its own", async () => {
+    const www = await site({ launcher: false });
+    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const localeFiles = () => requested.filter((u) => u.includes("/locales/")).map((u) => u.split("/").pop());
+    const openedTitle = async () => {
+      await page.evaluate(async () => (await import("/bugcap/index.js")).open());
+      await ui(page, "dialog[open]").waitFor();
+      const title = await ui(page, "#bc-title").textContent();
+      const send = await ui(page, "button[type=submit]").textContent();
+      await page.evaluate(async () => (await import("/bugcap/index.js")).close());
+      return [title, send];
+    };
+    assert.deepEqual(await openedTitle(), ["Report a problem", "Send report"]);
+    assert.deepEqual(localeFiles(), [], "an English page loads no locale file");
+    await page.evaluate(() => (document.documentElement.lang = "de-AT"));
+    assert.deepEqual(await openedTitle(), ["Problem melden", "Bericht senden"]);
+    assert.deepEqual(localeFiles(), ["de.js"], "a German page loads the German strings only");
+    await page.close();
+
+    // The `locale` option wins over <html lang>, and the host's `strings` over the locale file.
+    const fr = await site({ launcher: false, locale: "fr", strings: { title: "Un souci ?" } });
+    const other = await openDemo(stack.browser, `${fr.url}/`);
+    await other.page.evaluate(async () => (await import("/bugcap/index.js")).open());
+    await ui(other.page, "dialog[open]").waitFor();
+    assert.equal(await ui(other.page, "#bc-title").textContent(), "Un souci ?");
+    assert.equal(await ui(other.page, "button[type=submit]").textContent(), "Envoyer");
+    assert.deepEqual(other.requested.filter((u) => u.includes("/locales/")).map((u) => u.split("/").pop()), ["fr.js"]);
+    await other.page.close();
+  });
+
   test("close() then open() at once shows a fresh dialog, and the host's own button can reopen it after sending", async () => {
     const www = await site({ launcher: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);

@@ -1,6 +1,8 @@
-//! Every string the launcher and dialog show, in English and the bundled locales, chosen from
-//! the `locale` option, else `<html lang>`, else the browser's language. The host may replace
-//! any of them by key with the `strings` option.
+//! Every string the launcher and dialog show. English is here; the other bundled locales are
+//! `widget/locales/*.json`, which the package ships as small modules that the loader imports
+//! when the dialog opens on a page in that language (so the other pages never download them).
+//! The locale is the `locale` option, else `<html lang>`, else the browser's language. The host
+//! may replace any string by key with the `strings` option.
 
 /// A string of the UI, by its key in the `strings` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,28 +138,25 @@ pub fn locale_index(tag: &str) -> usize {
     LOCALES.iter().position(|l| *l == language).unwrap_or(0)
 }
 
-/// The launcher's label in locale `locale` (an index into [`LOCALES`]). Its own function, so
-/// the capture module, which shows only the launcher, does not carry the dialog's strings.
+/// The launcher's label in locale `locale` (an index into [`LOCALES`]): the capture module
+/// shows the launcher before any locale file is loaded, so it carries these five.
 pub fn launcher_label(locale: usize) -> &'static str {
-    match locale {
-        1 => DE[0],
-        2 => FR[0],
-        3 => ES[0],
-        4 => JA[0],
-        _ => EN[0],
-    }
+    LAUNCHER_LABELS.get(locale).copied().unwrap_or(EN[0])
 }
 
-/// `text` in locale `locale` (an index into [`LOCALES`]).
-pub fn text(locale: usize, text: Text) -> &'static str {
-    let table = match locale {
-        1 => &DE,
-        2 => &FR,
-        3 => &ES,
-        4 => &JA,
-        _ => &EN,
-    };
-    table[text as usize]
+/// The `launcher` string of each locale, in the order of [`LOCALES`] (a test holds them to the
+/// locale files).
+const LAUNCHER_LABELS: [&str; 5] = [
+    EN[0],
+    "Fehler melden",
+    "Signaler un bug",
+    "Informar de un error",
+    "不具合を報告",
+];
+
+/// `text` in English: what the dialog shows where neither the host nor the locale file has it.
+pub fn english(text: Text) -> &'static str {
+    EN[text as usize]
 }
 
 const EN: [&str; 49] = [
@@ -212,214 +211,6 @@ const EN: [&str; 49] = [
     "Screenshot editor. Arrow keys move the cursor, Enter starts and ends a shape.",
 ];
 
-const DE: [&str; 49] = [
-    "Fehler melden",
-    "Problem melden",
-    "Was ist schiefgelaufen?",
-    "Was haben Sie getan, und was haben Sie erwartet?",
-    "Bitte beschreiben Sie das Problem.",
-    "Kategorie",
-    "Schweregrad",
-    "Weiß nicht",
-    "Gering",
-    "Mittel",
-    "Hoch",
-    "Kritisch",
-    "Ihre E-Mail (optional)",
-    "Screenshot anhängen",
-    "Screenshot markieren",
-    "Screenshot wird erstellt …",
-    "Es konnte kein Screenshot erstellt werden. Sie können stattdessen ein Bild anhängen.",
-    "Screenshot, {size}",
-    "Bild anhängen",
-    "Die Datei ist zu groß oder kein Bild (PNG, JPEG oder WebP bis 10 MB).",
-    "Was gesendet wird",
-    "Konsolenmeldungen",
-    "Netzwerkanfragen",
-    "Fehler",
-    "Seite",
-    "Eingaben, Passwörter und Geheimnisse werden maskiert, bevor etwas diese Seite verlässt.",
-    "Abbrechen",
-    "Bericht senden",
-    "Schließen",
-    "Wird gesendet …",
-    "{name} wird hochgeladen …",
-    "Der Bericht konnte gerade nicht gesendet werden. Er ist auf diesem Gerät gespeichert und wird automatisch gesendet, sobald die Verbindung wieder steht.",
-    "Danke! Ihr Bericht wurde gesendet.",
-    "Berichts-ID",
-    "Der Bericht konnte nicht gesendet werden: {error}",
-    "Rechteck",
-    "Pfeil",
-    "Stift",
-    "Text",
-    "Hervorheben",
-    "Schwärzen",
-    "Verpixeln",
-    "Farbe",
-    "Rückgängig",
-    "Wiederholen",
-    "Alles löschen",
-    "Fertig",
-    "Beschriftung",
-    "Screenshot-Editor. Pfeiltasten bewegen den Cursor, Enter beginnt und beendet eine Form.",
-];
-
-const FR: [&str; 49] = [
-    "Signaler un bug",
-    "Signaler un problème",
-    "Qu'est-ce qui n'a pas fonctionné ?",
-    "Qu'avez-vous fait, et qu'attendiez-vous ?",
-    "Veuillez décrire le problème.",
-    "Catégorie",
-    "Gravité",
-    "Je ne sais pas",
-    "Faible",
-    "Moyenne",
-    "Élevée",
-    "Critique",
-    "Votre e-mail (facultatif)",
-    "Inclure une capture d'écran",
-    "Annoter la capture",
-    "Capture en cours…",
-    "Impossible de faire une capture. Vous pouvez joindre une image à la place.",
-    "Capture, {size}",
-    "Joindre une image",
-    "Ce fichier est trop volumineux ou n'est pas une image (PNG, JPEG ou WebP jusqu'à 10 Mo).",
-    "Ce qui sera envoyé",
-    "Messages de la console",
-    "Requêtes réseau",
-    "Erreurs",
-    "Page",
-    "Les saisies, mots de passe et secrets sont masqués avant que quoi que ce soit ne quitte la page.",
-    "Annuler",
-    "Envoyer",
-    "Fermer",
-    "Envoi…",
-    "Envoi de {name}…",
-    "Le rapport n'a pas pu être envoyé pour l'instant. Il est enregistré sur cet appareil et sera envoyé automatiquement au retour de la connexion.",
-    "Merci ! Votre rapport a été envoyé.",
-    "Identifiant du rapport",
-    "Le rapport n'a pas pu être envoyé : {error}",
-    "Rectangle",
-    "Flèche",
-    "Crayon",
-    "Texte",
-    "Mettre en évidence",
-    "Masquer",
-    "Pixeliser",
-    "Couleur",
-    "Annuler l'action",
-    "Rétablir",
-    "Tout effacer",
-    "Terminé",
-    "Texte de l'étiquette",
-    "Éditeur de capture. Les flèches déplacent le curseur, Entrée commence et termine une forme.",
-];
-
-const ES: [&str; 49] = [
-    "Informar de un error",
-    "Informar de un problema",
-    "¿Qué ha fallado?",
-    "¿Qué hiciste y qué esperabas que ocurriera?",
-    "Describe el problema, por favor.",
-    "Categoría",
-    "Gravedad",
-    "No lo sé",
-    "Baja",
-    "Media",
-    "Alta",
-    "Crítica",
-    "Tu correo (opcional)",
-    "Incluir captura de pantalla",
-    "Marcar la captura",
-    "Tomando la captura…",
-    "No se pudo tomar la captura. Puedes adjuntar una imagen.",
-    "Captura, {size}",
-    "Adjuntar una imagen",
-    "El archivo es demasiado grande o no es una imagen (PNG, JPEG o WebP hasta 10 MB).",
-    "Qué se enviará",
-    "Mensajes de consola",
-    "Peticiones de red",
-    "Errores",
-    "Página",
-    "Los valores escritos, contraseñas y secretos se ocultan antes de que nada salga de esta página.",
-    "Cancelar",
-    "Enviar informe",
-    "Cerrar",
-    "Enviando…",
-    "Subiendo {name}…",
-    "No se pudo enviar el informe ahora. Está guardado en este dispositivo y se enviará automáticamente cuando vuelva la conexión.",
-    "¡Gracias! Tu informe se ha enviado.",
-    "ID del informe",
-    "No se pudo enviar el informe: {error}",
-    "Rectángulo",
-    "Flecha",
-    "Lápiz",
-    "Texto",
-    "Resaltar",
-    "Ocultar",
-    "Pixelar",
-    "Color",
-    "Deshacer",
-    "Rehacer",
-    "Borrar todo",
-    "Listo",
-    "Texto de la etiqueta",
-    "Editor de la captura. Las flechas mueven el cursor; Intro empieza y termina una forma.",
-];
-
-const JA: [&str; 49] = [
-    "不具合を報告",
-    "問題を報告",
-    "何が問題でしたか？",
-    "何をして、どうなると思っていましたか？",
-    "問題の内容を入力してください。",
-    "カテゴリ",
-    "重要度",
-    "わからない",
-    "低",
-    "中",
-    "高",
-    "重大",
-    "メールアドレス（任意）",
-    "スクリーンショットを含める",
-    "スクリーンショットに書き込む",
-    "スクリーンショットを撮影中…",
-    "スクリーンショットを撮れませんでした。代わりに画像を添付できます。",
-    "スクリーンショット（{size}）",
-    "画像を添付",
-    "ファイルが大きすぎるか画像ではありません（PNG・JPEG・WebP、10 MB まで）。",
-    "送信される内容",
-    "コンソールメッセージ",
-    "ネットワークリクエスト",
-    "エラー",
-    "ページ",
-    "入力値・パスワード・秘密情報は、このページから送信される前にマスクされます。",
-    "キャンセル",
-    "送信",
-    "閉じる",
-    "送信中…",
-    "{name} をアップロード中…",
-    "現在レポートを送信できません。この端末に保存され、接続が戻ると自動的に送信されます。",
-    "ありがとうございます。レポートを送信しました。",
-    "レポート ID",
-    "レポートを送信できませんでした：{error}",
-    "四角形",
-    "矢印",
-    "ペン",
-    "テキスト",
-    "強調",
-    "黒塗り",
-    "モザイク",
-    "色",
-    "元に戻す",
-    "やり直す",
-    "すべて消去",
-    "完了",
-    "ラベルのテキスト",
-    "スクリーンショット編集。矢印キーでカーソル移動、Enter で図形の開始と終了。",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,22 +223,42 @@ mod tests {
         assert_eq!(locale_index(""), 0);
     }
 
+    /// The locale files, as the build ships them.
+    const FILES: [(&str, &str); 4] = [
+        ("de", include_str!("../locales/de.json")),
+        ("fr", include_str!("../locales/fr.json")),
+        ("es", include_str!("../locales/es.json")),
+        ("ja", include_str!("../locales/ja.json")),
+    ];
+
     #[test]
-    fn every_locale_has_every_string_with_the_same_placeholders() {
-        for locale in 0..LOCALES.len() {
+    fn every_locale_file_has_every_string_with_the_same_placeholders() {
+        assert_eq!(FILES.len() + 1, LOCALES.len());
+        for (name, text) in FILES {
+            let index = LOCALES.iter().position(|l| *l == name).unwrap();
+            let file: std::collections::BTreeMap<String, String> =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}.json: {e}"));
+            let keys: Vec<&str> = file.keys().map(String::as_str).collect();
+            let mut expected = KEYS.to_vec();
+            expected.sort();
+            assert_eq!(
+                keys, expected,
+                "{name}.json has exactly the keys of `strings`"
+            );
             for (i, key) in KEYS.iter().enumerate() {
-                let (en, other) = (EN[i], [&EN, &DE, &FR, &ES, &JA][locale][i]);
-                assert!(!other.is_empty(), "{key} in {}", LOCALES[locale]);
+                let other = &file[*key];
+                assert!(!other.trim().is_empty(), "{key} in {name}");
                 for placeholder in ["{size}", "{name}", "{error}"] {
                     assert_eq!(
-                        en.contains(placeholder),
+                        EN[i].contains(placeholder),
                         other.contains(placeholder),
-                        "{key}"
+                        "{key} in {name}"
                     );
                 }
             }
+            assert_eq!(launcher_label(index), file["launcher"], "{name}");
         }
-        assert_eq!(text(1, Text::Send), "Bericht senden");
-        assert_eq!(launcher_label(2), "Signaler un bug");
+        assert_eq!(launcher_label(0), "Report a bug");
+        assert_eq!(english(Text::Send), "Send report");
     }
 }

@@ -19,7 +19,7 @@ pub fn canvas(
     height: u32,
 ) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), WidgetError> {
     let canvas: HtmlCanvasElement =
-        crate::ui::dom::el(&crate::ui::dom::document()?, "canvas", &[])?.unchecked_into();
+        crate::ui::dom::el(&crate::ui::dom::document()?, "canvas", &[]).unchecked_into();
     canvas.set_width(width);
     canvas.set_height(height);
     let context = context_2d(&canvas)?;

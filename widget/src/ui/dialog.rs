@@ -59,13 +59,16 @@ thread_local! {
 
 /// Opens the report dialog in `root` (the shadow root the capture module mounted). `captured`
 /// returns what the capture module recorded; it is called when the user sends, so the report
-/// shows the page as it was then. Opening it again while it is open only focuses it.
+/// shows the page as it was then. `texts` is the page's locale file (an object of the
+/// `strings` keys) when the page is not in English, else `undefined`. Opening it again while it
+/// is open only focuses it.
 #[wasm_bindgen]
 pub async fn open(
     checked: String,
     options: JsValue,
     root: ShadowRoot,
     captured: js_sys::Function,
+    texts: JsValue,
 ) -> Result<(), JsValue> {
     if let Some(open) = OPEN.with_borrow(|o| o.clone()) {
         open.text.focus().ok();
@@ -90,7 +93,12 @@ pub async fn open(
     } else {
         None
     };
-    let dialog = Dialog::build(options, redactor, root, captured).map_err(WidgetError::into_js)?;
+    let texts = strings::KEYS
+        .iter()
+        .map(|key| crate::object::string(&texts, key))
+        .collect();
+    let dialog =
+        Dialog::build(options, texts, redactor, root, captured).map_err(WidgetError::into_js)?;
     OPEN.with_borrow_mut(|o| *o = Some(dialog.clone()));
     dialog.show(shot);
     Ok(())
@@ -109,7 +117,8 @@ pub struct Dialog {
     pub options: Options,
     redactor: Redactor,
     captured: js_sys::Function,
-    locale: usize,
+    /// The locale file's strings, by [`Text`]; `None` where it has none.
+    texts: Vec<Option<String>>,
     pub doc: Document,
     pub dialog: HtmlDialogElement,
     form: Element,
@@ -149,28 +158,28 @@ struct State {
 impl Dialog {
     /// The UI string `text`, from the host's `strings` or the locale.
     pub fn t(&self, text: Text) -> String {
-        lookup(&self.options, self.locale, text)
+        lookup(&self.options, &self.texts, text)
     }
 
     fn build(
         options: Options,
+        texts: Vec<Option<String>>,
         redactor: Redactor,
         root: ShadowRoot,
         captured: js_sys::Function,
     ) -> Result<Rc<Dialog>, WidgetError> {
         let doc = dom::document()?;
         dom::adopt(&root, &sheet()?);
-        let locale = super::locale(options.ui.locale.as_deref());
-        let t = |text: Text| lookup(&options, locale, text);
+        let t = |text: Text| lookup(&options, &texts, text);
         let dialog: HtmlDialogElement = el(
             &doc,
             "dialog",
             &[("aria-labelledby", "bc-title"), ("part", "dialog")],
-        )?
+        )
         .unchecked_into();
-        let form = el(&doc, "form", &[("novalidate", "")])?;
-        let header = el(&doc, "header", &[])?;
-        let header_title = text_el(&doc, "h2", &[("id", "bc-title")], &t(Text::Title))?;
+        let form = el(&doc, "form", &[("novalidate", "")]);
+        let header = el(&doc, "header", &[]);
+        let header_title = text_el(&doc, "h2", &[("id", "bc-title")], &t(Text::Title));
         let close_button = text_el(
             &doc,
             "button",
@@ -180,11 +189,11 @@ impl Dialog {
                 ("aria-label", &t(Text::Close)),
             ],
             "×",
-        )?;
+        );
         append(&header, &[&header_title, &close_button]);
 
-        let body = el(&doc, "div", &[("class", "body")])?;
-        let text_label = text_el(&doc, "label", &[("for", "bc-text")], &t(Text::Description))?;
+        let body = el(&doc, "div", &[("class", "body")]);
+        let text_label = text_el(&doc, "label", &[("for", "bc-text")], &t(Text::Description));
         let text: HtmlTextAreaElement = el(
             &doc,
             "textarea",
@@ -196,43 +205,43 @@ impl Dialog {
                 ("maxlength", "20000"),
                 ("placeholder", &t(Text::DescriptionPlaceholder)),
             ],
-        )?
+        )
         .unchecked_into();
         let text_error = el(
             &doc,
             "p",
             &[("id", "bc-text-error"), ("class", "error"), ("hidden", "")],
-        )?;
-        let text_group = el(&doc, "div", &[])?;
+        );
+        let text_group = el(&doc, "div", &[]);
         append(&text_group, &[&text_label, &text, &text_error]);
         append(&body, &[&text_group]);
 
-        let row = el(&doc, "div", &[("class", "row")])?;
+        let row = el(&doc, "div", &[("class", "row")]);
         let category = if options.ui.categories.is_empty() {
             None
         } else {
-            let group = el(&doc, "div", &[])?;
-            let label = text_el(&doc, "label", &[("for", "bc-category")], &t(Text::Category))?;
+            let group = el(&doc, "div", &[]);
+            let label = text_el(&doc, "label", &[("for", "bc-category")], &t(Text::Category));
             let select: HtmlSelectElement =
-                el(&doc, "select", &[("id", "bc-category")])?.unchecked_into();
+                el(&doc, "select", &[("id", "bc-category")]).unchecked_into();
             append(
                 select.as_ref(),
-                &[&text_el(&doc, "option", &[("value", "")], "—")?],
+                &[&text_el(&doc, "option", &[("value", "")], "—")],
             );
             for c in &options.ui.categories {
                 append(
                     select.as_ref(),
-                    &[&text_el(&doc, "option", &[("value", c)], c)?],
+                    &[&text_el(&doc, "option", &[("value", c)], c)],
                 );
             }
             append(&group, &[&label, select.as_ref()]);
             append(&row, &[&group]);
             Some(select)
         };
-        let severity_group = el(&doc, "div", &[])?;
-        let severity_label = text_el(&doc, "label", &[("for", "bc-severity")], &t(Text::Severity))?;
+        let severity_group = el(&doc, "div", &[]);
+        let severity_label = text_el(&doc, "label", &[("for", "bc-severity")], &t(Text::Severity));
         let severity: HtmlSelectElement =
-            el(&doc, "select", &[("id", "bc-severity")])?.unchecked_into();
+            el(&doc, "select", &[("id", "bc-severity")]).unchecked_into();
         for (value, label) in [
             ("", Text::SeverityNone),
             ("low", Text::SeverityLow),
@@ -242,7 +251,7 @@ impl Dialog {
         ] {
             append(
                 severity.as_ref(),
-                &[&text_el(&doc, "option", &[("value", value)], &t(label))?],
+                &[&text_el(&doc, "option", &[("value", value)], &t(label))],
             );
         }
         append(&severity_group, &[&severity_label, severity.as_ref()]);
@@ -255,8 +264,8 @@ impl Dialog {
             })?)
             .map_err(|_| WidgetError::Environment("captured data unreadable".into()))?;
         let email = if options.ui.ask_email && captured_now.identity.is_none() {
-            let group = el(&doc, "div", &[])?;
-            let label = text_el(&doc, "label", &[("for", "bc-email")], &t(Text::Email))?;
+            let group = el(&doc, "div", &[]);
+            let label = text_el(&doc, "label", &[("for", "bc-email")], &t(Text::Email));
             let input: HtmlInputElement = el(
                 &doc,
                 "input",
@@ -265,7 +274,7 @@ impl Dialog {
                     ("type", "email"),
                     ("autocomplete", "email"),
                 ],
-            )?
+            )
             .unchecked_into();
             append(&group, &[&label, input.as_ref()]);
             append(&body, &[&group]);
@@ -274,10 +283,10 @@ impl Dialog {
             None
         };
 
-        let shot_box = el(&doc, "div", &[("class", "shot")])?;
-        let include_label = el(&doc, "label", &[("class", "check")])?;
+        let shot_box = el(&doc, "div", &[("class", "shot")]);
+        let include_label = el(&doc, "label", &[("class", "check")]);
         let include: HtmlInputElement =
-            el(&doc, "input", &[("type", "checkbox"), ("id", "bc-include")])?.unchecked_into();
+            el(&doc, "input", &[("type", "checkbox"), ("id", "bc-include")]).unchecked_into();
         include.set_checked(true);
         append(&include_label, &[include.as_ref()]);
         let _ = include_label.append_with_str_1(&t(Text::IncludeScreenshot));
@@ -285,18 +294,18 @@ impl Dialog {
             &doc,
             "img",
             &[("alt", &t(Text::IncludeScreenshot)), ("hidden", "")],
-        )?
+        )
         .unchecked_into();
-        let shot_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")])?;
+        let shot_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")]);
         let annotate = text_el(
             &doc,
             "button",
             &[("type", "button"), ("id", "bc-annotate"), ("disabled", "")],
             &t(Text::Annotate),
-        )?;
-        let actions = el(&doc, "div", &[("class", "shot-actions")])?;
+        );
+        let actions = el(&doc, "div", &[("class", "shot-actions")]);
         append(&actions, &[&include_label, &annotate]);
-        let file_label = text_el(&doc, "label", &[("for", "bc-file")], &t(Text::Attach))?;
+        let file_label = text_el(&doc, "label", &[("for", "bc-file")], &t(Text::Attach));
         let file: HtmlInputElement = el(
             &doc,
             "input",
@@ -305,10 +314,10 @@ impl Dialog {
                 ("id", "bc-file"),
                 ("accept", ATTACHMENT_ACCEPT),
             ],
-        )?
+        )
         .unchecked_into();
-        let file_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")])?;
-        let file_group = el(&doc, "div", &[])?;
+        let file_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")]);
+        let file_group = el(&doc, "div", &[]);
         append(&file_group, &[&file_label, file.as_ref(), &file_note]);
         if options.ui.screenshot == ScreenshotMode::Off {
             append(&shot_box, &[&file_group]);
@@ -323,17 +332,17 @@ impl Dialog {
 
         let details = preview_details(&doc, &t, &captured_now, &redactor)?;
         append(&body, &[&details]);
-        let status = el(&doc, "p", &[("class", "status"), ("role", "status")])?;
+        let status = el(&doc, "p", &[("class", "status"), ("role", "status")]);
         append(&body, &[&status]);
 
-        let footer = el(&doc, "footer", &[])?;
-        let cancel = text_el(&doc, "button", &[("type", "button")], &t(Text::Cancel))?;
+        let footer = el(&doc, "footer", &[]);
+        let cancel = text_el(&doc, "button", &[("type", "button")], &t(Text::Cancel));
         let send = text_el(
             &doc,
             "button",
             &[("type", "submit"), ("class", "primary")],
             &t(Text::Send),
-        )?;
+        );
         append(&footer, &[&cancel, &send]);
         append(&form, &[&header, &body, &footer]);
         append(dialog.as_ref(), &[&form]);
@@ -343,7 +352,7 @@ impl Dialog {
             options,
             redactor,
             captured,
-            locale,
+            texts,
             doc: doc.clone(),
             dialog,
             form,
@@ -683,42 +692,40 @@ impl Dialog {
 
     fn show_done(self: &Rc<Self>, id: &str, queued: bool) {
         let doc = &self.doc;
-        let Ok(done) = el(doc, "div", &[("class", "done"), ("role", "status")]) else {
-            return;
-        };
+        let done = el(doc, "div", &[("class", "done"), ("role", "status")]);
         let message = if queued {
             self.t(Text::Queued)
         } else {
             self.t(Text::Sent)
         };
-        if let (Ok(p), Ok(label), Ok(code)) = (
-            text_el(doc, "p", &[("id", "bc-done-message")], &message),
-            text_el(doc, "p", &[("class", "hint")], &self.t(Text::ReportId)),
-            text_el(doc, "code", &[("id", "bc-report-id")], id),
-        ) {
-            append(&done, &[&p, &label, &code]);
-        }
+        append(
+            &done,
+            &[
+                &text_el(doc, "p", &[("id", "bc-done-message")], &message),
+                &text_el(doc, "p", &[("class", "hint")], &self.t(Text::ReportId)),
+                &text_el(doc, "code", &[("id", "bc-report-id")], id),
+            ],
+        );
         self.body.replace_children_with_node_1(&done);
         self.dialog
             .set_attribute("data-state", if queued { "queued" } else { "sent" })
             .ok();
         self.dialog.set_attribute("data-report-id", id).ok();
-        if let Ok(close) = text_el(
+        let close = text_el(
             doc,
             "button",
             &[("type", "button"), ("class", "primary")],
             &self.t(Text::Close),
-        ) {
-            self.footer.replace_children_with_node_1(&close);
-            let me = Rc::downgrade(self);
-            self.listeners.borrow_mut().on(&close, "click", move |_| {
-                if let Some(d) = me.upgrade() {
-                    d.dismiss();
-                }
-            });
-            if let Some(close) = close.dyn_ref::<HtmlElement>() {
-                close.focus().ok();
+        );
+        self.footer.replace_children_with_node_1(&close);
+        let me = Rc::downgrade(self);
+        self.listeners.borrow_mut().on(&close, "click", move |_| {
+            if let Some(d) = me.upgrade() {
+                d.dismiss();
             }
+        });
+        if let Some(close) = close.dyn_ref::<HtmlElement>() {
+            close.focus().ok();
         }
     }
 
@@ -863,9 +870,9 @@ fn preview_details(
     captured: &crate::captured::Captured,
     redactor: &Redactor,
 ) -> Result<Element, WidgetError> {
-    let details = el(doc, "details", &[])?;
-    let summary = text_el(doc, "summary", &[], &t(Text::Details))?;
-    let list = el(doc, "ul", &[])?;
+    let details = el(doc, "details", &[]);
+    let summary = text_el(doc, "summary", &[], &t(Text::Details));
+    let list = el(doc, "ul", &[]);
     let page_url = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
@@ -880,7 +887,7 @@ fn preview_details(
     ] {
         append(
             &list,
-            &[&text_el(doc, "li", &[], &format!("{label}: {value}"))?],
+            &[&text_el(doc, "li", &[], &format!("{label}: {value}"))],
         );
     }
     let mut lines = String::new();
@@ -900,7 +907,7 @@ fn preview_details(
     if !lines.is_empty() {
         append(
             &details,
-            &[&text_el(doc, "pre", &[("class", "log")], &lines)?],
+            &[&text_el(doc, "pre", &[("class", "log")], &lines)],
         );
     }
     append(
@@ -910,15 +917,17 @@ fn preview_details(
             "p",
             &[("class", "hint")],
             &t(Text::DetailsPrivacy),
-        )?],
+        )],
     );
     Ok(details)
 }
 
-/// The UI string `text`: the host's replacement from `strings`, else the locale's.
-fn lookup(options: &Options, locale: usize, text: Text) -> String {
+/// The UI string `text`: the host's replacement from `strings`, else the locale file's, else
+/// English.
+fn lookup(options: &Options, texts: &[Option<String>], text: Text) -> String {
     strings::replacement(&options.ui.strings, text)
-        .unwrap_or_else(|| strings::text(locale, text))
+        .or_else(|| texts.get(text as usize)?.as_deref())
+        .unwrap_or_else(|| strings::english(text))
         .to_owned()
 }
 

@@ -59,7 +59,7 @@ fn build(
         &doc,
         "div",
         &[("class", "editor"), ("style", "display:contents")],
-    )?;
+    );
     let toolbar = el(
         &doc,
         "div",
@@ -68,7 +68,7 @@ fn build(
             ("role", "toolbar"),
             ("aria-label", &t(Text::Annotate)),
         ],
-    )?;
+    );
     let mut tool_buttons = Vec::new();
     for (tool, text, id) in [
         (Tool::Rectangle, Text::ToolRectangle, "rectangle"),
@@ -95,11 +95,11 @@ fn build(
                 ),
             ],
             &t(text),
-        )?;
+        );
         append(&toolbar, &[&button]);
         tool_buttons.push((tool, button));
     }
-    append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])?]);
+    append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])]);
     let mut color_buttons = Vec::new();
     for (i, (color, name)) in COLORS.iter().enumerate() {
         let button = el(
@@ -113,11 +113,11 @@ fn build(
                 ("aria-pressed", if i == 0 { "true" } else { "false" }),
                 ("style", &format!("background:{color}")),
             ],
-        )?;
+        );
         append(&toolbar, &[&button]);
         color_buttons.push(((*color).to_owned(), button));
     }
-    append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])?]);
+    append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])]);
     let label: HtmlInputElement = el(
         &doc,
         "input",
@@ -129,26 +129,26 @@ fn build(
             ("maxlength", "200"),
             ("style", "width:auto;flex:0 1 180px"),
         ],
-    )?
+    )
     .unchecked_into();
     let undo = text_el(
         &doc,
         "button",
         &[("type", "button"), ("data-action", "undo")],
         &t(Text::Undo),
-    )?;
+    );
     let redo = text_el(
         &doc,
         "button",
         &[("type", "button"), ("data-action", "redo")],
         &t(Text::Redo),
-    )?;
+    );
     let clear = text_el(
         &doc,
         "button",
         &[("type", "button"), ("data-action", "clear")],
         &t(Text::Clear),
-    )?;
+    );
     let done = text_el(
         &doc,
         "button",
@@ -158,10 +158,10 @@ fn build(
             ("data-action", "done"),
         ],
         &t(Text::Done),
-    )?;
+    );
     append(&toolbar, &[label.as_ref(), &undo, &redo, &clear, &done]);
 
-    let stage = el(&doc, "div", &[("class", "stage")])?;
+    let stage = el(&doc, "div", &[("class", "stage")]);
     let (w, h) = {
         let p = picture.borrow();
         (p.width(), p.height())
@@ -175,7 +175,7 @@ fn build(
             ("aria-roledescription", "editor"),
             ("aria-label", &t(Text::CanvasLabel)),
         ],
-    )?
+    )
     .unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);

@@ -38,10 +38,19 @@ pub fn mount_ui(options: JsValue, on_launch: js_sys::Function) -> Result<ShadowR
     mount(&options, on_launch).map_err(WidgetError::into_js)
 }
 
+/// The bundled locale the UI shows on this page (`"en"`, `"de"`, …): the `locale` option, else
+/// `<html lang>`, else the browser's language. The loader imports that locale's strings for
+/// the dialog, so a page downloads no locale but its own.
+#[wasm_bindgen(js_name = uiLocale)]
+pub fn ui_locale(options: JsValue) -> JsValue {
+    let option = crate::object::string(&options, "locale");
+    strings::LOCALES[super::locale(option.as_deref())].into()
+}
+
 fn mount(options: &Options, on_launch: js_sys::Function) -> Result<ShadowRoot, WidgetError> {
     let doc = dom::document()?;
     let ui = &options.ui;
-    let host = dom::el(&doc, crate::UI_TAG, &[])?;
+    let host = dom::el(&doc, crate::UI_TAG, &[]);
     host.set_attribute(
         "data-theme",
         match ui.theme {
@@ -73,9 +82,9 @@ fn mount(options: &Options, on_launch: js_sys::Function) -> Result<ShadowRoot, W
                 ("part", "launcher"),
                 ("aria-haspopup", "dialog"),
             ],
-        )?;
+        );
         button.set_inner_html(ICON);
-        dom::append(&button, &[&dom::text_el(&doc, "span", &[], &label)?]);
+        dom::append(&button, &[&dom::text_el(&doc, "span", &[], &label)]);
         let _ = root.append_child(&button);
         let launch = on_launch.clone();
         listeners.on(&button, "click", move |_| {
