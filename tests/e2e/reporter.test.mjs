@@ -583,6 +583,39 @@ describe("the reporter UI", () => {
     await context.close();
   });
 
+  test("under a strict Content-Security-Policy (no inline styles) the widget is styled, screenshots and raises no violation", async () => {
+    const www = await site();
+    const page = await stack.browser.newPage();
+    const csp = [
+      "default-src 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "style-src 'self'",
+      "img-src 'self' data: blob:",
+      "connect-src 'self' http://127.0.0.1:*",
+    ].join("; ");
+    await page.route(`${www.url}/`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": csp } });
+    });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`), true);
+    });
+    await page.goto(`${www.url}/`);
+    await page.waitForFunction(() => document.documentElement.dataset.bugcap === "ready");
+    assert.equal(await ui(page, "button.launcher").evaluate((b) => getComputedStyle(b).position), "fixed", "the launcher has its styles");
+    await ui(page, "button.launcher").click();
+    await ui(page, "dialog[open]").waitFor();
+    await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
+    await ui(page, "#bc-annotate").click();
+    await ui(page, ".editor canvas").waitFor();
+    const swatches = await ui(page, ".swatch").evaluateAll((all) => all.map((b) => getComputedStyle(b).backgroundColor));
+    const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+    assert.deepEqual(swatches, ["#e11d48", "#f59e0b", "#16a34a", "#2563eb", "#111827"].map(rgb), "each colour button shows its colour");
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    await page.close();
+  });
+
   test("the host page's CSS does not change the dialog or the launcher", async () => {
     const www = await site({ screenshot: false });
     const { page } = await openDemo(stack.browser, `${www.url}/`);

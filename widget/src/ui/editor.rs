@@ -55,11 +55,7 @@ fn build(
 ) -> Result<(), crate::error::WidgetError> {
     let doc = dialog.doc.clone();
     let t = |text: Text| dialog.t(text);
-    let view = el(
-        &doc,
-        "div",
-        &[("class", "editor"), ("style", "display:contents")],
-    );
+    let view = el(&doc, "div", &[("class", "editor")]);
     let toolbar = el(
         &doc,
         "div",
@@ -111,9 +107,13 @@ fn build(
                 ("data-color", name),
                 ("aria-label", &format!("{} {name}", t(Text::Color))),
                 ("aria-pressed", if i == 0 { "true" } else { "false" }),
-                ("style", &format!("background:{color}")),
             ],
         );
+        // Through the CSSOM, not a `style` attribute: a page whose Content-Security-Policy
+        // forbids inline styles refuses the attribute, and the swatch would show no colour.
+        if let Some(button) = button.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = button.style().set_property("background", color);
+        }
         append(&toolbar, &[&button]);
         color_buttons.push(((*color).to_owned(), button));
     }
@@ -127,7 +127,6 @@ fn build(
             ("aria-label", &t(Text::TextPrompt)),
             ("placeholder", &t(Text::TextPrompt)),
             ("maxlength", "200"),
-            ("style", "width:auto;flex:0 1 180px"),
         ],
     )
     .unchecked_into();
