@@ -58,9 +58,12 @@ const MODULES = [
  * with RUSTC_BOOTSTRAP; that is set for these two builds alone, and the toolchain is the one
  * `rust-version` names. `-Cpanic=immediate-abort` is for the wasm target only: with `--target`
  * given, cargo leaves build scripts and proc-macros out of RUSTFLAGS.
+ * `-Zlocation-detail=none` drops the file, line and column that `RefCell`, slice indexing and
+ * `thread_local!` still pass to their (aborting) panic paths: the source paths of std, js-sys
+ * and our own files were data in every module, 0.6 KB of gzip in the reporter.
  */
 const SIZE_CARGO_ARGS = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
-const SIZE_RUSTFLAGS = "-Zunstable-options -Cpanic=immediate-abort";
+const SIZE_RUSTFLAGS = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
 
 /** Where rustup keeps the standard library's source, which `-Zbuild-std` compiles. */
 function checkRustSource() {
