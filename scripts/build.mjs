@@ -89,8 +89,8 @@ function buildModule({ name, profile, features }) {
     { cwd: root, stdio: "inherit", env: { ...process.env, RUSTC_BOOTSTRAP: "1", RUSTFLAGS: rustflags } },
   );
   optimise(join(dir, `${outName}_bg.wasm`));
-  const renamed = shortenImportNames(join(dir, `${outName}_bg.wasm`), join(dir, `${outName}.js`), `./${outName}_bg.js`);
-  console.log(`${renamed} imports renamed short in the wasm and its glue`);
+  const renamed = shortenImportNames(join(dir, `${outName}_bg.wasm`), join(dir, `${outName}.js`), `./${outName}_bg.js`, join(dir, `${outName}_bg.wasm.d.ts`));
+  console.log(`${renamed.imports} imports and ${renamed.exports} closure exports renamed short in the wasm and its glue`);
   const target = join(out, "wasm", name);
   mkdirSync(target, { recursive: true });
   for (const file of [`${outName}.js`, `${outName}.d.ts`, `${outName}_bg.wasm`, `${outName}_bg.wasm.d.ts`]) {

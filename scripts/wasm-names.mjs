@@ -5,29 +5,92 @@
 // section and as a key of the glue's import object. For the reporter's ~290 imports that was
 // about 5 KB of gzip in the wasm and more in the glue, hashes being what compresses worst
 // (`npm run bench`). Here each import of the glue's module gets a short name (`a0`, `a1`, …)
-// in the wasm, and the same name replaces the old one in the glue. Exports are left alone:
-// the glue's wrappers call them by name, and so may a host's debugger.
+// in the wasm, and the same name replaces the old one in the glue.
+//
+// The same goes for the exports through which the glue calls the module's closures: their
+// names spell out the closure's whole Rust type (up to 300 characters, in the wasm and in the
+// glue). The module's API exports (`open`, `submit`, …) and wasm-bindgen's own
+// (`__wbindgen_malloc`, …) keep their names.
 //
 // The build fails rather than ship a module whose glue and wasm disagree: every new name
 // must end up in the glue and no old one may remain.
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** Renames the imports `wasmFile` takes from `glueModule`, in it and in the glue `jsFile`. */
-export function shortenImportNames(wasmFile, jsFile, glueModule) {
+/**
+ * Renames the imports `wasmFile` takes from `glueModule`, in it and in the glue `jsFile`, and
+ * its closure exports, also in the typings `dtsFile` that describe its exports.
+ */
+export function shortenImportNames(wasmFile, jsFile, glueModule, dtsFile) {
   const wasm = readFileSync(wasmFile);
-  const { bytes, renamed } = renameImports(wasm, glueModule);
+  const imports = renameImports(wasm, glueModule);
+  const exports = renameClosureExports(imports.bytes);
   let js = readFileSync(jsFile, "utf8");
-  for (const [old, name] of renamed) {
+  const identifier = (name) => new RegExp(`(?<![\\w$])${name.replaceAll("$", "\\$")}(?![\\w$])`, "g");
+  for (const [old, name] of exports.renamed) {
+    if (!js.includes(`wasm.${old}(`)) throw new Error(`${jsFile}: the glue never calls the export ${old}`);
+    js = js.replace(identifier(old), name);
+  }
+  for (const [old, name] of imports.renamed) {
     if (js.includes(`wasm.${old}`)) throw new Error(`${jsFile}: ${old} is also an export`);
     if (!/^[A-Za-z_$][\w$]*$/.test(old)) throw new Error(`${jsFile}: import ${old} is not a JS identifier`);
-    const pattern = new RegExp(`(?<![\\w$])${old.replaceAll("$", "\\$")}(?![\\w$])`, "g");
+    const pattern = identifier(old);
     const found = js.match(pattern)?.length ?? 0;
     if (found === 0) throw new Error(`${jsFile}: the glue has no import named ${old}`);
     js = js.replace(pattern, name);
   }
-  writeFileSync(wasmFile, bytes);
+  if (dtsFile) {
+    let dts = readFileSync(dtsFile, "utf8");
+    for (const [old, name] of exports.renamed) dts = dts.replace(identifier(old), name);
+    writeFileSync(dtsFile, dts);
+  }
+  writeFileSync(wasmFile, exports.bytes);
   writeFileSync(jsFile, js);
-  return renamed.size;
+  return { imports: imports.renamed.size, exports: exports.renamed.size };
+}
+
+/** Exports that call a closure from JS, named after the closure's whole type. */
+const CLOSURE_EXPORT = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_____invoke___/;
+
+/** A copy of `wasm` with its closure exports renamed `c0`, `c1`, …; the old and new names. */
+export function renameClosureExports(wasm) {
+  const r = reader(wasm);
+  r.at = 8;
+  const parts = [wasm.subarray(0, 8)];
+  const renamed = new Map();
+  while (r.at < wasm.length) {
+    const start = r.at;
+    const id = r.byte();
+    const size = r.leb();
+    const end = r.at + size;
+    if (id !== 7) {
+      parts.push(wasm.subarray(start, end));
+      r.at = end;
+      continue;
+    }
+    const count = r.leb();
+    const body = [leb(count)];
+    const names = [];
+    for (let i = 0; i < count; i++) {
+      let field = r.name();
+      names.push(field);
+      const from = r.at;
+      r.byte();
+      r.leb();
+      const descriptor = wasm.subarray(from, r.at);
+      if (CLOSURE_EXPORT.test(field)) {
+        const name = `c${renamed.size.toString(36)}`;
+        renamed.set(field, name);
+        field = name;
+      }
+      body.push(nameBytes(field), descriptor);
+    }
+    if (r.at !== end) throw new Error("the export section did not read to its end");
+    const kept = new Set(names);
+    for (const name of renamed.values()) if (kept.has(name)) throw new Error(`an export is already named ${name}`);
+    const section = Buffer.concat(body);
+    parts.push(Buffer.from([7]), leb(section.length), section);
+  }
+  return { bytes: Buffer.concat(parts), renamed };
 }
 
 /** A copy of `wasm` with the imports from `glueModule` renamed; the old and new names. */
