@@ -121,23 +121,9 @@ impl Writer {
         }
     }
 
-    /// Digits by hand: the capture module links no integer formatting for this.
     fn number(&mut self, key: &str, value: usize) {
         self.key(key);
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = value;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        for &d in &digits[at..] {
-            self.0.push(d as char);
-        }
+        crate::text::push_number(&mut self.0, value as u64);
     }
 
     fn flag(&mut self, key: &str, value: bool) {

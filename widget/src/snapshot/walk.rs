@@ -21,7 +21,7 @@ use web_sys::{Document, Element, Node};
 
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
-use crate::text::{json_quote, number};
+use crate::text::{json_quote, number, push_number};
 
 /// How the walk treats the page, and how much of it it may write.
 pub struct Settings<'a> {
@@ -112,9 +112,13 @@ impl<'a> Walker<'a> {
     /// `"id":N,"type":T` plus `rootId`/`isShadow` where they apply.
     fn head(&mut self, node_type: u8, shadow: bool, ctx: &Context) -> u32 {
         let id = self.id();
-        let _ = write!(self.out, "{{\"id\":{id},\"type\":{node_type}");
+        self.out.push_str("{\"id\":");
+        push_number(&mut self.out, u64::from(id));
+        self.out.push_str(",\"type\":");
+        push_number(&mut self.out, u64::from(node_type));
         if let Some(root) = self.root_id {
-            let _ = write!(self.out, ",\"rootId\":{root}");
+            self.out.push_str(",\"rootId\":");
+            push_number(&mut self.out, u64::from(root));
         }
         if shadow {
             self.out.push_str(",\"isShadow\":true");
@@ -209,7 +213,9 @@ impl<'a> Walker<'a> {
                     ("publicId", doctype.public_id()),
                     ("systemId", doctype.system_id()),
                 ] {
-                    let _ = write!(self.out, ",\"{key}\":");
+                    self.out.push_str(",\"");
+                    self.out.push_str(key);
+                    self.out.push_str("\":");
                     self.string(&value);
                 }
                 self.out.push('}');
