@@ -126,7 +126,7 @@ pub fn resolve_plain(url: &str, base: &str) -> Option<String> {
     let plain = |c: u8| c.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/?#%".contains(&c);
     let bytes = url.as_bytes();
     let dotted = url.starts_with('.')
-        || url.contains("/.")
+        || bugcap_protocol::search::contains(url, "/.")
         || bytes
             .windows(3)
             .any(|w| w[0] == b'%' && w[1] == b'2' && w[2] | 0x20 == b'e');

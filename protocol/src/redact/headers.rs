@@ -101,7 +101,8 @@ impl HeaderPolicy {
         }
         match self {
             HeaderPolicy::Deny { extra } => {
-                DENY_PARTS.iter().any(|p| n.contains(p)) || extra.iter().any(|e| normalise(e) == n)
+                DENY_PARTS.iter().any(|p| crate::search::contains(&n, p))
+                    || extra.iter().any(|e| normalise(e) == n)
             }
             HeaderPolicy::Allow { names } => !names.iter().any(|a| normalise(a) == n),
         }

@@ -721,7 +721,11 @@ impl<'a> Writer<'a> {
     fn style_element(&mut self, text: &str, href: Option<&str>) {
         let css = self.css(text, href);
         self.out.push_str("<style>");
-        self.text(&css.replace(":root", ":is(html)"));
+        self.text(&bugcap_protocol::search::replace(
+            &css,
+            ":root",
+            ":is(html)",
+        ));
         self.out.push_str("</style>");
     }
 

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use bugcap_protocol::Severity;
 use bugcap_protocol::redact::Redactor;
+use bugcap_protocol::search::replace;
 use wasm_bindgen::prelude::*;
 use web_sys::{
     Document, Element, HtmlCanvasElement, HtmlDialogElement, HtmlElement, HtmlImageElement,
@@ -524,9 +525,11 @@ impl Dialog {
                     self.preview.set_src(url);
                     self.preview.remove_attribute("hidden").ok();
                 }
-                let size = self
-                    .t(Text::ScreenshotSize)
-                    .replace("{size}", &human_size(encoded.bytes.len()));
+                let size = replace(
+                    &self.t(Text::ScreenshotSize),
+                    "{size}",
+                    &human_size(encoded.bytes.len()),
+                );
                 self.shot_note.set_text_content(Some(&size));
                 let mut state = self.state.borrow_mut();
                 if let Some(old) = std::mem::replace(&mut state.preview_url, url) {
@@ -617,7 +620,7 @@ impl Dialog {
             Ok(None) => self.dismiss(),
             Err(message) => {
                 self.set_busy(false);
-                let text = self.t(Text::Failed).replace("{error}", &message);
+                let text = replace(&self.t(Text::Failed), "{error}", &message);
                 self.set_status(&text, true);
             }
         }
@@ -675,7 +678,7 @@ impl Dialog {
         let mut progress = move |step: Step| {
             let text = match step {
                 Step::Report => me.t(Text::Sending),
-                Step::Upload { name, .. } => me.t(Text::Uploading).replace("{name}", name),
+                Step::Upload { name, .. } => replace(&me.t(Text::Uploading), "{name}", name),
             };
             me.set_status(&text, false);
         };
