@@ -53,20 +53,8 @@ const CLOSURE_EXPORT = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_____invok
 
 /** A copy of `wasm` with its closure exports renamed `c0`, `c1`, …; the old and new names. */
 export function renameClosureExports(wasm) {
-  const r = reader(wasm);
-  r.at = 8;
-  const parts = [wasm.subarray(0, 8)];
   const renamed = new Map();
-  while (r.at < wasm.length) {
-    const start = r.at;
-    const id = r.byte();
-    const size = r.leb();
-    const end = r.at + size;
-    if (id !== 7) {
-      parts.push(wasm.subarray(start, end));
-      r.at = end;
-      continue;
-    }
+  const bytes = rewriteSection(wasm, 7, (r) => {
     const count = r.leb();
     const body = [leb(count)];
     const names = [];
@@ -84,32 +72,17 @@ export function renameClosureExports(wasm) {
       }
       body.push(nameBytes(field), descriptor);
     }
-    if (r.at !== end) throw new Error("the export section did not read to its end");
     const kept = new Set(names);
     for (const name of renamed.values()) if (kept.has(name)) throw new Error(`an export is already named ${name}`);
-    const section = Buffer.concat(body);
-    parts.push(Buffer.from([7]), leb(section.length), section);
-  }
-  return { bytes: Buffer.concat(parts), renamed };
+    return Buffer.concat(body);
+  });
+  return { bytes, renamed };
 }
 
 /** A copy of `wasm` with the imports from `glueModule` renamed; the old and new names. */
 export function renameImports(wasm, glueModule) {
-  const r = reader(wasm);
-  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
-  r.at = 8;
-  const parts = [wasm.subarray(0, 8)];
   const renamed = new Map();
-  while (r.at < wasm.length) {
-    const start = r.at;
-    const id = r.byte();
-    const size = r.leb();
-    const end = r.at + size;
-    if (id !== 2) {
-      parts.push(wasm.subarray(start, end));
-      r.at = end;
-      continue;
-    }
+  const bytes = rewriteSection(wasm, 2, (r) => {
     const count = r.leb();
     const body = [leb(count)];
     for (let i = 0; i < count; i++) {
@@ -126,11 +99,35 @@ export function renameImports(wasm, glueModule) {
       }
       body.push(nameBytes(module), nameBytes(field), descriptor);
     }
-    if (r.at !== end) throw new Error("the import section did not read to its end");
-    const section = Buffer.concat(body);
-    parts.push(Buffer.from([2]), leb(section.length), section);
+    return Buffer.concat(body);
+  });
+  return { bytes, renamed };
+}
+
+/**
+ * A copy of `wasm` in which section `id` is what `rewrite` makes of it: `rewrite` reads the
+ * section's contents from the reader it is given, all of them, and returns the new ones.
+ */
+function rewriteSection(wasm, id, rewrite) {
+  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
+  const r = reader(wasm);
+  r.at = 8;
+  const parts = [wasm.subarray(0, 8)];
+  while (r.at < wasm.length) {
+    const start = r.at;
+    const sectionId = r.byte();
+    const size = r.leb();
+    const end = r.at + size;
+    if (sectionId !== id) {
+      parts.push(wasm.subarray(start, end));
+      r.at = end;
+      continue;
+    }
+    const section = rewrite(r);
+    if (r.at !== end) throw new Error(`section ${id} did not read to its end`);
+    parts.push(Buffer.from([id]), leb(section.length), section);
   }
-  return { bytes: Buffer.concat(parts), renamed };
+  return Buffer.concat(parts);
 }
 
 function skipDescriptor(r) {
