@@ -253,7 +253,7 @@ fn find_all(pattern: &Pattern, _: &str) -> Vec<(usize, usize)> {
 /// True when `at` falls inside a `[REDACTED:…]` placeholder already in `text`.
 fn inside_placeholder(text: &str, at: usize) -> bool {
     let before = &text[..at];
-    match crate::search::rfind(before, "[REDACTED") {
+    match crate::search::rfind(before.as_bytes(), b"[REDACTED") {
         Some(open) => !before[open..].contains(']'),
         None => false,
     }

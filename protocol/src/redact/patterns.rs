@@ -6,6 +6,7 @@
 //! cost about one table lookup per byte, and the engine stays small enough to ship in the wasm.
 
 use super::names::{KeyClass, classify_bytes};
+use crate::search::find;
 
 /// One secret found in a text: the byte range to replace and the rule that found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,10 +409,6 @@ fn pem(b: &[u8], i: usize) -> Option<Found> {
     })
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 /// `SG.` + 22 + `.` + 43 characters.
 fn sendgrid(b: &[u8], sg_end: usize) -> Option<usize> {
     if b.get(sg_end) != Some(&b'.') {
@@ -677,7 +674,7 @@ fn pair(b: &[u8], i: usize, end: usize) -> Option<Found> {
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    let has = |n: &[u8]| lower.windows(n.len()).any(|w| w == n);
+    let has = |n: &[u8]| find(&lower, n).is_some();
     let rule = if has(b"aws") && has(b"secret") {
         "aws_secret_access_key"
     } else {

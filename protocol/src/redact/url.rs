@@ -28,7 +28,7 @@ impl Redactor {
     }
 
     fn strip_userinfo(&self, before_query: &str, counts: &mut Counts) -> String {
-        let Some(scheme_end) = crate::search::find(before_query, "://") else {
+        let Some(scheme_end) = crate::search::find(before_query.as_bytes(), b"://") else {
             return before_query.to_owned();
         };
         let authority_start = scheme_end + 3;
