@@ -213,6 +213,26 @@ impl std::ops::Index<usize> for Json {
     }
 }
 
+/// Writes `n` as a JSON number, in decimal. By hand rather than through `Display`: the
+/// widget's DOM snapshot writes a number for every node, and core's formatting machinery is
+/// slower and larger for it.
+pub fn write_uint(n: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Writes `s` as a JSON string: quotes, backslashes and control characters escaped, everything
 /// else as it is (the same text serde_json writes).
 pub fn write_string(s: &str, out: &mut String) {
@@ -601,6 +621,15 @@ impl schemars::JsonSchema for Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 99, 100, 65_535, 1_000_001, u64::MAX] {
+            let mut out = String::from("x");
+            write_uint(n, &mut out);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     fn round_trip(text: &str) -> String {
         Json::parse(text).unwrap().to_string()

@@ -8,7 +8,7 @@
 //! and writes reports with serde; a test holds this writer to serde's output for reports with
 //! every field filled, so the two cannot drift apart.
 
-use crate::json::write_string;
+use crate::json::{write_string, write_uint};
 use crate::map::Map;
 use crate::report::*;
 
@@ -112,8 +112,7 @@ impl Fields<'_> {
     }
 
     fn uint(&mut self, key: &str, value: u64) {
-        let w = self.key(key);
-        w.out.push_str(&value.to_string());
+        write_uint(value, &mut self.key(key).out);
     }
 
     fn opt_uint(&mut self, key: &str, value: Option<u64>) {
@@ -196,9 +195,8 @@ impl Write for Report {
             f.opt("dom", &self.dom);
             f.list("annotations", &self.annotations);
             f.list("attachments", &self.attachments);
-            f.key("redactions").map(&self.redactions, |w, n| {
-                w.out.push_str(&n.to_string());
-            });
+            f.key("redactions")
+                .map(&self.redactions, |w, n| write_uint(*n, &mut w.out));
             f.value("client", &self.client);
         });
     }

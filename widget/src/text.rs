@@ -27,25 +27,6 @@ pub fn list(names: &[&str]) -> String {
     out
 }
 
-/// Appends `n` in decimal. By hand: through `write!` each number went through core's formatting
-/// machinery, which the DOM snapshot does for every node's id.
-pub fn push_number(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
-}
-
 /// Appends `s` as a JSON string literal: the capture module and the DOM snapshot write their
 /// JSON straight into one string, with the protocol's own escaping.
 pub fn json_quote(out: &mut String, s: &str) {
@@ -64,16 +45,7 @@ pub fn number(n: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_quote, list, push_number};
-
-    #[test]
-    fn numbers_are_written_as_display_writes_them() {
-        for n in [0, 7, 10, 99, 100, 65_535, 1_000_001, u64::MAX] {
-            let mut out = String::from("x");
-            push_number(&mut out, n);
-            assert_eq!(out, format!("x{n}"));
-        }
-    }
+    use super::{json_quote, list};
 
     #[test]
     fn lists_are_joined_as_join_would() {

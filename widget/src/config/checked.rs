@@ -123,7 +123,7 @@ impl Writer {
 
     fn number(&mut self, key: &str, value: usize) {
         self.key(key);
-        crate::text::push_number(&mut self.0, value as u64);
+        bugcap_protocol::json::write_uint(value as u64, &mut self.0);
     }
 
     fn flag(&mut self, key: &str, value: bool) {

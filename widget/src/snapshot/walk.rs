@@ -21,7 +21,8 @@ use web_sys::{Document, Element, Node};
 
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
-use crate::text::{json_quote, number, push_number};
+use crate::text::{json_quote, number};
+use bugcap_protocol::json::write_uint;
 
 /// How the walk treats the page, and how much of it it may write.
 pub struct Settings<'a> {
@@ -113,12 +114,12 @@ impl<'a> Walker<'a> {
     fn head(&mut self, node_type: u8, shadow: bool, ctx: &Context) -> u32 {
         let id = self.id();
         self.out.push_str("{\"id\":");
-        push_number(&mut self.out, u64::from(id));
+        write_uint(u64::from(id), &mut self.out);
         self.out.push_str(",\"type\":");
-        push_number(&mut self.out, u64::from(node_type));
+        write_uint(u64::from(node_type), &mut self.out);
         if let Some(root) = self.root_id {
             self.out.push_str(",\"rootId\":");
-            push_number(&mut self.out, u64::from(root));
+            write_uint(u64::from(root), &mut self.out);
         }
         if shadow {
             self.out.push_str(",\"isShadow\":true");
