@@ -58,13 +58,21 @@ function localeTexts() {
   const name = capture.uiLocale(options);
   const load = LOCALES[name];
   if (!load) return Promise.resolve(undefined);
-  let loading = localesLoading.get(name);
+  return loadOnce(localesLoading, name, () => load().then((m) => m.default)).catch(() => undefined);
+}
+
+/**
+ * What `load` resolves to, loaded once per `name` and kept in `cache`; a failed load (offline)
+ * is forgotten, so the next call tries again.
+ */
+function loadOnce(cache, name, load) {
+  let loading = cache.get(name);
   if (!loading) {
-    loading = load().then((m) => m.default);
-    localesLoading.set(name, loading);
-    loading.catch(() => localesLoading.delete(name));
+    loading = load();
+    cache.set(name, loading);
+    loading.catch(() => cache.delete(name));
   }
-  return loading.catch(() => undefined);
+  return loading;
 }
 
 /** True when a redaction config has patterns of the host's own. */
@@ -80,18 +88,13 @@ function hasPatterns(config) {
  */
 function reporter(config) {
   const name = hasPatterns(options?.redaction) || hasPatterns(config) ? "reporter_patterns" : "reporter";
-  let loading = reporters.get(name);
-  if (!loading) {
-    const build = REPORTER_BUILDS[name];
-    loading = build.load().then(async (module) => {
+  const build = REPORTER_BUILDS[name];
+  return loadOnce(reporters, name, () =>
+    build.load().then(async (module) => {
       await module.default({ module_or_path: build.wasm() });
       return module;
-    });
-    reporters.set(name, loading);
-    // A failed load (offline) may be retried on the next call.
-    loading.catch(() => reporters.delete(name));
-  }
-  return loading;
+    }),
+  );
 }
 
 /** Closes the dialog of every reporter module loaded; resolves when they are closed. */
@@ -107,7 +110,8 @@ export async function init(opts) {
   const mine = ++generation;
   await loadCaptureModule();
   if (mine !== generation) throw Object.assign(new Error("bugcap: destroy() was called while init was loading"), { code: "destroyed" });
-  capture.init(opts);
+  // The options as checked, written down for the reporter (which does not check them again).
+  const checkedNow = capture.init(opts);
   // Custom patterns can only be checked by the redaction engine: a host that has them loads the
   // reporter now, so a bad pattern fails `init` instead of the user's first report.
   if (hasPatterns(opts?.redaction)) {
@@ -119,7 +123,7 @@ export async function init(opts) {
     }
   }
   options = opts;
-  checked = capture.checkOptions(opts);
+  checked = checkedNow;
   uiRoot = capture.mountUi(opts, () =>
     open().catch((e) => console.warn("bugcap: the report dialog could not be opened:", e?.message ?? e)),
   );

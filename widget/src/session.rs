@@ -37,10 +37,12 @@ thread_local! {
 }
 
 /// Starts capture. Calling it again replaces the previous configuration (and restarts capture),
-/// so hot-reloading hosts do not stack wrappers.
+/// so hot-reloading hosts do not stack wrappers. Returns the options as checked, written down
+/// for the reporter (see [`crate::config::checked`]): a string.
 #[wasm_bindgen]
-pub fn init(options: JsValue) -> Result<(), JsValue> {
+pub fn init(options: JsValue) -> Result<JsValue, JsValue> {
     let options = Options::from_js(options)?;
+    let checked = crate::config::checked::write(&options).into();
     destroy();
     let console = ConsoleCapture::install(options.console_limit).map_err(WidgetError::into_js)?;
     let errors = match ErrorCapture::install(options.error_limit) {
@@ -68,12 +70,11 @@ pub fn init(options: JsValue) -> Result<(), JsValue> {
             metadata: Default::default(),
         })
     });
-    Ok(())
+    Ok(checked)
 }
 
-/// The options checked as `init` checks them (the same errors), written down for the reporter
-/// (see [`crate::config::checked`]): a string. For the `init` options, and for options a call
-/// is given instead (`snapshot(opts)`).
+/// Options a call is given instead of the `init` options (`snapshot(opts)`), checked as `init`
+/// checks them (the same errors) and written down for the reporter as `init` returns them.
 #[wasm_bindgen(js_name = checkOptions)]
 pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
     Options::from_js(options).map(|o| crate::config::checked::write(&o).into())
