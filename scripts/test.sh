@@ -56,6 +56,9 @@ wasm_tests() {
 wasm_tests protocol
 wasm_tests widget
 
+step "build scripts (wasm layout)"
+node --test tests/build/
+
 step "build the npm package"
 node scripts/build.mjs --skip-bootstrap
 
