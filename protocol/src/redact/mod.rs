@@ -8,6 +8,7 @@
 
 pub mod body;
 pub mod headers;
+pub mod ip;
 pub mod names;
 pub mod patterns;
 pub mod report;

@@ -745,10 +745,8 @@ fn ip_addresses(text: &str, out: &mut Vec<Found>) {
         while e > i && b[e - 1] == b'.' {
             e -= 1;
         }
-        let s = &text[i..e];
-        let ok = boundary(b, e)
-            && ((s.contains('.') && s.parse::<std::net::Ipv4Addr>().is_ok())
-                || (s.matches(':').count() >= 2 && s.parse::<std::net::Ipv6Addr>().is_ok()));
+        let s = &b[i..e];
+        let ok = boundary(b, e) && (super::ip::is_ipv4(s) || super::ip::is_ipv6(s));
         if ok {
             out.push(Found {
                 start: i,
