@@ -29,7 +29,7 @@ use crate::screenshot::encode::Encoded;
 use crate::send::{Outcome, Step};
 use crate::strings::{self, Text};
 
-const CSS: &str = include_str!("dialog.css");
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/dialog.css"));
 
 thread_local! {
     /// The dialog's stylesheet, made once: every later open adopts the same sheet.

@@ -12,7 +12,7 @@ use crate::config::{Options, Theme};
 use crate::error::WidgetError;
 use crate::strings;
 
-const CSS: &str = include_str!("launcher.css");
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/launcher.css"));
 
 /// A bug in a speech bubble, drawn with the text colour.
 const ICON: &str = "<svg viewBox=\"0 0 24 24\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" \
