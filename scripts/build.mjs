@@ -97,7 +97,7 @@ function buildModule({ name, profile, features }) {
   );
   optimise(join(dir, `${outName}_bg.wasm`));
   console.log(`ordering the ${name} module's functions for gzip…`);
-  const layout = layoutForGzip(join(dir, `${outName}_bg.wasm`), { passes: 2 });
+  const layout = layoutForGzip(join(dir, `${outName}_bg.wasm`), { passes: 3 });
   console.log(`its code deflates to ${layout.after} bytes, from ${layout.before} in the compiler's order`);
   const renamed = shortenImportNames(join(dir, `${outName}_bg.wasm`), join(dir, `${outName}.js`), `./${outName}_bg.js`, join(dir, `${outName}_bg.wasm.d.ts`));
   console.log(`${renamed.imports} imports and ${renamed.exports} closure exports renamed short in the wasm and its glue`);

@@ -131,9 +131,10 @@ pub async fn capture(
 
 /// Sends the reports this page queued while offline. Resolves to the ids delivered.
 #[wasm_bindgen]
-pub async fn flush(checked: String, options: JsValue) -> Result<Vec<String>, JsValue> {
+pub async fn flush(checked: String, options: JsValue) -> Result<js_sys::Array, JsValue> {
     let options = Options::from_checked(&checked, &options)?;
-    send::flush(&options).await.map_err(WidgetError::into_js)
+    let delivered = send::flush(&options).await.map_err(WidgetError::into_js)?;
+    Ok(crate::object::strings(&delivered))
 }
 
 /// The screenshot alone, masked and encoded exactly as a report would upload it: a `Blob`.

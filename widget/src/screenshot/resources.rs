@@ -14,7 +14,7 @@ use super::markup::Resource;
 #[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchDataUrls)]
-    fn fetch_data_urls(urls: Vec<String>, per_max: f64, total_max: f64) -> js_sys::Promise;
+    fn fetch_data_urls(urls: js_sys::Array, per_max: f64, total_max: f64) -> js_sys::Promise;
 }
 
 /// Largest single resource inlined.
@@ -82,7 +82,7 @@ pub async fn fetch(resources: &[Resource]) -> Vec<Option<Rc<str>>> {
     });
     if !wanted.is_empty() {
         let fetched = JsFuture::from(fetch_data_urls(
-            wanted.clone(),
+            crate::object::strings(&wanted),
             MAX_RESOURCE_BYTES,
             MAX_TOTAL_BYTES,
         ))
