@@ -65,5 +65,11 @@ export function run({ root }) {
   const localeFiles = files(join(pkg, "locales")).filter((f) => f.endsWith(".js"));
   const largest = Math.max(...localeFiles.map((f) => gz([f])));
   console.log(`  a page in ${localeFiles.map((f) => f.split("/").pop().replace(".js", "")).join(", ")} adds its locale's strings: at most ${(largest / 1024).toFixed(1)} KB gzip`);
-  console.log(`  budget for issue 8: ≤ 160 KB gzip and less than rrweb + html2canvas: ${whole <= 160 * 1024 && whole < theirs ? "met" : "not met"}`);
+  // The issue words its budget twice: "≤ 160 KB gzip" and "less than rrweb alone plus
+  // html2canvas". Measured, that pair is smaller than 160 KB of gzip (though larger raw), so
+  // the two are printed apart rather than one hiding the other.
+  const rawWhole = raw([...atInit, ...reporter]);
+  const rawTheirs = raw([rrweb, html2canvas]);
+  console.log(`  budget for issue 8: ≤ 160 KB gzip: ${whole <= 160 * 1024 ? "met" : "not met"} (${(whole / 1024).toFixed(1)} KB, ${160 * 1024 - whole} bytes to spare)`);
+  console.log(`  less than rrweb + html2canvas: gzip ${whole < theirs ? "yes" : "no"} (${(whole / 1024).toFixed(1)} against ${(theirs / 1024).toFixed(1)} KB); raw ${rawWhole < rawTheirs ? "yes" : "no"} (${(rawWhole / 1024).toFixed(1)} against ${(rawTheirs / 1024).toFixed(1)} KB)`);
 }
