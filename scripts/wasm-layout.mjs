@@ -186,41 +186,39 @@ function functionSection(contents, order) {
   return Buffer.concat([leb(count), ...order.map((old) => leb(types[old]))]);
 }
 
-function exportSection(contents, remap) {
+/** A section that is a vector of entries, each rewritten by `entry` from the reader. */
+function vectorSection(contents, entry) {
   const r = reader(contents);
   const count = r.leb();
   const out = [leb(count)];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count; i++) out.push(...entry(r));
+  return Buffer.concat(out);
+}
+
+function exportSection(contents, remap) {
+  return vectorSection(contents, (r) => {
     const from = r.at;
     r.name();
     const name = contents.subarray(from, r.at);
     const kind = r.byte();
     const index = r.leb();
-    out.push(name, Buffer.from([kind]), leb(kind === 0 ? remap(index) : index));
-  }
-  return Buffer.concat(out);
+    return [name, Buffer.from([kind]), leb(kind === 0 ? remap(index) : index)];
+  });
 }
 
 function globalSection(contents, remap) {
-  const r = reader(contents);
-  const count = r.leb();
-  const out = [leb(count)];
-  for (let i = 0; i < count; i++) {
+  return vectorSection(contents, (r) => {
     const from = r.at;
     valueType(r);
     r.byte();
-    out.push(contents.subarray(from, r.at), instructions(contents, r, remap));
-  }
-  return Buffer.concat(out);
+    return [contents.subarray(from, r.at), instructions(contents, r, remap)];
+  });
 }
 
 function elementSection(contents, remap) {
-  const r = reader(contents);
-  const count = r.leb();
-  const out = [leb(count)];
-  for (let i = 0; i < count; i++) {
+  return vectorSection(contents, (r) => {
     const flags = r.leb();
-    out.push(leb(flags));
+    const out = [leb(flags)];
     if (flags > 7) throw new Error(`element segment kind ${flags} is unknown`);
     const passiveOrDeclared = flags & 1;
     const explicitTable = flags & 2;
@@ -240,8 +238,8 @@ function elementSection(contents, remap) {
     for (let j = 0; j < items; j++) {
       out.push(expressions ? instructions(contents, r, remap) : leb(remap(r.leb())));
     }
-  }
-  return Buffer.concat(out);
+    return out;
+  });
 }
 
 function codeSection(bodies, order, remap) {
