@@ -51,6 +51,17 @@ export async function decodeSvg(svg, width, height) {
   return image;
 }
 
+// Every property of a computed style as `name:value;` declarations, but `skip` (for the
+// screenshot's copy of a shadow tree): one call from wasm per element.
+export function computedDeclarations(style, skip) {
+  let out = "";
+  for (let i = 0; i < style.length; i++) {
+    const name = style[i];
+    if (name !== skip) out += name + ":" + style.getPropertyValue(name) + ";";
+  }
+  return out;
+}
+
 // Whether a copy drawn as an image can be given a real scroll position through
 // `scroll-initial-target` (Chromium 133 and later).
 export function copiesScroll() {

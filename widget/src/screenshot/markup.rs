@@ -268,7 +268,8 @@ impl<'a> Writer<'a> {
             );
             if shadow {
                 let skip = masked.then_some("content");
-                declarations(&style, skip, &mut self.pseudo_css);
+                self.pseudo_css
+                    .push_str(&computed_declarations(&style, skip));
             }
             if masked {
                 self.pseudo_css.push_str("content:\"\"!important;");
@@ -707,9 +708,7 @@ impl<'a> Writer<'a> {
         else {
             return;
         };
-        let mut css = String::new();
-        declarations(&style, None, &mut css);
-        let mut css = self.css(&css, None);
+        let mut css = self.css(&computed_declarations(&style, None), None);
         css.push_str(extra);
         self.out.push_str(" style=\"");
         self.attr_text(&css);
@@ -784,17 +783,14 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Every property of a computed `style` as `name:value;` declarations, but `skip`.
-fn declarations(style: &web_sys::CssStyleDeclaration, skip: Option<&str>, out: &mut String) {
-    for i in 0..style.length() {
-        let name = style.item(i);
-        if Some(name.as_str()) == skip {
-            continue;
-        }
-        if let Ok(value) = style.get_property_value(&name) {
-            let _ = write!(out, "{name}:{value};");
-        }
-    }
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
+extern "C" {
+    /// Every property of a computed `style` as `name:value;` declarations, but `skip`. Read in
+    /// JS: the ~400 properties of each element in a shadow tree were two calls from wasm each,
+    /// and each name and value a string converted twice; that was 4 of the ~30 ms of a
+    /// repeated shot of the demo page (its support widget has a shadow tree).
+    #[wasm_bindgen(js_name = computedDeclarations)]
+    fn computed_declarations(style: &web_sys::CssStyleDeclaration, skip: Option<&str>) -> String;
 }
 
 /// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.
