@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn agrees_with_std_on_every_shape() {
         const ALPHABET: &[&str] = &[
-            "1", "0", "25", "256", "ff", "12345", ".", ":", "::", "1.2.3.4",
+            "1", "0", "25", "192", "256", "ff", "F", "abcd", "12345", ".", ":", "::", "1.2.3.4",
         ];
         let mut level = vec![String::new()];
         for _ in 0..5 {
