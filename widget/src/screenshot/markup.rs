@@ -87,6 +87,16 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// The colour blocked elements are painted with.
 use super::BLOCK_FILL;
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
+extern "C" {
+    /// Every property of a computed `style` as `name:value;` declarations, but `skip`. Read in
+    /// JS: the ~400 properties of each element in a shadow tree were two calls from wasm each,
+    /// with a string conversion per name and value. On the demo page (its support widget is a
+    /// shadow tree) a repeated shot spent 4.4 ms in those calls, 2.7 ms since.
+    #[wasm_bindgen(js_name = computedDeclarations)]
+    fn computed_declarations(style: &web_sys::CssStyleDeclaration, skip: Option<&str>) -> String;
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Context {
     mask: bool,
@@ -781,16 +791,6 @@ impl<'a> Writer<'a> {
     fn text(&mut self, value: &str) {
         escape(&mut self.out, value, false);
     }
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
-extern "C" {
-    /// Every property of a computed `style` as `name:value;` declarations, but `skip`. Read in
-    /// JS: the ~400 properties of each element in a shadow tree were two calls from wasm each,
-    /// and each name and value a string converted twice; that was 4 of the ~30 ms of a
-    /// repeated shot of the demo page (its support widget has a shadow tree).
-    #[wasm_bindgen(js_name = computedDeclarations)]
-    fn computed_declarations(style: &web_sys::CssStyleDeclaration, skip: Option<&str>) -> String;
 }
 
 /// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.
