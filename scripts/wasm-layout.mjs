@@ -93,9 +93,9 @@ function customName(wasm, section) {
 /**
  * An order of `bodies` (a permutation of their indices). Start from the bodies sorted by size,
  * which puts the many small look-alike functions together (or from the compiler's order, if
- * that deflates smaller); then, `passes` times, try
- * each function right after each of the three bodies most like it (by shared 4-byte runs) and
- * keep a move when the deflated whole gets smaller.
+ * that deflates smaller); then, `passes` times, try each function right after each of the
+ * three bodies most like it (by shared 4-byte runs) and keep a move when the deflated whole
+ * gets smaller.
  */
 function search(bodies, passes) {
   const compilers = bodies.map((_, i) => i);
