@@ -101,8 +101,9 @@ function search(bodies, passes) {
   const compilers = bodies.map((_, i) => i);
   const bySize = compilers.toSorted((a, b) => bodies[a].length - bodies[b].length || a - b);
   const size = (order) => deflated(order.map((i) => bodies[i]));
-  let order = size(bySize) < size(compilers) ? bySize : compilers;
-  let best = size(order);
+  const [sortedSize, compilersSize] = [size(bySize), size(compilers)];
+  let order = sortedSize < compilersSize ? bySize : compilers;
+  let best = Math.min(sortedSize, compilersSize);
   const neighbours = similar(bodies, 3);
   for (let pass = 0; pass < passes; pass++) {
     let moved = false;

@@ -8,6 +8,7 @@ import { test } from "node:test";
 
 import binaryen from "binaryen";
 
+import { reader } from "../../scripts/wasm-binary.mjs";
 import { layoutForGzip } from "../../scripts/wasm-layout.mjs";
 
 // Functions defined largest first, so that the layout (which starts from an order by size)
@@ -61,29 +62,21 @@ async function run(bytes) {
 }
 
 function bodySizes(bytes) {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++];
-      value |= (b & 0x7f) << shift;
-      if (b < 0x80) return value;
-    }
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
+  const r = reader(bytes);
+  r.at = 8;
+  while (r.at < bytes.length) {
+    const id = r.byte();
+    const end = r.leb() + r.at;
     if (id === 10) {
       const sizes = [];
-      for (let n = leb(); n > 0; n--) {
-        const length = leb();
+      for (let n = r.leb(); n > 0; n--) {
+        const length = r.leb();
         sizes.push(length);
-        at += length;
+        r.at += length;
       }
       return sizes;
     }
-    at = end;
+    r.at = end;
   }
   throw new Error("no code section");
 }
