@@ -4,8 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { transformSync } from "esbuild";
 
 import { layoutForGzip } from "./wasm-layout.mjs";
 import { shortenImportNames } from "./wasm-names.mjs";
@@ -38,6 +38,12 @@ const WASM_OPT_FLAGS = [
   "--enable-mutable-globals",
   "--enable-multivalue",
 ];
+
+// esbuild is a dev dependency, installed by scripts/bootstrap.sh: it is loaded when first used,
+// after the bootstrap has run, never at import time, so `npm run demo` and `npm run build` work
+// as the first command on a machine with no node_modules (tests/build/front-door.test.mjs).
+const require = createRequire(import.meta.url);
+const esbuild = () => require("esbuild");
 
 function optimise(wasm) {
   console.log("optimising the wasm for size (wasm-opt -Oz)…");
@@ -127,7 +133,7 @@ function minifyScripts(dir) {
 }
 
 function minifyFile(file, how) {
-  const { code } = transformSync(readFileSync(file, "utf8"), {
+  const { code } = esbuild().transformSync(readFileSync(file, "utf8"), {
     loader: "js",
     ...how,
     charset: "utf8",
