@@ -77,7 +77,8 @@ export type StringKey =
   | "detailsConsole" | "detailsNetwork" | "detailsErrors" | "detailsPage" | "detailsPrivacy" | "cancel" | "send" | "close"
   | "sending" | "uploading" | "queued" | "sent" | "reportId" | "failed" | "toolRectangle" | "toolArrow" | "toolPen"
   | "toolText" | "toolHighlight" | "toolRedact" | "toolPixelate" | "color" | "undo" | "redo" | "clear" | "done"
-  | "textPrompt" | "canvasLabel";
+  | "textPrompt" | "canvasLabel" | "originRefused" | "categoryPlaceholder" | "detailsBrowser" | "detailsIdentity"
+  | "detailsMetadata" | "detailsSnapshot" | "detailsBodies" | "remove" | "dropHint" | "show";
 
 /**
  * Redaction settings. The defaults (always on) remove credentials and secret shapes: JWTs,

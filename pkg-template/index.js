@@ -18,9 +18,15 @@ let onOnline = null;
 // the host asked to stop.
 let generation = 0;
 
+// The package's own downloads (its wasm modules) are marked as the widget's own requests, the
+// same mark the transport puts on requests to the relay: the network capture leaves them out
+// of the page's requests, so no report lists the widget fetching itself.
+const OWN = Symbol.for("bugcap.own");
+const ownFetch = (url) => fetch(url, { [OWN]: true });
+
 function loadCaptureModule() {
   captureLoading ??= loadCapture({
-    module_or_path: new URL("./wasm/capture/bugcap_capture_bg.wasm", import.meta.url),
+    module_or_path: ownFetch(new URL("./wasm/capture/bugcap_capture_bg.wasm", import.meta.url)),
   });
   return captureLoading;
 }
@@ -91,7 +97,7 @@ function reporter(config) {
   const build = REPORTER_BUILDS[name];
   return loadOnce(reporters, name, () =>
     build.load().then(async (module) => {
-      await module.default({ module_or_path: build.wasm() });
+      await module.default({ module_or_path: ownFetch(build.wasm()) });
       return module;
     }),
   );

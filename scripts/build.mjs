@@ -182,12 +182,17 @@ function writeLocales() {
   }
 }
 
-export function build({ skipBootstrap = false } = {}) {
+/**
+ * Builds the package into dist/npm. `only` (a list of module names, `--only=reporter` on the
+ * command line) rebuilds just those modules over an existing build, for a quicker loop while
+ * working on one of them; every other file of the package is written anew.
+ */
+export function build({ skipBootstrap = false, only = null } = {}) {
   if (!skipBootstrap) execFileSync("bash", [join(root, "scripts", "bootstrap.sh")], { stdio: "inherit" });
   checkRustSource();
-  rmSync(out, { recursive: true, force: true });
+  if (!only) rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "wasm"), { recursive: true });
-  for (const module of MODULES) buildModule(module);
+  for (const module of MODULES.filter((m) => !only || only.includes(m.name))) buildModule(module);
   for (const file of ["index.js", "index.d.ts", "README.md"]) {
     cpSync(join(root, "pkg-template", file), join(out, file));
   }
@@ -204,5 +209,6 @@ export function build({ skipBootstrap = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  build({ skipBootstrap: process.argv.includes("--skip-bootstrap") });
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+  build({ skipBootstrap: process.argv.includes("--skip-bootstrap"), only });
 }

@@ -54,6 +54,14 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
                 Err(e) => response::error(&e),
             }
         }
+        (Method::GET, ["v1", "origin"]) => {
+            let origin = request_origin(&req);
+            let known = known_origin(state, origin.clone()).await;
+            match known {
+                Ok(known) => cors::origin_check(origin.as_deref(), known.is_some()),
+                Err(e) => response::error(&e),
+            }
+        }
         (Method::POST, ["v1", "reports"]) => {
             let origin = request_origin(&req);
             let client = state.trusted_proxies.client_ip(peer, req.headers());
@@ -114,6 +122,7 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
             }
         }
         (_, ["healthz" | "readyz" | "metrics"])
+        | (_, ["v1", "origin"])
         | (_, ["v1", "reports"])
         | (_, ["v1", "reports", _])
         | (_, ["v1", "reports", _, "media", _])
@@ -127,6 +136,7 @@ fn route_label(method: &Method, path: &str) -> &'static str {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         (&Method::OPTIONS, ["v1", ..]) => "preflight",
+        (&Method::GET, ["v1", "origin"]) => "origin_check",
         (&Method::POST, ["v1", "reports"]) => "reports_create",
         (&Method::GET, ["v1", "reports", _]) => "reports_get",
         (&Method::POST, ["v1", "reports", _, "media", "upload-url"]) => "media_upload_url",

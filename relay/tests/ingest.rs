@@ -338,6 +338,43 @@ fn preflight_reflects_only_origins_some_active_key_allows() {
 }
 
 #[test]
+fn the_origin_check_tells_any_page_whether_some_active_key_allows_its_origin() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let check = |origin: Option<&str>| {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("origin", o)).into_iter().collect();
+        relay.raw("GET", "/v1/origin", &headers, b"")
+    };
+    let ok = check(Some(ORIGIN));
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json(), json!({ "origin": ORIGIN, "allowed": true }));
+    assert_eq!(ok.header("access-control-allow-origin"), Some(ORIGIN));
+
+    // The page of a refused origin can read the answer: that is the point of it. It learns
+    // nothing its refused preflight did not already show, and no credentials are allowed.
+    let refused = check(Some("https://evil.example"));
+    assert_eq!(refused.status, 200);
+    assert_eq!(
+        refused.json(),
+        json!({ "origin": "https://evil.example", "allowed": false })
+    );
+    assert_eq!(
+        refused.header("access-control-allow-origin"),
+        Some("https://evil.example")
+    );
+    assert_eq!(refused.header("access-control-allow-credentials"), None);
+    assert_eq!(refused.header("vary"), Some("Origin"));
+
+    let none = check(None);
+    assert_eq!(none.json(), json!({ "origin": null, "allowed": null }));
+    assert_eq!(none.header("access-control-allow-origin"), None);
+
+    cli(&relay.dir(), &["keys", "revoke", &key[..12]]);
+    assert_eq!(check(Some(ORIGIN)).json()["allowed"], false);
+    assert_eq!(relay.raw("POST", "/v1/origin", &[], b"").status, 405);
+}
+
+#[test]
 fn every_answer_carries_the_security_headers() {
     let relay = Relay::start();
     for (method, path) in [

@@ -106,6 +106,10 @@ describe("network capture", () => {
     assert.match(stream.response_body.text, /^data: tick 0/);
 
     assert.equal(report.network.filter((e) => e.url.startsWith(relay.url)).length, 0, "the relay POST is not captured");
+    // The reporter's wasm was downloaded after capture started (on this first submit): the
+    // package's own downloads are not the page's requests either.
+    const own = report.network.filter((e) => new URL(e.url).pathname.startsWith("/bugcap/")).map((e) => e.url);
+    assert.deepEqual(own, [], "the package's own downloads are not captured");
     await page.close();
   });
 

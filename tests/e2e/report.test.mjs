@@ -90,17 +90,25 @@ describe("a report filed from the demo page", () => {
     }
   });
 
-  test("from an origin no key allows, the preflight gets 403 and nothing is stored", async () => {
+  test("from an origin no key allows: refused at once, the developer told the fix, nothing kept or stored", async () => {
     // The key allows localhost, but the page is opened as 127.0.0.1: another origin.
     const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
     try {
       const { page, posted } = await open(browser, `${www.url}/`);
+      const consoleErrors = [];
+      page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
       const result = await sendReport(page, "this must not be stored");
-      // The browser refuses to send after the preflight is refused: to the page that is the relay
-      // being unreachable, so the report is kept on the device for later, and nothing is stored.
-      assert.ok(result.queuedId, result.text);
+      // The browser refuses to send after the preflight is refused, which to the page looks
+      // like being offline: the widget asks the relay, learns the origin is not allowed, and
+      // says so instead of promising a send that can never happen.
+      assert.equal(result.errorCode, "origin_not_allowed", result.text);
+      assert.equal(result.queuedId, undefined, "nothing is kept for later");
+      const help = consoleErrors.find((t) => t.startsWith("bugcap: reports from"));
+      assert.ok(help, `a console error for the developer: ${JSON.stringify(consoleErrors)}`);
+      assert.ok(help.includes(www.url) && help.includes("keys create --origin"), help);
+      const outbox = await page.evaluate(() => localStorage.getItem("bugcap.outbox"));
+      assert.ok(!(Number(outbox) > 0), `the outbox is empty (${outbox})`);
       for (const report of posted) assert.equal((await readReport(report.id)).status, 404);
-      assert.equal((await readReport(result.queuedId)).status, 404);
 
       // The same exchange without a browser: preflight and POST are both refused with 403.
       const preflight = await fetch(`${relay.url}/v1/reports`, {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
-import { decodeImage as decode, localSite, openDemo, startStack } from "../support/demo.mjs";
+import { decodeImage as decode, localSite, openDemo, startStack, watchWidgetErrors } from "../support/demo.mjs";
 
 const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
@@ -219,10 +219,10 @@ describe("the reporter UI", () => {
       await page.evaluate(async () => (await import("/bugcap/index.js")).close());
       return [title, send];
     };
-    assert.deepEqual(await openedTitle(), ["Report a problem", "Send report"]);
+    assert.deepEqual(await openedTitle(), ["Report a bug", "Send report"]);
     assert.deepEqual(localeFiles(), [], "an English page loads no locale file");
     await page.evaluate(() => (document.documentElement.lang = "de-AT"));
-    assert.deepEqual(await openedTitle(), ["Problem melden", "Bericht senden"]);
+    assert.deepEqual(await openedTitle(), ["Fehler melden", "Bericht senden"]);
     assert.deepEqual(localeFiles(), ["de.js"], "a German page loads the German strings only");
     await page.close();
 
@@ -586,6 +586,7 @@ describe("the reporter UI", () => {
   test("under a strict Content-Security-Policy (no inline styles) the widget is styled, screenshots and raises no violation", async () => {
     const www = await site();
     const page = await stack.browser.newPage();
+    watchWidgetErrors(page);
     const csp = [
       "default-src 'self'",
       "script-src 'self' 'wasm-unsafe-eval'",

@@ -54,11 +54,40 @@ export async function decodeImage(page, bytes) {
 }
 
 /**
+ * Nothing the widget does may throw into the host page. Records every uncaught error and
+ * unhandled rejection that comes from the widget (its files, its wasm, a trap), and every
+ * internal error its event-handler guard (`widget/js/guard.js`) caught, and makes the page's
+ * `close()` fail with them: every test that closes its page checks every UI path it drove.
+ * `page.widgetErrors` is the list, for tests that check it themselves.
+ */
+export function watchWidgetErrors(page) {
+  const errors = [];
+  const fromWidget = (text) => /bugcap|wasm|RuntimeError|unreachable/i.test(text);
+  page.on("pageerror", (error) => {
+    const text = `${error.name}: ${error.message}\n${error.stack ?? ""}`;
+    if (fromWidget(text)) errors.push(`uncaught in the page: ${text}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().startsWith("bugcap: internal error")) {
+      errors.push(`caught by the widget's guard: ${message.text()}`);
+    }
+  });
+  const close = page.close.bind(page);
+  page.close = async (options) => {
+    await close(options);
+    assert.deepEqual(errors, [], "the widget threw into the host page");
+  };
+  page.widgetErrors = errors;
+  return errors;
+}
+
+/**
  * Opens the demo page and waits for bugcap to start; `posted` collects report bodies sent,
  * `requested` every URL the page fetched. `pageOptions` go to `browser.newPage`.
  */
 export async function openDemo(browser, url, pageOptions = {}) {
   const page = await browser.newPage(pageOptions);
+  watchWidgetErrors(page);
   const posted = [];
   const requested = [];
   page.on("request", (req) => {

@@ -23,6 +23,7 @@ const INLINE_DOM_DEPTH: usize = 56;
 const INLINE_DOM_STRING: usize = 60 * 1024;
 
 /// A file the user adds to the report: the (annotated) screenshot or an attached image.
+#[derive(Clone)]
 pub struct File {
     /// The attachment name: `[A-Za-z0-9._-]`, unique within the report.
     pub name: String,
@@ -30,11 +31,16 @@ pub struct File {
     pub bytes: Vec<u8>,
 }
 
-/// What the user added beside their text: files, and the shapes drawn on the screenshot.
+/// What the user added beside their text (files, and the shapes drawn on the screenshot), and
+/// what they chose to leave out.
 #[derive(Default)]
 pub struct Extras {
     pub files: Vec<File>,
     pub annotations: Vec<Annotation>,
+    /// No DOM snapshot, even where the host's options ask for one.
+    pub leave_out_dom: bool,
+    /// No request or response bodies.
+    pub leave_out_bodies: bool,
 }
 
 /// The report, redacted, and the attachments it declares.
@@ -67,7 +73,11 @@ pub async fn build(
         metadata: captured.metadata,
         console: captured.console,
         errors: captured.errors,
-        network: captured.network,
+        network: if extras.leave_out_bodies {
+            without_bodies(captured.network)
+        } else {
+            captured.network
+        },
         dom: None,
         annotations: extras.annotations,
         attachments: Vec::new(),
@@ -92,7 +102,7 @@ pub async fn build(
         });
     }
     let mut dom_counts = Default::default();
-    if options.dom_snapshot {
+    if options.dom_snapshot && !extras.leave_out_dom {
         let snap = snapshot::take(&options.masking(), redactor)?;
         dom_counts = snap.counts;
         let mut dom = DomSnapshot {
@@ -128,6 +138,17 @@ pub async fn build(
     redactor.report(&mut report);
     dom_counts.merge_into(&mut report.redactions);
     Ok(Built { report, uploads })
+}
+
+/// `network` with every request and response body taken out.
+fn without_bodies(
+    mut network: Vec<bugcap_protocol::NetworkEntry>,
+) -> Vec<bugcap_protocol::NetworkEntry> {
+    for entry in &mut network {
+        entry.request_body = None;
+        entry.response_body = None;
+    }
+    network
 }
 
 /// The report as a plain JS object (maps as objects), as `capture` and `beforeSend` show it.

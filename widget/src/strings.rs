@@ -56,10 +56,20 @@ pub enum Text {
     Done,
     TextPrompt,
     CanvasLabel,
+    OriginRefused,
+    CategoryPlaceholder,
+    DetailsBrowser,
+    DetailsIdentity,
+    DetailsMetadata,
+    DetailsSnapshot,
+    DetailsBodies,
+    Remove,
+    DropHint,
+    Show,
 }
 
 /// The `strings` option's keys, in the order of [`Text`].
-pub const KEYS: [&str; 49] = [
+pub const KEYS: [&str; 59] = [
     "launcher",
     "title",
     "description",
@@ -109,6 +119,16 @@ pub const KEYS: [&str; 49] = [
     "done",
     "textPrompt",
     "canvasLabel",
+    "originRefused",
+    "categoryPlaceholder",
+    "detailsBrowser",
+    "detailsIdentity",
+    "detailsMetadata",
+    "detailsSnapshot",
+    "detailsBodies",
+    "remove",
+    "dropHint",
+    "show",
 ];
 
 /// Whether `key` names one of the UI's strings.
@@ -159,9 +179,9 @@ pub fn english(text: Text) -> &'static str {
     EN[text as usize]
 }
 
-const EN: [&str; 49] = [
+const EN: [&str; 59] = [
     "Report a bug",
-    "Report a problem",
+    "Report a bug",
     "What went wrong?",
     "What did you do, and what did you expect to happen?",
     "Please describe the problem.",
@@ -209,6 +229,16 @@ const EN: [&str; 49] = [
     "Done",
     "Label text",
     "Screenshot editor. Arrow keys move the cursor, Enter starts and ends a shape.",
+    "This page isn't set up to send reports yet, so this one could not be sent. The site's developers can see why in the browser console.",
+    "Choose a category",
+    "Browser",
+    "Your account",
+    "App details",
+    "Page structure (typed values masked)",
+    "Request and response contents (secrets removed)",
+    "Remove",
+    "or drop or paste an image here",
+    "Show",
 ];
 
 #[cfg(test)]

@@ -81,13 +81,79 @@ async fn sleep(ms: f64) {
 }
 
 /// `POST /v1/reports` with `body`, a report as JSON text (as built, or as kept in the outbox).
+///
+/// A request that gets no answer at all may be a page whose origin no key allows: the browser
+/// refused the CORS preflight, which to the page looks exactly like being offline. The relay
+/// is asked which it was ([`origin_refused`]) before the failure is taken as transient, so
+/// such a report is neither retried nor kept for later, and the host's developer is told on
+/// the console what to fix.
 pub async fn post_report(options: &Options, body: &str) -> Result<Accepted, WidgetError> {
     let url = options.reports_url();
-    let answer = parse_answer(&retrying(|| relay_post(options, &url, body)).await?)?;
+    let attempt = || async {
+        match relay_post(options, &url, body).await {
+            Err(WidgetError::Network(why)) => Err(origin_refused(options)
+                .await
+                .unwrap_or(WidgetError::Network(why))),
+            answer => answer,
+        }
+    };
+    let answer = retrying(attempt).await.inspect_err(|e| {
+        if e.code() == ORIGIN_NOT_ALLOWED {
+            web_sys::console::error_1(&origin_help(options).into());
+        }
+    })?;
+    let answer = parse_answer(&answer)?;
     Ok(Accepted {
         id: answer_field(&answer, "id")?,
         status: answer_field(&answer, "status")?,
     })
+}
+
+/// The relay's code for a key that does not allow the page's origin.
+pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
+
+/// After a report got no answer: asks the relay (`GET /v1/origin`, a simple request that needs
+/// no preflight) whether any key allows this page's origin. The refusal when the relay says
+/// none does; `None` when it does, cannot tell (same origin) or cannot be reached either.
+async fn origin_refused(options: &Options) -> Option<WidgetError> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    let url = format!("{}/v1/origin", options.relay.trim_end_matches('/'));
+    let request = Request::new_with_str_and_init(&url, &init).ok()?;
+    let (status, text) = send(&request).await.ok()?;
+    let answer = Json::parse(&text).ok().filter(|_| status == 200)?;
+    if answer.get("allowed") != Some(&Json::Bool(false)) {
+        return None;
+    }
+    Some(WidgetError::Relay {
+        status: 403,
+        code: ORIGIN_NOT_ALLOWED.into(),
+        message: format!(
+            "no key on the relay allows this page's origin ({})",
+            page_origin()
+        ),
+    })
+}
+
+/// What the host's developer needs to fix a refused origin, for the console.
+fn origin_help(options: &Options) -> String {
+    let origin = page_origin();
+    format!(
+        "bugcap: reports from {origin} are refused by the relay at {relay}: the widget key \
+         {key}… does not allow this origin. Add it to the key's allowed origins \
+         (bugcap-relay keys create --origin {origin} …, then use the new key), or serve the \
+         page from an origin the key lists. Nothing was sent or kept for later.",
+        relay = options.relay,
+        key = options.key.get(..12).unwrap_or_default(),
+    )
+}
+
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// Uploads one attachment of the accepted report `id`: upload URL, `PUT`, `complete`.

@@ -1,5 +1,6 @@
 //! CORS for the widget routes. The relay reflects an `Origin` only when some active key allows
-//! it, never answers `*`, and always sends `Vary: Origin` so caches keep answers apart.
+//! it (the one exception is [`origin_check`], which says no more than a preflight does), never
+//! answers `*`, and always sends `Vary: Origin` so caches keep answers apart.
 
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Response, StatusCode};
@@ -47,6 +48,28 @@ pub fn preflight(known_origin: Option<&str>) -> Response<Body> {
         header::ACCESS_CONTROL_MAX_AGE,
         HeaderValue::from_static(MAX_AGE_SECONDS),
     );
+    res
+}
+
+/// Answers `GET /v1/origin`: whether some active key allows the request's `Origin`.
+///
+/// A page whose origin no key allows never sees the relay's `origin_not_allowed`: the browser
+/// refuses the preflight and the page's `fetch` fails exactly as it does offline. The widget
+/// asks here when a report could not be sent, so it can tell the host's developer what to fix
+/// instead of keeping the report for a send that can never happen. This answer is readable by
+/// any origin (a simple `GET`, no credentials): it tells a page only what its own refused
+/// preflight already told the browser, and what anyone learns by sending an `OPTIONS`.
+pub fn origin_check(origin: Option<&str>, allowed: bool) -> Response<Body> {
+    let body = match origin {
+        Some(origin) => serde_json::json!({ "origin": origin, "allowed": allowed }),
+        // Same-origin requests carry no `Origin`: CORS cannot be what failed.
+        None => serde_json::json!({ "origin": null, "allowed": null }),
+    };
+    let mut res = response::json(StatusCode::OK, &body);
+    match origin {
+        Some(origin) => allow(&mut res, origin),
+        None => vary(&mut res),
+    }
     res
 }
 

@@ -6,6 +6,7 @@ pub mod redact;
 pub mod shapes;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use bugcap_protocol::{Annotation, AnnotationKind};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -33,6 +34,10 @@ pub struct Picture {
     /// The base with redactions burned in, and which redactions: redrawn on every pointer
     /// move, so the burn is only redone when the redactions change.
     burned: RefCell<Option<(Redactions, HtmlCanvasElement)>>,
+    /// The base's pixels, read back once: reading a canvas again for every change of the
+    /// redactions is slow, and Chromium warns about it on the host page's console
+    /// (`willReadFrequently`).
+    base_pixels: RefCell<Option<Rc<Vec<u8>>>>,
 }
 
 impl Picture {
@@ -43,6 +48,7 @@ impl Picture {
             undone: Vec::new(),
             revision: 0,
             burned: RefCell::new(None),
+            base_pixels: RefCell::new(None),
         }
     }
 
@@ -127,7 +133,16 @@ impl Picture {
             return Ok(canvas.clone());
         }
         let (w, h) = (self.width(), self.height());
-        let mut pixels = screenshot::pixels(&self.base)?;
+        let base = self.base_pixels.borrow().clone();
+        let base = match base {
+            Some(pixels) => pixels,
+            None => {
+                let pixels = Rc::new(screenshot::pixels(&self.base)?);
+                self.base_pixels.replace(Some(pixels.clone()));
+                pixels
+            }
+        };
+        let mut pixels = base.to_vec();
         redact::burn(&mut pixels, w, h, &regions);
         let (canvas, context) = screenshot::canvas(w, h)?;
         let data =

@@ -18,16 +18,19 @@ use web_sys::{
     HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, ShadowRoot,
 };
 
+use super::attachment::Picker;
+use super::details::Details;
 use super::dom::{self, Listeners, append, el, text_el};
 use super::editor;
 use crate::annotate::Picture;
 use crate::config::{Options, ScreenshotMode, SubmitInput};
 use crate::error::WidgetError;
-use crate::report::{self, Extras, File};
+use crate::report::{self, Extras};
 use crate::reporter::{self, finish, send_built};
 use crate::screenshot::encode::Encoded;
 use crate::send::{Outcome, Step};
 use crate::strings::{self, Text};
+use crate::transport::ORIGIN_NOT_ALLOWED;
 
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/dialog.css"));
 
@@ -45,14 +48,10 @@ fn sheet() -> Result<web_sys::CssStyleSheet, WidgetError> {
     Ok(sheet)
 }
 
-/// Largest image a user may attach: the relay's default image limit.
-const MAX_ATTACHMENT_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
-const ATTACHMENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
-/// [`ATTACHMENT_TYPES`] as the file input's `accept`.
-const ATTACHMENT_ACCEPT: &str = "image/png,image/jpeg,image/webp";
-
 thread_local! {
     static OPEN: RefCell<Option<Rc<Dialog>>> = const { RefCell::new(None) };
+    /// What the user typed in a dialog they closed without sending: the next one opens with it.
+    static DRAFT: RefCell<Option<Draft>> = const { RefCell::new(None) };
     /// Set while `open` waits for the browser's tab capture, so a second `open` does not ask
     /// the user twice.
     static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -115,16 +114,16 @@ pub fn close() {
 
 /// The dialog's elements and state.
 pub struct Dialog {
-    pub options: Options,
+    options: Options,
     redactor: Redactor,
     captured: js_sys::Function,
     /// The locale file's strings, by [`Text`]; `None` where it has none.
     texts: Vec<Option<String>>,
-    pub doc: Document,
-    pub dialog: HtmlDialogElement,
+    doc: Document,
+    dialog: HtmlDialogElement,
     form: Element,
     header_title: Element,
-    pub body: Element,
+    body: Element,
     footer: Element,
     text: HtmlTextAreaElement,
     text_error: Element,
@@ -132,18 +131,22 @@ pub struct Dialog {
     severity: HtmlSelectElement,
     email: Option<HtmlInputElement>,
     include: HtmlInputElement,
+    /// The preview's frame, whose place is kept while the screenshot is taken.
+    frame: Element,
     preview: HtmlImageElement,
     shot_note: Element,
     annotate: Element,
-    file: HtmlInputElement,
-    file_note: Element,
+    attachment: Rc<Picker>,
+    details: Details,
     status: Element,
     send: Element,
     cancel: Element,
     previous_focus: Option<HtmlElement>,
     state: RefCell<State>,
     listeners: RefCell<Listeners>,
-    escape: RefCell<Option<Box<dyn Fn()>>>,
+    /// What Escape does instead of closing the dialog. An `Rc`, so the handler is called from
+    /// a clone and not through a borrow: it replaces itself (`set_escape`) as it runs.
+    escape: RefCell<Option<Rc<dyn Fn()>>>,
 }
 
 #[derive(Default)]
@@ -152,13 +155,23 @@ struct State {
     /// The picture as last encoded, and the revision of its shapes it shows.
     encoded: Option<(u64, Encoded)>,
     preview_url: Option<String>,
-    attachment: Option<File>,
     sending: bool,
+    /// Set once the report was sent or queued: nothing is left to keep as a draft.
+    done: bool,
+}
+
+/// The fields of a dialog closed without sending.
+#[derive(Default)]
+struct Draft {
+    text: String,
+    category: String,
+    severity: String,
+    email: String,
 }
 
 impl Dialog {
     /// The UI string `text`, from the host's `strings` or the locale.
-    pub fn t(&self, text: Text) -> String {
+    fn t(&self, text: Text) -> String {
         lookup(&self.options, &self.texts, text)
     }
 
@@ -227,7 +240,12 @@ impl Dialog {
                 el(&doc, "select", &[("id", "bc-category")]).unchecked_into();
             append(
                 select.as_ref(),
-                &[&text_el(&doc, "option", &[("value", "")], "—")],
+                &[&text_el(
+                    &doc,
+                    "option",
+                    &[("value", "")],
+                    &t(Text::CategoryPlaceholder),
+                )],
             );
             for c in &options.ui.categories {
                 append(
@@ -291,13 +309,21 @@ impl Dialog {
         include.set_checked(true);
         append(&include_label, &[include.as_ref()]);
         let _ = include_label.append_with_str_1(&t(Text::IncludeScreenshot));
+        let frame = el(&doc, "div", &[("class", "preview")]);
         let preview: HtmlImageElement = el(
             &doc,
             "img",
             &[("alt", &t(Text::IncludeScreenshot)), ("hidden", "")],
         )
         .unchecked_into();
-        let shot_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")]);
+        append(&frame, &[preview.as_ref()]);
+        // Says from the start what is happening, and keeps the line the size note will take.
+        let shot_note = text_el(
+            &doc,
+            "p",
+            &[("class", "hint"), ("aria-live", "polite")],
+            &t(Text::TakingScreenshot),
+        );
         let annotate = text_el(
             &doc,
             "button",
@@ -306,33 +332,20 @@ impl Dialog {
         );
         let actions = el(&doc, "div", &[("class", "shot-actions")]);
         append(&actions, &[&include_label, &annotate]);
-        let file_label = text_el(&doc, "label", &[("for", "bc-file")], &t(Text::Attach));
-        let file: HtmlInputElement = el(
-            &doc,
-            "input",
-            &[
-                ("type", "file"),
-                ("id", "bc-file"),
-                ("accept", ATTACHMENT_ACCEPT),
-            ],
-        )
-        .unchecked_into();
-        let file_note = el(&doc, "p", &[("class", "hint"), ("aria-live", "polite")]);
-        let file_group = el(&doc, "div", &[]);
-        append(&file_group, &[&file_label, file.as_ref(), &file_note]);
+        let attachment = Picker::build(&doc, &t);
         if options.ui.screenshot == ScreenshotMode::Off {
-            append(&shot_box, &[&file_group]);
+            append(&shot_box, &[attachment.element()]);
         } else {
             append(
                 &shot_box,
-                &[preview.as_ref(), &shot_note, &actions, &file_group],
+                &[&frame, &shot_note, &actions, attachment.element()],
             );
         }
         append(&body, &[&shot_box]);
         drop(shot_box);
 
-        let details = preview_details(&doc, &t, &captured_now, &redactor)?;
-        append(&body, &[&details]);
+        let details = Details::build(&doc, &t, &captured_now, &redactor, options.dom_snapshot);
+        append(&body, &[details.element()]);
         let status = el(&doc, "p", &[("class", "status"), ("role", "status")]);
         append(&body, &[&status]);
 
@@ -366,11 +379,12 @@ impl Dialog {
             severity,
             email,
             include,
+            frame,
             preview,
             shot_note,
             annotate,
-            file,
-            file_note,
+            attachment,
+            details,
             status,
             send,
             cancel,
@@ -379,6 +393,7 @@ impl Dialog {
             listeners: RefCell::new(Listeners::default()),
             escape: RefCell::new(None),
         });
+        this.restore_draft();
         this.wire(&close_button);
         Ok(this)
     }
@@ -410,7 +425,9 @@ impl Dialog {
             &self.dialog,
             "cancel",
             on(|d, e| {
-                if let Some(leave) = &*d.escape.borrow() {
+                // Cloned out first: the handler calls `set_escape`, which needs the cell free.
+                let leave = d.escape.borrow().clone();
+                if let Some(leave) = leave {
                     e.prevent_default();
                     leave();
                 }
@@ -433,19 +450,16 @@ impl Dialog {
             &self.annotate,
             "click",
             on(|d, _| {
-                if let Some(picture) = d.state.borrow().picture.clone() {
+                let picture = d.state.borrow().picture.clone();
+                if let Some(picture) = picture {
                     editor::open(d.clone(), picture);
                 }
             }),
         );
-        l.on(
-            &self.file,
-            "change",
-            on(|d, _| {
-                let d = d.clone();
-                wasm_bindgen_futures::spawn_local(async move { d.read_file().await });
-            }),
-        );
+        self.attachment.wire(&mut l, self.dialog.as_ref());
+        if let Some((view, _)) = &self.details.snapshot_view {
+            l.on(view, "toggle", on(|d, _| d.show_snapshot()));
+        }
     }
 
     /// Shows the dialog, with `shot` when the screenshot was taken before (else one is taken
@@ -514,7 +528,7 @@ impl Dialog {
     }
 
     /// Encodes the screenshot after it was taken or edited, and shows it with its size.
-    pub async fn picture_changed(self: &Rc<Self>) {
+    async fn picture_changed(self: &Rc<Self>) {
         let Some(picture) = self.state.borrow().picture.clone() else {
             return;
         };
@@ -528,7 +542,7 @@ impl Dialog {
                 let size = replace(
                     &self.t(Text::ScreenshotSize),
                     "{size}",
-                    &human_size(encoded.bytes.len()),
+                    &super::attachment::human_size(encoded.bytes.len()),
                 );
                 self.shot_note.set_text_content(Some(&size));
                 let mut state = self.state.borrow_mut();
@@ -549,44 +563,68 @@ impl Dialog {
         self.annotate
             .toggle_attribute_with_force("disabled", !(has_picture && self.include.checked()))
             .ok();
+        self.frame
+            .toggle_attribute_with_force("hidden", !self.include.checked())
+            .ok();
         self.preview
-            .toggle_attribute_with_force("hidden", !(has_picture && self.include.checked()))
+            .toggle_attribute_with_force("hidden", !has_picture)
             .ok();
     }
 
-    async fn read_file(self: Rc<Self>) {
-        let Some(file) = self.file.files().and_then(|f| f.get(0)) else {
-            self.state.borrow_mut().attachment = None;
-            self.file_note.set_text_content(None);
+    /// Fills the snapshot's view with the snapshot as it would be sent now, when it is opened.
+    fn show_snapshot(&self) {
+        let Some((view, _)) = &self.details.snapshot_view else {
             return;
         };
-        let kind = file.type_();
-        if !ATTACHMENT_TYPES.contains(&kind.as_str()) || file.size() > MAX_ATTACHMENT_BYTES {
-            self.state.borrow_mut().attachment = None;
-            self.file.set_value("");
-            self.file_note
-                .set_text_content(Some(&self.t(Text::AttachTooLarge)));
+        if !view.has_attribute("open") {
             return;
         }
-        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-            .await
-            .map(|b| js_sys::Uint8Array::new(&b).to_vec());
-        match bytes {
-            Ok(bytes) => {
-                let extension = kind.rsplit('/').next().unwrap_or("png");
-                self.file_note
-                    .set_text_content(Some(&human_size(bytes.len())));
-                self.state.borrow_mut().attachment = Some(File {
-                    name: format!("attachment.{extension}"),
-                    content_type: kind,
-                    bytes,
-                });
+        /// Enough to see what it holds; the whole snapshot can be megabytes.
+        const SHOWN: usize = 20_000;
+        let text = match crate::snapshot::take(&self.options.masking(), &self.redactor) {
+            Ok(snapshot) => {
+                let mut cut = false;
+                let mut text = crate::text::clip(snapshot.json, SHOWN, &mut cut);
+                if cut {
+                    text.push_str(" …");
+                }
+                text
             }
-            Err(_) => {
-                self.file_note
-                    .set_text_content(Some(&self.t(Text::AttachTooLarge)));
-            }
+            Err(e) => e.message(),
+        };
+        self.details.show_snapshot(&text);
+    }
+
+    /// Fills the form from the draft of a dialog closed without sending.
+    fn restore_draft(&self) {
+        let Some(draft) = DRAFT.with_borrow_mut(Option::take) else {
+            return;
+        };
+        self.text.set_value(&draft.text);
+        self.severity.set_value(&draft.severity);
+        if let Some(category) = &self.category {
+            category.set_value(&draft.category);
         }
+        if let Some(email) = &self.email {
+            email.set_value(&draft.email);
+        }
+    }
+
+    /// Keeps what the user typed for the next dialog, unless it was sent or is empty.
+    fn keep_draft(&self) {
+        let draft = Draft {
+            text: self.text.value(),
+            category: self
+                .category
+                .as_ref()
+                .map(|c| c.value())
+                .unwrap_or_default(),
+            severity: self.severity.value(),
+            email: self.email.as_ref().map(|e| e.value()).unwrap_or_default(),
+        };
+        let typed = !draft.text.trim().is_empty() || !draft.email.trim().is_empty();
+        let keep = !self.state.borrow().done && typed;
+        DRAFT.with_borrow_mut(|d| *d = keep.then_some(draft));
     }
 
     fn text_ok(&self) -> bool {
@@ -618,17 +656,20 @@ impl Dialog {
         match result {
             Ok(Some((id, queued))) => self.show_done(&id, queued),
             Ok(None) => self.dismiss(),
-            Err(message) => {
+            Err(failure) => {
                 self.set_busy(false);
-                let text = replace(&self.t(Text::Failed), "{error}", &message);
+                let text = match failure {
+                    Failure::Because(why) => replace(&self.t(Text::Failed), "{error}", &why),
+                    Failure::Whole(text) => text,
+                };
                 self.set_status(&text, true);
             }
         }
     }
 
     /// Builds the report from the form and sends it. `Ok(Some((id, queued)))` when it was sent
-    /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err(message)` when it failed.
-    async fn build_and_send(self: &Rc<Self>) -> Result<Option<(String, bool)>, String> {
+    /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err` when it failed.
+    async fn build_and_send(self: &Rc<Self>) -> Result<Option<(String, bool)>, Failure> {
         let severity = Severity::from_name(&self.severity.value());
         let input = SubmitInput {
             text: self.text.value(),
@@ -648,8 +689,9 @@ impl Dialog {
         let captured = self
             .captured
             .call0(&JsValue::NULL)
-            .map_err(|_| "the capture module is not running".to_owned())?;
-        let captured = reporter::read_captured(captured).map_err(|e| js_text(&e))?;
+            .map_err(|_| Failure::Because("the capture module is not running".to_owned()))?;
+        let captured =
+            reporter::read_captured(captured).map_err(|e| Failure::Because(js_text(&e)))?;
         let mut extras = Extras::default();
         let picture = self.state.borrow().picture.clone();
         if self.include.checked()
@@ -657,23 +699,21 @@ impl Dialog {
         {
             // The picture as it is now, even when the preview is still catching up with the
             // last edit.
-            let encoded = self.encoded(&picture).await.map_err(|e| e.message())?;
+            let encoded = self
+                .encoded(&picture)
+                .await
+                .map_err(|e| Failure::Because(e.message()))?;
             extras.files.push(reporter::screenshot_file(encoded));
             extras.annotations = picture.borrow().annotations();
         }
-        {
-            let state = self.state.borrow();
-            if let Some(file) = &state.attachment {
-                extras.files.push(File {
-                    name: file.name.clone(),
-                    content_type: file.content_type.clone(),
-                    bytes: file.bytes.clone(),
-                });
-            }
+        if let Some(file) = self.attachment.file() {
+            extras.files.push(file);
         }
+        extras.leave_out_dom = !self.details.send_snapshot();
+        extras.leave_out_bodies = !self.details.send_bodies();
         let built = report::build(&self.options, &self.redactor, &input, captured, extras)
             .await
-            .map_err(|e| e.message())?;
+            .map_err(|e| Failure::Because(e.message()))?;
         let me = self.clone();
         let mut progress = move |step: Step| {
             let text = match step {
@@ -688,12 +728,22 @@ impl Dialog {
             Ok(Outcome::Queued { id }) => Some((id.clone(), true)),
             _ => None,
         };
+        // A page whose origin the key does not allow can never send: the user is told so in
+        // plain words (the developer got the details on the console), not promised a retry.
+        let refused = matches!(&outcome, Err(e) if e.code() == ORIGIN_NOT_ALLOWED);
         // The hooks hear about it the same way as for `submit`.
-        finish(&self.options, outcome).map_err(|e| js_text(&e))?;
+        finish(&self.options, outcome).map_err(|e| {
+            if refused {
+                Failure::Whole(self.t(Text::OriginRefused))
+            } else {
+                Failure::Because(js_text(&e))
+            }
+        })?;
         Ok(summary)
     }
 
     fn show_done(self: &Rc<Self>, id: &str, queued: bool) {
+        self.state.borrow_mut().done = true;
         let doc = &self.doc;
         let done = el(doc, "div", &[("class", "done"), ("role", "status")]);
         let message = if queued {
@@ -812,6 +862,8 @@ impl Dialog {
         if let Some(url) = self.state.borrow_mut().preview_url.take() {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
+        self.attachment.dispose();
+        self.keep_draft();
         self.dialog.remove();
         if let Some(previous) = &self.previous_focus {
             previous.focus().ok();
@@ -826,7 +878,7 @@ impl Dialog {
     }
 
     /// Swaps the form's content for the editor's (or back).
-    pub fn set_editing(&self, editing: bool) {
+    fn set_editing(&self, editing: bool) {
         self.dialog
             .class_list()
             .toggle_with_force("editing", editing)
@@ -843,86 +895,43 @@ impl Dialog {
             annotate.focus().ok();
         }
     }
+}
 
-    /// The form element, which the editor's view is added to.
-    pub fn form(&self) -> &Element {
-        &self.form
+impl editor::Host for Dialog {
+    fn doc(&self) -> &Document {
+        &self.doc
     }
 
-    /// The element where the editor is placed: right after the header.
-    pub fn editor_anchor(&self) -> &Element {
-        &self.body
+    fn text(&self, text: Text) -> String {
+        self.t(text)
     }
 
-    pub fn listen(&self) -> std::cell::RefMut<'_, Listeners> {
+    /// The editor's view goes right after the header, in the form's place.
+    fn show_editor(&self, view: &Element) {
+        let _ = self.form.insert_before(view, Some(&self.body));
+        self.set_editing(true);
+    }
+
+    fn listen(&self) -> std::cell::RefMut<'_, Listeners> {
         self.listeners.borrow_mut()
     }
 
-    /// What Escape does instead of closing the dialog (the editor: leave it); `None` restores
-    /// closing.
-    pub fn set_escape(&self, handler: Option<Box<dyn Fn()>>) {
+    fn set_escape(&self, handler: Option<Rc<dyn Fn()>>) {
         self.escape.replace(handler);
+    }
+
+    fn editor_closed(self: Rc<Self>) {
+        self.set_editing(false);
+        wasm_bindgen_futures::spawn_local(async move { self.picture_changed().await });
     }
 }
 
-/// The expandable "what will be sent" list: counts, and the last console lines and requests
-/// as they will be sent (redacted).
-fn preview_details(
-    doc: &Document,
-    t: &dyn Fn(Text) -> String,
-    captured: &crate::captured::Captured,
-    redactor: &Redactor,
-) -> Result<Element, WidgetError> {
-    let details = el(doc, "details", &[]);
-    let summary = text_el(doc, "summary", &[], &t(Text::Details));
-    let list = el(doc, "ul", &[]);
-    let page_url = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    for (label, value) in [
-        (
-            t(Text::DetailsPage),
-            redactor.url(&page_url, &mut Default::default()),
-        ),
-        (t(Text::DetailsConsole), captured.console.len().to_string()),
-        (t(Text::DetailsNetwork), captured.network.len().to_string()),
-        (t(Text::DetailsErrors), captured.errors.len().to_string()),
-    ] {
-        append(
-            &list,
-            &[&text_el(doc, "li", &[], &format!("{label}: {value}"))],
-        );
-    }
-    let mut lines = String::new();
-    for entry in captured.console.iter().rev().take(20).rev() {
-        let message = redactor.text(&entry.message, &mut Default::default());
-        lines.push_str(&format!("[{}] {}\n", entry.level.as_str(), short(&message)));
-    }
-    for entry in captured.network.iter().rev().take(20).rev() {
-        let url = redactor.url(&entry.url, &mut Default::default());
-        let status = entry
-            .status
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "—".into());
-        lines.push_str(&format!("{} {} {}\n", entry.method, short(&url), status));
-    }
-    append(&details, &[&summary, &list]);
-    if !lines.is_empty() {
-        append(
-            &details,
-            &[&text_el(doc, "pre", &[("class", "log")], &lines)],
-        );
-    }
-    append(
-        &details,
-        &[&text_el(
-            doc,
-            "p",
-            &[("class", "hint")],
-            &t(Text::DetailsPrivacy),
-        )],
-    );
-    Ok(details)
+/// Why a send failed, as the status line shows it.
+enum Failure {
+    /// Shown inside the "could not be sent: {error}" sentence.
+    Because(String),
+    /// A sentence of its own.
+    Whole(String),
 }
 
 /// The UI string `text`: the host's replacement from `strings`, else the locale file's, else
@@ -932,23 +941,6 @@ fn lookup(options: &Options, texts: &[Option<String>], text: Text) -> String {
         .or_else(|| texts.get(text as usize)?.as_deref())
         .unwrap_or_else(|| strings::english(text))
         .to_owned()
-}
-
-/// At most 160 bytes of `text`, for one line of the preview.
-fn short(text: &str) -> String {
-    crate::text::clip(text.to_owned(), 160, &mut false)
-}
-
-/// `1.2 MB`, `340 KB`. In integers: formatting a float to a precision links 10 KB of the
-/// standard library's exact float printing into the bundle for this one label.
-fn human_size(bytes: usize) -> String {
-    const MB: usize = 1024 * 1024;
-    if bytes >= MB {
-        let tenths = (bytes * 10 + MB / 2) / MB;
-        format!("{}.{} MB", tenths / 10, tenths % 10)
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
 }
 
 fn js_text(e: &JsValue) -> String {
@@ -962,12 +954,4 @@ fn deep_active_element(doc: &Document) -> Option<HtmlElement> {
         active = inner;
     }
     active.dyn_into::<HtmlElement>().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_file_input_accepts_the_types_the_dialog_takes() {
-        assert_eq!(super::ATTACHMENT_TYPES.join(","), super::ATTACHMENT_ACCEPT);
-    }
 }

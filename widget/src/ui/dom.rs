@@ -32,6 +32,24 @@ pub fn text_el(doc: &Document, tag: &str, attributes: &[(&str, &str)], text: &st
     element
 }
 
+/// An inline SVG icon: `path` (SVG path data on a 24-pixel grid) stroked in the text colour.
+/// Hidden from assistive technology: the button it sits in carries the name.
+pub fn icon(doc: &Document, path: &str) -> Element {
+    const SVG: &str = "http://www.w3.org/2000/svg";
+    let svg = doc.create_element_ns(Some(SVG), "svg").unwrap_throw();
+    for (name, value) in [
+        ("viewBox", "0 0 24 24"),
+        ("aria-hidden", "true"),
+        ("focusable", "false"),
+    ] {
+        let _ = svg.set_attribute(name, value);
+    }
+    let shape = doc.create_element_ns(Some(SVG), "path").unwrap_throw();
+    let _ = shape.set_attribute("d", path);
+    let _ = svg.append_child(&shape);
+    svg
+}
+
 /// Appends `children` to `parent`, in order.
 pub fn append(parent: &Element, children: &[&Element]) {
     for child in children {
@@ -45,13 +63,21 @@ pub struct Listeners {
     added: Vec<Listener>,
 }
 
-/// One added listener: target, event type, handler, capture phase.
+/// One added listener: target, event type, the guarded function the page calls, the handler
+/// it calls (kept alive as long as the listener), capture phase.
 type Listener = (
     EventTarget,
     &'static str,
+    js_sys::Function,
     Closure<dyn FnMut(web_sys::Event)>,
     bool,
 );
+
+#[wasm_bindgen(module = "/js/guard.js")]
+extern "C" {
+    /// `handler` wrapped so that nothing it throws, a trap included, reaches the host page.
+    fn guard(handler: &JsValue) -> js_sys::Function;
+}
 
 impl Listeners {
     /// Adds `handler` for `kind` events on `target`.
@@ -82,23 +108,17 @@ impl Listeners {
         capture: bool,
     ) {
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-        let _ = target.add_event_listener_with_callback_and_bool(
-            kind,
-            closure.as_ref().unchecked_ref(),
-            capture,
-        );
-        self.added.push((target.clone(), kind, closure, capture));
+        let guarded = guard(closure.as_ref());
+        let _ = target.add_event_listener_with_callback_and_bool(kind, &guarded, capture);
+        self.added
+            .push((target.clone(), kind, guarded, closure, capture));
     }
 }
 
 impl Drop for Listeners {
     fn drop(&mut self) {
-        for (target, kind, closure, capture) in self.added.drain(..) {
-            let _ = target.remove_event_listener_with_callback_and_bool(
-                kind,
-                closure.as_ref().unchecked_ref(),
-                capture,
-            );
+        for (target, kind, guarded, _closure, capture) in self.added.drain(..) {
+            let _ = target.remove_event_listener_with_callback_and_bool(kind, &guarded, capture);
         }
     }
 }

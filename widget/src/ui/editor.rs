@@ -1,20 +1,38 @@
-//! The screenshot editor, shown inside the dialog: a toolbar (tools, colours, label text, undo,
-//! redo, clear, done) over the picture. Shapes are drawn with a pointer (mouse, pen, touch) or
-//! with the keyboard: the canvas takes focus, arrow keys move a cursor (Shift for larger
-//! steps), Enter or Space starts and ends a shape, Escape drops the one being drawn.
+//! The screenshot editor, shown in place of the form: a toolbar of icon buttons (tools,
+//! colours, undo, redo, clear, done) over the picture. Shapes are drawn with a pointer (mouse,
+//! pen, touch) or with the keyboard: the canvas takes focus, arrow keys move a cursor (Shift
+//! for larger steps), Enter or Space starts and ends a shape, Escape drops the one being drawn.
+//! A text label is typed where the user clicked (or where the keyboard cursor is), in a field
+//! that appears there.
+//!
+//! The editor knows the dialog only through [`Host`], so the two do not import each other.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, HtmlInputElement,
 };
 
-use super::dialog::Dialog;
-use super::dom::{append, el, text_el};
+use super::dom::{Listeners, append, el, icon, text_el};
 use crate::annotate::{Picture, Shape, Tool};
 use crate::strings::Text;
+
+/// What the editor needs from the dialog it is shown in.
+pub trait Host {
+    fn doc(&self) -> &Document;
+    /// The UI string `text` in the dialog's language.
+    fn text(&self, text: Text) -> String;
+    /// Shows `view` in place of the form.
+    fn show_editor(&self, view: &Element);
+    /// Listeners that live as long as the dialog.
+    fn listen(&self) -> RefMut<'_, Listeners>;
+    /// What Escape does instead of closing the dialog; `None` restores closing.
+    fn set_escape(&self, handler: Option<Rc<dyn Fn()>>);
+    /// The editor closed with `view` removed: show the form again, with the edited picture.
+    fn editor_closed(self: Rc<Self>);
+}
 
 /// The colours offered: red, amber, green, blue, black.
 pub const COLORS: [(&str, &str); 5] = [
@@ -25,15 +43,71 @@ pub const COLORS: [(&str, &str); 5] = [
     ("#111827", "black"),
 ];
 
+/// The tools in toolbar order: the tool, its name, its `data-tool` and its icon (SVG path data
+/// on a 24-pixel grid, drawn with `currentColor`).
+const TOOLS: [(Tool, Text, &str, &str); 7] = [
+    (
+        Tool::Rectangle,
+        Text::ToolRectangle,
+        "rectangle",
+        "M4 6h16v12H4z",
+    ),
+    (Tool::Arrow, Text::ToolArrow, "arrow", "M5 19 19 5m-9 0h9v9"),
+    (
+        Tool::Pen,
+        Text::ToolPen,
+        "pen",
+        "m4 20 4-1L19 8l-3-3L5 16zM14 7l3 3",
+    ),
+    (
+        Tool::Text,
+        Text::ToolText,
+        "text",
+        "M5 7V4h14v3m-7-3v16m-3 0h6",
+    ),
+    (
+        Tool::Highlight,
+        Text::ToolHighlight,
+        "highlight",
+        "M3 3h18v18H3zm5 5v8h8V8z",
+    ),
+    (
+        Tool::Redact,
+        Text::ToolRedact,
+        "redact",
+        "M3 8h18v8H3zm3 3h12v2H6z",
+    ),
+    (
+        Tool::Pixelate,
+        Text::ToolPixelate,
+        "pixelate",
+        "M4 4h5v5H4zm11 0h5v5h-5zm-5.5 5.5h5v5h-5zM4 15h5v5H4zm11 0h5v5h-5z",
+    ),
+];
+
+/// The history buttons: action, name, icon.
+const ACTIONS: [(&str, Text, &str); 3] = [
+    ("undo", Text::Undo, "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 0 10h-4"),
+    ("redo", Text::Redo, "m15 14 5-5-5-5m5 5H9a5 5 0 0 0 0 10h4"),
+    (
+        "clear",
+        Text::Clear,
+        "M4 7h16M10 11v6m4-6v6M6 7l1 13h10l1-13M9 7V4h6v3",
+    ),
+];
+
 struct Editor {
-    dialog: Rc<Dialog>,
+    host: Rc<dyn Host>,
     picture: Rc<RefCell<Picture>>,
     view: Element,
     canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
     tool_buttons: Vec<(Tool, Element)>,
     color_buttons: Vec<(String, Element)>,
+    /// The field a text label is typed into, shown where the label goes.
     label: HtmlInputElement,
+    /// Where the label being typed goes, in picture pixels; `None` while the field is hidden.
+    label_at: Option<[f64; 2]>,
     tool: Tool,
     color: String,
     pending: Option<Shape>,
@@ -42,19 +116,31 @@ struct Editor {
     cursor_visible: bool,
 }
 
-/// Shows the editor for `picture` in `dialog`.
-pub fn open(dialog: Rc<Dialog>, picture: Rc<RefCell<Picture>>) {
-    if let Err(e) = build(dialog, picture) {
+/// Shows the editor for `picture` in `host`.
+pub fn open(host: Rc<dyn Host>, picture: Rc<RefCell<Picture>>) {
+    if let Err(e) = build(host, picture) {
         web_sys::console::warn_1(&e.message().into());
     }
 }
 
+/// An icon button: the icon shows, the name is its accessible name and its tooltip.
+fn icon_button(doc: &Document, name: &str, path: &str, attributes: &[(&str, &str)]) -> Element {
+    let button = el(doc, "button", &[("type", "button"), ("class", "tool")]);
+    for (attribute, value) in attributes {
+        let _ = button.set_attribute(attribute, value);
+    }
+    let _ = button.set_attribute("aria-label", name);
+    let _ = button.set_attribute("title", name);
+    append(&button, &[&icon(doc, path)]);
+    button
+}
+
 fn build(
-    dialog: Rc<Dialog>,
+    host: Rc<dyn Host>,
     picture: Rc<RefCell<Picture>>,
 ) -> Result<(), crate::error::WidgetError> {
-    let doc = dialog.doc.clone();
-    let t = |text: Text| dialog.t(text);
+    let doc = host.doc().clone();
+    let t = |text: Text| host.text(text);
     let view = el(&doc, "div", &[("class", "editor")]);
     let toolbar = el(
         &doc,
@@ -66,31 +152,17 @@ fn build(
         ],
     );
     let mut tool_buttons = Vec::new();
-    for (tool, text, id) in [
-        (Tool::Rectangle, Text::ToolRectangle, "rectangle"),
-        (Tool::Arrow, Text::ToolArrow, "arrow"),
-        (Tool::Pen, Text::ToolPen, "pen"),
-        (Tool::Text, Text::ToolText, "text"),
-        (Tool::Highlight, Text::ToolHighlight, "highlight"),
-        (Tool::Redact, Text::ToolRedact, "redact"),
-        (Tool::Pixelate, Text::ToolPixelate, "pixelate"),
-    ] {
-        let button = text_el(
+    for (tool, text, id, path) in TOOLS {
+        let pressed = if tool == Tool::Rectangle {
+            "true"
+        } else {
+            "false"
+        };
+        let button = icon_button(
             &doc,
-            "button",
-            &[
-                ("type", "button"),
-                ("data-tool", id),
-                (
-                    "aria-pressed",
-                    if tool == Tool::Rectangle {
-                        "true"
-                    } else {
-                        "false"
-                    },
-                ),
-            ],
             &t(text),
+            path,
+            &[("data-tool", id), ("aria-pressed", pressed)],
         );
         append(&toolbar, &[&button]);
         tool_buttons.push((tool, button));
@@ -98,6 +170,7 @@ fn build(
     append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])]);
     let mut color_buttons = Vec::new();
     for (i, (color, name)) in COLORS.iter().enumerate() {
+        let label = format!("{} {name}", t(Text::Color));
         let button = el(
             &doc,
             "button",
@@ -105,60 +178,37 @@ fn build(
                 ("type", "button"),
                 ("class", "swatch"),
                 ("data-color", name),
-                ("aria-label", &format!("{} {name}", t(Text::Color))),
+                ("aria-label", &label),
+                ("title", &label),
                 ("aria-pressed", if i == 0 { "true" } else { "false" }),
             ],
         );
         // Through the CSSOM, not a `style` attribute: a page whose Content-Security-Policy
         // forbids inline styles refuses the attribute, and the swatch would show no colour.
-        if let Some(button) = button.dyn_ref::<web_sys::HtmlElement>() {
+        if let Some(button) = button.dyn_ref::<HtmlElement>() {
             let _ = button.style().set_property("background", color);
         }
         append(&toolbar, &[&button]);
         color_buttons.push(((*color).to_owned(), button));
     }
     append(&toolbar, &[&el(&doc, "span", &[("class", "sep")])]);
-    let label: HtmlInputElement = el(
-        &doc,
-        "input",
-        &[
-            ("type", "text"),
-            ("id", "bc-label"),
-            ("aria-label", &t(Text::TextPrompt)),
-            ("placeholder", &t(Text::TextPrompt)),
-            ("maxlength", "200"),
-        ],
-    )
-    .unchecked_into();
-    let undo = text_el(
-        &doc,
-        "button",
-        &[("type", "button"), ("data-action", "undo")],
-        &t(Text::Undo),
-    );
-    let redo = text_el(
-        &doc,
-        "button",
-        &[("type", "button"), ("data-action", "redo")],
-        &t(Text::Redo),
-    );
-    let clear = text_el(
-        &doc,
-        "button",
-        &[("type", "button"), ("data-action", "clear")],
-        &t(Text::Clear),
-    );
+    let mut actions = Vec::new();
+    for (action, text, path) in ACTIONS {
+        let button = icon_button(&doc, &t(text), path, &[("data-action", action)]);
+        append(&toolbar, &[&button]);
+        actions.push(button);
+    }
     let done = text_el(
         &doc,
         "button",
         &[
             ("type", "button"),
-            ("class", "primary"),
+            ("class", "primary finish"),
             ("data-action", "done"),
         ],
         &t(Text::Done),
     );
-    append(&toolbar, &[label.as_ref(), &undo, &redo, &clear, &done]);
+    append(&toolbar, &[&done]);
 
     let stage = el(&doc, "div", &[("class", "stage")]);
     let (w, h) = {
@@ -179,15 +229,26 @@ fn build(
     canvas.set_width(w);
     canvas.set_height(h);
     let context = crate::screenshot::context_2d(&canvas)?;
-    append(&stage, &[canvas.as_ref()]);
+    let label: HtmlInputElement = el(
+        &doc,
+        "input",
+        &[
+            ("type", "text"),
+            ("id", "bc-label"),
+            ("class", "label-field"),
+            ("aria-label", &t(Text::TextPrompt)),
+            ("placeholder", &t(Text::TextPrompt)),
+            ("maxlength", "200"),
+            ("hidden", ""),
+        ],
+    )
+    .unchecked_into();
+    append(&stage, &[canvas.as_ref(), label.as_ref()]);
     append(&view, &[&toolbar, &stage]);
-    let _ = dialog
-        .form()
-        .insert_before(&view, Some(dialog.editor_anchor()));
-    dialog.set_editing(true);
+    host.show_editor(&view);
 
     let editor = Rc::new(RefCell::new(Editor {
-        dialog: dialog.clone(),
+        host: host.clone(),
         picture,
         view,
         canvas: canvas.clone(),
@@ -195,6 +256,7 @@ fn build(
         tool_buttons,
         color_buttons,
         label,
+        label_at: None,
         tool: Tool::Rectangle,
         color: COLORS[0].0.to_owned(),
         pending: None,
@@ -202,7 +264,7 @@ fn build(
         cursor_visible: false,
     }));
     editor.borrow().redraw();
-    wire(&editor, &undo, &redo, &clear, &done);
+    wire(&editor, &actions, &done);
     if let Some(first) = editor.borrow().tool_buttons.first()
         && let Some(b) = first.1.dyn_ref::<HtmlElement>()
     {
@@ -211,21 +273,16 @@ fn build(
     Ok(())
 }
 
-fn wire(
-    editor: &Rc<RefCell<Editor>>,
-    undo: &Element,
-    redo: &Element,
-    clear: &Element,
-    done: &Element,
-) {
-    let dialog = editor.borrow().dialog.clone();
-    let mut l = dialog.listen();
+fn wire(editor: &Rc<RefCell<Editor>>, actions: &[Element], done: &Element) {
+    let host = editor.borrow().host.clone();
+    let mut l = host.listen();
     let weak = Rc::downgrade(editor);
     let with = move |f: fn(&mut Editor, &web_sys::Event)| {
         let weak = weak.clone();
         move |event: web_sys::Event| {
             if let Some(e) = weak.upgrade() {
-                // A handler that re-enters (focus moving during a draw) skips rather than panics.
+                // A handler that re-enters (focus moving during a draw, a field hidden while
+                // it has focus) skips rather than panics.
                 if let Ok(mut e) = e.try_borrow_mut() {
                     f(&mut e, &event);
                 }
@@ -235,38 +292,39 @@ fn wire(
     for (tool, button) in editor.borrow().tool_buttons.clone() {
         let weak = Rc::downgrade(editor);
         l.on(&button, "click", move |_| {
-            if let Some(e) = weak.upgrade() {
-                e.borrow_mut().select_tool(tool);
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+            {
+                e.select_tool(tool);
             }
         });
     }
     for (color, button) in editor.borrow().color_buttons.clone() {
         let weak = Rc::downgrade(editor);
         l.on(&button, "click", move |_| {
-            if let Some(e) = weak.upgrade() {
-                e.borrow_mut().select_color(&color);
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+            {
+                e.select_color(&color);
             }
         });
     }
-    l.on(
-        undo,
-        "click",
-        with(|e, _| {
+    let history: [fn(&mut Editor, &web_sys::Event); 3] = [
+        |e, _| {
             e.history(|p| {
                 p.undo();
             })
-        }),
-    );
-    l.on(
-        redo,
-        "click",
-        with(|e, _| {
+        },
+        |e, _| {
             e.history(|p| {
                 p.redo();
             })
-        }),
-    );
-    l.on(clear, "click", with(|e, _| e.history(Picture::clear)));
+        },
+        |e, _| e.history(Picture::clear),
+    ];
+    for (button, action) in actions.iter().zip(history) {
+        l.on(button, "click", with(action));
+    }
     let canvas = editor.borrow().canvas.clone();
     l.on(&canvas, "pointerdown", with(Editor::pointer_down));
     l.on(&canvas, "pointermove", with(Editor::pointer_move));
@@ -296,7 +354,10 @@ fn wire(
             e.redraw();
         }),
     );
-    // Undo and redo shortcuts anywhere in the editor.
+    let label = editor.borrow().label.clone();
+    l.on(&label, "keydown", with(Editor::label_key));
+    l.on(&label, "blur", with(|e, _| e.finish_label(true)));
+    // Undo and redo shortcuts anywhere in the editor but the label field.
     let view = editor.borrow().view.clone();
     l.on(
         &view,
@@ -305,7 +366,7 @@ fn wire(
             let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                 return;
             };
-            if !(key.ctrl_key() || key.meta_key()) {
+            if !(key.ctrl_key() || key.meta_key()) || e.label_at.is_some() {
                 return;
             }
             let k = key.key().to_ascii_lowercase();
@@ -325,21 +386,26 @@ fn wire(
     // dialog drops when the editor finishes or the dialog closes.
     let owner = editor.clone();
     let finish = move || {
-        let dialog = owner.borrow().dialog.clone();
-        owner.borrow().view.remove();
-        dialog.set_editing(false);
-        dialog.set_escape(None);
-        wasm_bindgen_futures::spawn_local(async move { dialog.picture_changed().await });
+        let (host, view) = {
+            let mut e = owner.borrow_mut();
+            // A label still being typed is kept, as Done keeps every other shape.
+            e.finish_label(true);
+            (e.host.clone(), e.view.clone())
+        };
+        view.remove();
+        host.set_escape(None);
+        host.editor_closed();
     };
     let finish = Rc::new(finish);
     let on_done = finish.clone();
     l.on(done, "click", move |_| on_done());
     drop(l);
-    dialog.set_escape(Some(Box::new(move || finish())));
+    host.set_escape(Some(finish as Rc<dyn Fn()>));
 }
 
 impl Editor {
     fn select_tool(&mut self, tool: Tool) {
+        self.finish_label(true);
         self.tool = tool;
         self.pending = None;
         for (t, button) in &self.tool_buttons {
@@ -376,24 +442,84 @@ impl Editor {
     }
 
     fn start(&mut self, at: [f64; 2]) {
-        let text = (self.tool == Tool::Text).then(|| self.label.value().trim().to_owned());
-        let shape = Shape {
+        if self.tool == Tool::Text {
+            self.place_label(at);
+            return;
+        }
+        self.pending = Some(Shape {
             tool: self.tool,
             points: vec![at],
             color: self.color.clone(),
-            text,
-        };
-        if self.tool == Tool::Text {
-            if shape.is_degenerate() {
-                // No text typed yet: send the user to the label field.
-                self.label.focus().ok();
-                return;
-            }
-            self.picture.borrow_mut().push(shape);
-            self.redraw();
+            text: None,
+        });
+    }
+
+    /// Shows the label field at `at` (picture pixels), over the canvas where the text goes.
+    fn place_label(&mut self, at: [f64; 2]) {
+        self.finish_label(true);
+        let canvas = self.canvas.get_bounding_client_rect();
+        let Some(stage) = self.canvas.parent_element() else {
             return;
+        };
+        let stage = stage.get_bounding_client_rect();
+        let scale = self.scale();
+        let left = canvas.left() - stage.left() + at[0] / scale;
+        let top = canvas.top() - stage.top() + at[1] / scale;
+        self.label.set_value("");
+        self.label_at = Some(at);
+        let _ = self.label.remove_attribute("hidden");
+        // Near the right edge the field moves left to stay whole; it starts at the click
+        // everywhere else.
+        let width = self.label.get_bounding_client_rect().width();
+        let left = left.min(stage.width() - width - 4.0).max(0.0);
+        let style = self.label.style();
+        // Through the CSSOM: a strict Content-Security-Policy refuses `style` attributes.
+        let _ = style.set_property("left", &format!("{}px", left.round()));
+        let _ = style.set_property("top", &format!("{}px", top.round()));
+        let _ = style.set_property("color", &self.color);
+        self.label.focus().ok();
+        // Focus scrolls a field that reaches past the stage's edge into view: the stage itself
+        // never scrolls.
+        if let Some(stage) = self.canvas.parent_element() {
+            stage.set_scroll_top(0);
+            stage.set_scroll_left(0);
         }
-        self.pending = Some(shape);
+    }
+
+    /// Hides the label field; with `keep`, its text becomes a label at the place it was shown.
+    fn finish_label(&mut self, keep: bool) {
+        let Some(at) = self.label_at.take() else {
+            return;
+        };
+        let text = self.label.value().trim().to_owned();
+        let _ = self.label.set_attribute("hidden", "");
+        self.label.set_value("");
+        let shape = Shape {
+            tool: Tool::Text,
+            points: vec![at],
+            color: self.color.clone(),
+            text: Some(text),
+        };
+        if keep && !shape.is_degenerate() {
+            self.picture.borrow_mut().push(shape);
+        }
+        self.redraw();
+    }
+
+    fn label_key(&mut self, event: &web_sys::Event) {
+        let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        let keep = match key.key().as_str() {
+            "Enter" => true,
+            // Drops the label; the editor stays open.
+            "Escape" => false,
+            _ => return,
+        };
+        event.prevent_default();
+        event.stop_propagation();
+        self.finish_label(keep);
+        self.canvas.focus().ok();
     }
 
     fn commit(&mut self) {
@@ -407,12 +533,17 @@ impl Editor {
 
     fn pointer_down(&mut self, event: &web_sys::Event) {
         let Some(at) = self.point(event) else { return };
+        self.cursor = at;
+        if self.tool == Tool::Text {
+            // The field appears when the press ends: by then the press has moved focus to the
+            // canvas, and cannot take it from the field again.
+            return;
+        }
+        event.prevent_default();
         if let Some(p) = event.dyn_ref::<web_sys::PointerEvent>() {
             let _ = self.canvas.set_pointer_capture(p.pointer_id());
         }
-        event.prevent_default();
         self.canvas.focus().ok();
-        self.cursor = at;
         self.start(at);
     }
 
@@ -429,6 +560,12 @@ impl Editor {
     }
 
     fn pointer_up(&mut self, event: &web_sys::Event) {
+        if self.tool == Tool::Text {
+            if let Some(at) = self.point(event) {
+                self.place_label(at);
+            }
+            return;
+        }
         if let Some(at) = self.point(event)
             && let Some(shape) = &mut self.pending
         {

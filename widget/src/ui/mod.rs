@@ -3,6 +3,10 @@
 //! screenshot editor (loaded with the reporter when first opened).
 
 #[cfg(feature = "reporter")]
+pub mod attachment;
+#[cfg(feature = "reporter")]
+pub mod details;
+#[cfg(feature = "reporter")]
 pub mod dialog;
 pub mod dom;
 #[cfg(feature = "reporter")]
