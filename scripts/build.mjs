@@ -93,6 +93,9 @@ function buildModule({ name, profile, features }) {
   const dir = join(wasmOut, name);
   const outName = `bugcap_${name}`;
   console.log(`building the ${name} module (wasm-pack, release, std rebuilt for size)…`);
+  // wasm-pack leaves files of an earlier build in its out dir (a snippet since removed, say),
+  // which would otherwise be shipped and counted.
+  rmSync(dir, { recursive: true, force: true });
   const rustflags = [process.env.RUSTFLAGS, SIZE_RUSTFLAGS].filter(Boolean).join(" ");
   execFileSync(
     "wasm-pack",

@@ -135,6 +135,32 @@ describe("a report filed from the demo page", () => {
     }
   });
 
+  test("a report queued offline on an origin no key allows is dropped when back online, not retried forever", async () => {
+    const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
+    const context = await browser.newContext();
+    try {
+      const { page } = await open(context, `${www.url}/`);
+      const consoleErrors = [];
+      page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+      // Offline, the page cannot tell anything: the report waits on the device. (The reporter
+      // is loaded first: a page offline before its first report cannot load it.)
+      await page.evaluate(async () => (await import("/bugcap/index.js")).preload());
+      await context.setOffline(true);
+      const result = await sendReport(page, "queued on a refused origin");
+      assert.ok(result.queuedId, result.text);
+      assert.equal(await page.evaluate(() => localStorage.getItem("bugcap.outbox")), "1");
+      // Back online, the outbox's send learns the origin is refused and lets the report go.
+      await context.setOffline(false);
+      await page.waitForFunction(() => localStorage.getItem("bugcap.outbox") === null, null, { timeout: 20000 });
+      assert.ok(consoleErrors.some((t) => t.startsWith("bugcap: reports from")), JSON.stringify(consoleErrors));
+      assert.equal((await readReport(result.queuedId)).status, 404);
+      await page.close();
+    } finally {
+      await context.close();
+      await www.close();
+    }
+  });
+
   test("when another key allows the origin, this key's POST gets 403 origin_not_allowed and nothing is stored", async () => {
     const www = await site("127.0.0.1", (port) => [`http://localhost:${port}`]);
     // A second key, for another project, does allow the page's origin: preflight passes.

@@ -247,12 +247,14 @@ describe("the reporter UI", () => {
     });
     await page.evaluate(() => import("/bugcap/index.js").then((m) => m.open()));
     await ui(page, "#bc-text").fill("first");
+    await ui(page, "dialog").evaluate((d) => (d.dataset.first = "yes"));
     await reopen();
     await ui(page, "dialog[open]").waitFor();
     // Two animation frames: a close event still pending from the first dialog has fired by then.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.equal(await ui(page, "dialog[open]").count(), 1, "one open dialog after close() + open()");
-    assert.equal(await ui(page, "#bc-text").inputValue(), "", "it is a new dialog, not the old one");
+    assert.equal(await ui(page, "dialog[data-first]").count(), 0, "it is a new dialog, not the old one");
+    assert.equal(await ui(page, "#bc-text").inputValue(), "first", "with the draft the first one was closed with");
     await ui(page, "#bc-text").fill("Sent, then reopened");
     await ui(page, "button[type=submit]").click();
     assert.equal((await waitSent(page)).state, "sent");
@@ -658,7 +660,8 @@ describe("the reporter UI", () => {
       });
     await ui(page, "button.launcher").click();
     await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
-    await ui(page, "details summary").click();
+    await ui(page, "details.sent > summary").click();
+    await ui(page, "details.peek > summary").click();
     assert.deepEqual(await scan(), []);
     await ui(page, "#bc-annotate").click();
     await ui(page, "canvas").waitFor();

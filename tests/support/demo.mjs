@@ -56,7 +56,7 @@ export async function decodeImage(page, bytes) {
 /**
  * Nothing the widget does may throw into the host page. Records every uncaught error and
  * unhandled rejection that comes from the widget (its files, its wasm, a trap), and every
- * internal error its event-handler guard (`widget/js/guard.js`) caught, and makes the page's
+ * internal error its event-handler guard (`guard` in the widget's snippets) caught, and makes the page's
  * `close()` fail with them: every test that closes its page checks every UI path it drove.
  * `page.widgetErrors` is the list, for tests that check it themselves.
  */

@@ -177,3 +177,95 @@ export async function outboxDelete(id) {
 export function outboxAll() {
   return run("readonly", (store) => store.getAll());
 }
+
+// The image the user may attach beside the screenshot: chosen with the file input, dropped
+// anywhere on `area` (the dialog) or pasted into it; shown as a thumbnail with its name, its true
+// size and a Remove button. Written here rather than in Rust: it is nothing but DOM work, which
+// costs the reporter a fraction of the bytes in JavaScript that it costs through wasm imports.
+// The report reads the chosen file's bytes when it is sent.
+const ATTACH_TYPES = ["image/png", "image/jpeg", "image/webp"];
+const ATTACH_MAX = 10 * 1024 * 1024;
+
+// `75 B`, `340 KB`, `1.2 MB`: a size as it is, not rounded up to the next unit.
+export function humanSize(n) {
+  if (n >= 1048576) return `${(Math.round((n * 10) / 1048576) / 10).toFixed(1)} MB`;
+  return n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;
+}
+
+function element(tag, attributes, text) {
+  const e = document.createElement(tag);
+  for (const name in attributes) e.setAttribute(name, attributes[name]);
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+export function attachmentPicker(area, attach, dropHint, remove, refused) {
+  const root = element("div", { class: "attach" });
+  const input = element("input", { type: "file", id: "bc-file", accept: ATTACH_TYPES.join(), "aria-describedby": "bc-drop-hint" });
+  const pick = element("div", { class: "pick" });
+  pick.append(input, element("span", { class: "hint", id: "bc-drop-hint" }, dropHint));
+  const chosen = element("div", { class: "chosen", hidden: "" });
+  const thumb = element("img", { alt: "" });
+  const caption = element("span", { id: "bc-attachment" });
+  const button = element("button", { type: "button", id: "bc-remove-attachment", "aria-label": `${remove}: ${attach}` }, remove);
+  chosen.append(thumb, caption, button);
+  const note = element("p", { class: "error", "aria-live": "polite", hidden: "" }, refused);
+  root.append(element("label", { for: "bc-file" }, attach), pick, chosen, note);
+  let file = null;
+  let url = null;
+  const clear = (focus) => {
+    const had = file;
+    file = null;
+    input.value = "";
+    chosen.hidden = note.hidden = true;
+    thumb.removeAttribute("src");
+    if (url) URL.revokeObjectURL(url);
+    url = null;
+    if (had && focus) input.focus();
+  };
+  const take = (f) => {
+    clear(false);
+    if (!ATTACH_TYPES.includes(f.type) || f.size > ATTACH_MAX) {
+      note.hidden = false;
+      return;
+    }
+    file = f;
+    thumb.src = url = URL.createObjectURL(f);
+    caption.textContent = `${f.name} · ${humanSize(f.size)}`;
+    chosen.hidden = false;
+  };
+  const first = (list) => (list && list.length ? list[0] : null);
+  input.addEventListener("change", () => {
+    const f = first(input.files);
+    if (f) take(f);
+    else clear(false);
+  });
+  button.addEventListener("click", () => clear(true));
+  // Without this the browser opens a dropped file in place of the page.
+  area.addEventListener("dragover", (e) => {
+    if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+  });
+  area.addEventListener("drop", (e) => {
+    const f = first(e.dataTransfer?.files);
+    if (f) {
+      e.preventDefault();
+      take(f);
+    }
+  });
+  // Text pasted into a field stays the field's; only a pasted file is taken.
+  area.addEventListener("paste", (e) => {
+    const f = first(e.clipboardData?.files);
+    if (f) {
+      e.preventDefault();
+      take(f);
+    }
+  });
+  return { root, file: () => file, dispose: () => clear(false) };
+}
+
+// Every event handler the widget adds to the page goes through `guard`: whatever the widget's
+// code throws there, a WebAssembly trap included, is written to the console and never reaches
+// the host page as an uncaught error (each module's snippet has its own copy).
+export const guard = (handler) => (event) => {
+  try { handler(event); } catch (error) { console.error("bugcap: internal error in the widget's UI (the page is not affected):", error); }
+};

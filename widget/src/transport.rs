@@ -82,22 +82,21 @@ async fn sleep(ms: f64) {
 
 /// `POST /v1/reports` with `body`, a report as JSON text (as built, or as kept in the outbox).
 ///
-/// A request that gets no answer at all may be a page whose origin no key allows: the browser
-/// refused the CORS preflight, which to the page looks exactly like being offline. The relay
-/// is asked which it was ([`origin_refused`]) before the failure is taken as transient, so
-/// such a report is neither retried nor kept for later, and the host's developer is told on
+/// A request that gets no answer at all, after its retries, may be a page whose origin no key
+/// allows: the browser refused the CORS preflight, which to the page looks exactly like being
+/// offline. The relay is asked which it was ([`origin_refused`]) before the failure is taken
+/// as transient, so such a report is not kept for later, and the host's developer is told on
 /// the console what to fix.
 pub async fn post_report(options: &Options, body: &str) -> Result<Accepted, WidgetError> {
     let url = options.reports_url();
-    let attempt = || async {
-        match relay_post(options, &url, body).await {
-            Err(WidgetError::Network(why)) => Err(origin_refused(options)
-                .await
-                .unwrap_or(WidgetError::Network(why))),
-            answer => answer,
-        }
-    };
-    let answer = retrying(attempt).await.inspect_err(|e| {
+    let answer = match retrying(|| relay_post(options, &url, body)).await {
+        Err(WidgetError::Network(why)) => match origin_refused(options).await {
+            Some(refused) => Err(refused),
+            None => Err(WidgetError::Network(why)),
+        },
+        answer => answer,
+    }
+    .inspect_err(|e| {
         if e.code() == ORIGIN_NOT_ALLOWED {
             web_sys::console::error_1(&origin_help(options).into());
         }

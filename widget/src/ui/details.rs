@@ -50,31 +50,30 @@ impl Details {
             (t(Text::DetailsBrowser), agent),
         ];
         if let Some(identity) = &captured.identity {
-            let who: Vec<&str> = [&identity.name, &identity.email, &identity.id]
+            let mut who = String::new();
+            for part in [&identity.name, &identity.email, &identity.id]
                 .into_iter()
-                .filter_map(|v| v.as_deref())
-                .collect();
-            rows.push((t(Text::DetailsIdentity), who.join(" · ")));
+                .flatten()
+            {
+                separate(&mut who, " · ");
+                who.push_str(part);
+            }
+            rows.push((t(Text::DetailsIdentity), who));
         }
         if !captured.metadata.is_empty() {
-            let pairs: Vec<String> = captured
-                .metadata
-                .iter()
-                .map(|(key, value)| {
-                    let value = match value {
-                        MetadataValue::String(s) => {
-                            redactor.text(s, &mut Default::default()).into_owned()
-                        }
-                        MetadataValue::Bool(b) => b.to_string(),
-                        MetadataValue::Number(n) => js_sys::Number::from(*n)
-                            .to_string_with_radix(10)
-                            .map(String::from)
-                            .unwrap_or_default(),
-                    };
-                    format!("{key}={}", short(&value))
-                })
-                .collect();
-            rows.push((t(Text::DetailsMetadata), pairs.join(", ")));
+            let mut pairs = String::new();
+            for (key, value) in captured.metadata.iter() {
+                let value = match value {
+                    MetadataValue::String(s) => redactor.text(s, &mut Default::default()),
+                    MetadataValue::Bool(b) => if *b { "true" } else { "false" }.into(),
+                    MetadataValue::Number(n) => crate::text::number(*n).into(),
+                };
+                separate(&mut pairs, ", ");
+                pairs.push_str(key);
+                pairs.push('=');
+                pairs.push_str(&short(&value));
+            }
+            rows.push((t(Text::DetailsMetadata), pairs));
         }
         for (label, count) in [
             (Text::DetailsConsole, captured.console.len()),
@@ -178,6 +177,13 @@ impl Details {
                 pre.scroll_to_with_x_and_y(0.0, 0.0);
             }
         }
+    }
+}
+
+/// Adds `separator` to a list being written, unless it is still empty.
+fn separate(list: &mut String, separator: &str) {
+    if !list.is_empty() {
+        list.push_str(separator);
     }
 }
 

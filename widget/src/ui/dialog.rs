@@ -136,7 +136,7 @@ pub struct Dialog {
     preview: HtmlImageElement,
     shot_note: Element,
     annotate: Element,
-    attachment: Rc<Picker>,
+    attachment: Picker,
     details: Details,
     status: Element,
     send: Element,
@@ -332,13 +332,13 @@ impl Dialog {
         );
         let actions = el(&doc, "div", &[("class", "shot-actions")]);
         append(&actions, &[&include_label, &annotate]);
-        let attachment = Picker::build(&doc, &t);
+        let attachment = Picker::build(dialog.as_ref(), &t);
         if options.ui.screenshot == ScreenshotMode::Off {
-            append(&shot_box, &[attachment.element()]);
+            append(&shot_box, &[&attachment.root()]);
         } else {
             append(
                 &shot_box,
-                &[&frame, &shot_note, &actions, attachment.element()],
+                &[&frame, &shot_note, &actions, &attachment.root()],
             );
         }
         append(&body, &[&shot_box]);
@@ -456,7 +456,6 @@ impl Dialog {
                 }
             }),
         );
-        self.attachment.wire(&mut l, self.dialog.as_ref());
         if let Some((view, _)) = &self.details.snapshot_view {
             l.on(view, "toggle", on(|d, _| d.show_snapshot()));
         }
@@ -542,7 +541,7 @@ impl Dialog {
                 let size = replace(
                     &self.t(Text::ScreenshotSize),
                     "{size}",
-                    &super::attachment::human_size(encoded.bytes.len()),
+                    &super::attachment::human_size(encoded.bytes.len() as f64),
                 );
                 self.shot_note.set_text_content(Some(&size));
                 let mut state = self.state.borrow_mut();
@@ -706,7 +705,7 @@ impl Dialog {
             extras.files.push(reporter::screenshot_file(encoded));
             extras.annotations = picture.borrow().annotations();
         }
-        if let Some(file) = self.attachment.file() {
+        if let Some(file) = self.attachment.file().await.map_err(Failure::Because)? {
             extras.files.push(file);
         }
         extras.leave_out_dom = !self.details.send_snapshot();

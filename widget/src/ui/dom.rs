@@ -73,7 +73,9 @@ type Listener = (
     bool,
 );
 
-#[wasm_bindgen(module = "/js/guard.js")]
+// `guard` lives in each module's own snippet (one file fewer for a page to download).
+#[cfg_attr(feature = "reporter", wasm_bindgen(module = "/js/reporter.js"))]
+#[cfg_attr(not(feature = "reporter"), wasm_bindgen(module = "/js/hooks.js"))]
 extern "C" {
     /// `handler` wrapped so that nothing it throws, a trap included, reaches the host page.
     fn guard(handler: &JsValue) -> js_sys::Function;
@@ -107,7 +109,19 @@ impl Listeners {
         handler: impl FnMut(web_sys::Event) + 'static,
         capture: bool,
     ) {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+        self.add_boxed(target, kind, Box::new(handler), capture);
+    }
+
+    /// The body of [`Listeners::add`], once for all handlers: generic, it was copied into the
+    /// module for every kind of closure the UI passes.
+    fn add_boxed(
+        &mut self,
+        target: &EventTarget,
+        kind: &'static str,
+        handler: Box<dyn FnMut(web_sys::Event)>,
+        capture: bool,
+    ) {
+        let closure = Closure::wrap(handler);
         let guarded = guard(closure.as_ref());
         let _ = target.add_event_listener_with_callback_and_bool(kind, &guarded, capture);
         self.added

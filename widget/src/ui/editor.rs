@@ -473,9 +473,11 @@ impl Editor {
         let width = self.label.get_bounding_client_rect().width();
         let left = left.min(stage.width() - width - 4.0).max(0.0);
         let style = self.label.style();
-        // Through the CSSOM: a strict Content-Security-Policy refuses `style` attributes.
-        let _ = style.set_property("left", &format!("{}px", left.round()));
-        let _ = style.set_property("top", &format!("{}px", top.round()));
+        // Through the CSSOM: a strict Content-Security-Policy refuses `style` attributes. As
+        // whole pixels: printing a float links the standard library's float formatting, about
+        // 13 KB of gzip, into the reporter.
+        let _ = style.set_property("left", &format!("{}px", left.round() as i32));
+        let _ = style.set_property("top", &format!("{}px", top.round() as i32));
         let _ = style.set_property("color", &self.color);
         self.label.focus().ok();
         // Focus scrolls a field that reaches past the stage's edge into view: the stage itself
