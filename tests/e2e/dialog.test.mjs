@@ -5,9 +5,9 @@
 // snapshot and the bodies out). Every page is watched for errors the widget throws into it
 // (tests/support/demo.mjs): closing a page fails when there was one.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import { localSite, openDemo, startStack } from "../support/demo.mjs";
+import { openDemo, widgetFixture } from "../support/demo.mjs";
 
 /** A locator inside the widget's shadow root. */
 const ui = (page, selector) => page.locator(`bugcap-widget >> ${selector}`);
@@ -36,26 +36,11 @@ function luminance(rgb) {
 }
 
 describe("the dialog and editor, tried as a new user would", () => {
-  let stack;
-  const sites = [];
-
-  before(async () => {
-    stack = await startStack();
-  });
-
-  after(async () => {
-    for (const s of sites) await s.close();
-    await stack?.close();
-  });
-
-  async function site(options = {}) {
-    const www = await localSite(stack, { options });
-    sites.push(www);
-    return www;
-  }
+  const fx = widgetFixture();
+  const site = fx.site;
 
   async function stored(id) {
-    const res = await fetch(`${stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    const res = await fetch(`${fx.stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${fx.stack.token}` } });
     assert.equal(res.status, 200, `report ${id}`);
     return (await res.json()).report;
   }
@@ -78,7 +63,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("Escape in the editor leaves the editor and keeps the draft; the next Escape closes the dialog; nothing throws", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     for (let round = 0; round < 2; round++) {
       await openDialog(page);
       await ui(page, "#bc-text").fill(`Escape round ${round}`);
@@ -115,7 +100,7 @@ describe("the dialog and editor, tried as a new user would", () => {
     ];
     for (const [theme, scheme, expected] of cases) {
       const www = await site({ theme });
-      const { page } = await openDemo(stack.browser, `${www.url}/`, { colorScheme: scheme });
+      const { page } = await openDemo(fx.stack.browser, `${www.url}/`, { colorScheme: scheme });
       await openDialog(page);
       const { dialog, launcher } = await colours(page);
       const label = `theme ${theme} on a ${scheme} page`;
@@ -134,7 +119,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("a draft survives closing the dialog and is gone once sent", async () => {
     const www = await site({ categories: ["Bug", "Idea"] });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await openDialog(page);
     // A real placeholder for the category.
     assert.equal(await ui(page, "#bc-category option[value='']").textContent(), "Choose a category");
@@ -159,7 +144,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("the dialog keeps the screenshot's place: it does not move or grow when the picture arrives", async () => {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     // The screenshot is taken after the dialog shows: the box is measured in the same task as
     // `open()` returns (long before the picture can be ready), then once it is shown. Layout
     // offsets, not the bounding box: the opening slide is a transform.
@@ -179,7 +164,7 @@ describe("the dialog and editor, tried as a new user would", () => {
   test("the editor's toolbar: named icon buttons in one row on a laptop and on a phone, the picture as large as the screen allows", async () => {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const www = await site();
-      const { page } = await openDemo(stack.browser, `${www.url}/`, { viewport, hasTouch: viewport.width < 500 });
+      const { page } = await openDemo(fx.stack.browser, `${www.url}/`, { viewport, hasTouch: viewport.width < 500 });
       await openDialog(page);
       await openEditor(page);
       const buttons = await ui(page, ".toolbar button").evaluateAll((all) =>
@@ -219,7 +204,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("a text label is typed where the user clicked, by pointer and by keyboard, and is sent with the picture", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await openDialog(page);
     await ui(page, "#bc-text").fill("Labels");
     await openEditor(page);
@@ -267,7 +252,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("attachments: chosen, dropped or pasted, shown with their true size, removable", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await openDialog(page);
     await ui(page, "#bc-file").setInputFiles({ name: "tiny.png", mimeType: "image/png", buffer: PNG });
     await ui(page, ".chosen:not([hidden])").waitFor();
@@ -314,7 +299,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("what will be sent lists browser, identity and metadata, shows the snapshot, and can leave the snapshot and bodies out", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await page.evaluate(async () => {
       const m = await import("/bugcap/index.js");
       await m.identify({ id: "u_42", email: "ana@example.com", name: "Ana" });
@@ -347,7 +332,7 @@ describe("the dialog and editor, tried as a new user would", () => {
 
   test("redactions drawn one after another raise no canvas read-back warning on the host's console", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     const warnings = [];
     page.on("console", (m) => /willReadFrequently|readback/i.test(m.text()) && warnings.push(m.text()));
     const cdp = await page.context().newCDPSession(page);

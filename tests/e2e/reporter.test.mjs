@@ -4,9 +4,9 @@
 // an axe-core scan of the open dialog.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import { decodeImage as decode, localSite, openDemo, startStack, watchWidgetErrors } from "../support/demo.mjs";
+import { decodeImage as decode, openDemo, watchWidgetErrors, widgetFixture } from "../support/demo.mjs";
 
 const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
@@ -68,29 +68,14 @@ function region(image, x0, y0, x1, y1) {
 }
 
 describe("the reporter UI", () => {
-  let stack;
-  const sites = [];
-
-  before(async () => {
-    stack = await startStack();
-  });
-
-  after(async () => {
-    for (const s of sites) await s.close();
-    await stack?.close();
-  });
-
-  async function site(options = {}) {
-    const www = await localSite(stack, { options });
-    sites.push(www);
-    return www;
-  }
+  const fx = widgetFixture();
+  const site = fx.site;
 
   /** The share of pixels that differ from Chromium's own capture, once `setup` (run in the
    * demo page, without the launcher) has built and scrolled what is to be drawn. */
   async function differsFromChromium(setup) {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     try {
       await page.evaluate(setup);
       return (await besideChromium(page)).share;
@@ -100,12 +85,12 @@ describe("the reporter UI", () => {
   }
 
   async function stored(id) {
-    const res = await fetch(`${stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    const res = await fetch(`${fx.stack.relay.url}/v1/reports/${id}`, { headers: { authorization: `Bearer ${fx.stack.token}` } });
     return { status: res.status, body: res.status === 200 ? await res.json() : null };
   }
 
   async function media(id, name) {
-    const res = await fetch(`${stack.relay.url}/v1/reports/${id}/media/${name}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    const res = await fetch(`${fx.stack.relay.url}/v1/reports/${id}/media/${name}`, { headers: { authorization: `Bearer ${fx.stack.token}` } });
     assert.equal(res.status, 200, `media ${name} of ${id}`);
     return new Uint8Array(await res.arrayBuffer());
   }
@@ -120,7 +105,7 @@ describe("the reporter UI", () => {
 
   test("keyboard only: shortcut opens, Tab stays in the dialog, Escape closes and returns focus, the launcher sends", async () => {
     const www = await site({ shortcut: "ctrl+shift+b" });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await page.focus("#display-name");
     await page.keyboard.press("Control+Shift+B");
     await ui(page, "dialog[open]").waitFor();
@@ -157,7 +142,7 @@ describe("the reporter UI", () => {
     const ids = [];
     for (const [label, options] of [["default", {}], ["png", { screenshotFormat: "png" }]]) {
       const www = await site({ launcher: false, ...options });
-      const { page } = await openDemo(stack.browser, `${www.url}/`);
+      const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
       const { type, id } = await page.evaluate(async () => {
         const m = await import("/bugcap/index.js");
         const blob = await m.screenshot();
@@ -182,7 +167,7 @@ describe("the reporter UI", () => {
 
   test("a pointer over the launcher starts loading the reporter before it is pressed", async () => {
     const www = await site();
-    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const { page, requested } = await openDemo(fx.stack.browser, `${www.url}/`);
     const reporterWasm = () => requested.some((u) => u.endsWith("bugcap_reporter_bg.wasm"));
     await page.mouse.move(5, 5);
     await page.waitForTimeout(200);
@@ -198,7 +183,7 @@ describe("the reporter UI", () => {
 
   test("preload() loads the reporter for a host's own button, without opening anything", async () => {
     const www = await site({ launcher: false });
-    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const { page, requested } = await openDemo(fx.stack.browser, `${www.url}/`);
     const reporterWasm = () => requested.some((u) => u.endsWith("bugcap_reporter_bg.wasm"));
     assert.ok(!reporterWasm(), "not loaded at init");
     await page.evaluate(async () => (await import("/bugcap/index.js")).preload());
@@ -209,7 +194,7 @@ describe("the reporter UI", () => {
 
   test("the dialog shows the page's language, and a page downloads no locale file but its own", async () => {
     const www = await site({ launcher: false });
-    const { page, requested } = await openDemo(stack.browser, `${www.url}/`);
+    const { page, requested } = await openDemo(fx.stack.browser, `${www.url}/`);
     const localeFiles = () => requested.filter((u) => u.includes("/locales/")).map((u) => u.split("/").pop());
     const openedTitle = async () => {
       await page.evaluate(async () => (await import("/bugcap/index.js")).open());
@@ -228,7 +213,7 @@ describe("the reporter UI", () => {
 
     // The `locale` option wins over <html lang>, and the host's `strings` over the locale file.
     const fr = await site({ launcher: false, locale: "fr", strings: { title: "Un souci ?" } });
-    const other = await openDemo(stack.browser, `${fr.url}/`);
+    const other = await openDemo(fx.stack.browser, `${fr.url}/`);
     await other.page.evaluate(async () => (await import("/bugcap/index.js")).open());
     await ui(other.page, "dialog[open]").waitFor();
     assert.equal(await ui(other.page, "#bc-title").textContent(), "Un souci ?");
@@ -239,7 +224,7 @@ describe("the reporter UI", () => {
 
   test("close() then open() at once shows a fresh dialog, and the host's own button can reopen it after sending", async () => {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     const reopen = () => page.evaluate(async () => {
       const m = await import("/bugcap/index.js");
       await m.close();
@@ -266,7 +251,7 @@ describe("the reporter UI", () => {
 
   test("pointer annotation: a redacted region is solid in the uploaded pixels, shapes are sent as data", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await ui(page, "button.launcher").click();
     await ui(page, "#bc-annotate:not([disabled])").waitFor({ timeout: 20000 });
     await ui(page, "#bc-annotate").click();
@@ -315,7 +300,7 @@ describe("the reporter UI", () => {
 
   test("a scrolled inner pane is drawn as on screen: scrolled-to rows, no scrollbar gutter the screen lacks", async () => {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await page.evaluate(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; } .pane { height: 100vh; overflow: auto; }
         .row { display: flex; padding: 4px 8px; border-bottom: 1px solid #ccc; } .row i { margin-left: auto; }</style>
@@ -393,7 +378,7 @@ describe("the reporter UI", () => {
     // The browser's capture stood in for by a canvas stream (headless Chromium has no screen
     // capture): its first frames are 55 px taller than the viewport, as Chromium's are before
     // its "sharing this tab" bar shrinks the page, then the page's size.
-    const context = await stack.browser.newContext();
+    const context = await fx.stack.browser.newContext();
     await context.addInitScript(() => {
       navigator.mediaDevices.getDisplayMedia = async () => {
         const canvas = document.createElement("canvas");
@@ -458,7 +443,7 @@ describe("the reporter UI", () => {
 
   test("a scrolled page is drawn as on screen: sticky header, fixed badge, a bar placed on the initial viewport", async () => {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await page.evaluate(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; width: 2400px; }
         header { position: sticky; top: 0; height: 48px; background: #0a7d3b; color: #fff; font: 20px sans-serif; }
@@ -481,7 +466,7 @@ describe("the reporter UI", () => {
 
   test("pseudo-elements inside a shadow tree are drawn; a masked one's generated text is not", async () => {
     const www = await site({ launcher: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     const box = await page.evaluate(() => {
       document.body.innerHTML = `<style>body { margin: 0; max-width: none; }
           .amount { display: block; height: 50px; margin: 20px; }
@@ -536,12 +521,12 @@ describe("the reporter UI", () => {
     const one = "WWWW MMMM 8888 ####";
     const two = "iiii llll 1111 ....";
 
-    const masked = await openDemo(stack.browser, `${(await site()).url}/`);
+    const masked = await openDemo(fx.stack.browser, `${(await site()).url}/`);
     const m1 = await shoot(masked.page, one);
     const m2 = await shoot(masked.page, two);
     assert.ok(!differs(m1, m2), "with masking, the picture does not depend on what was typed");
 
-    const open = await openDemo(stack.browser, `${(await site({ maskInputs: false })).url}/`);
+    const open = await openDemo(fx.stack.browser, `${(await site({ maskInputs: false })).url}/`);
     const u1 = await shoot(open.page, one);
     const u2 = await shoot(open.page, two);
     assert.ok(differs(u1, u2), "control: without masking, the typed value is drawn");
@@ -551,7 +536,7 @@ describe("the reporter UI", () => {
 
   test("offline: the report is queued on the device, then delivered exactly once when back online", async () => {
     const www = await site();
-    const context = await stack.browser.newContext();
+    const context = await fx.stack.browser.newContext();
     const { page } = await openDemo(context, `${www.url}/`);
     // The user opens the dialog, then the connection drops before they send.
     await ui(page, "button.launcher").click();
@@ -587,7 +572,7 @@ describe("the reporter UI", () => {
 
   test("under a strict Content-Security-Policy (no inline styles) the widget is styled, screenshots and raises no violation", async () => {
     const www = await site();
-    const page = await stack.browser.newPage();
+    const page = await fx.stack.browser.newPage();
     watchWidgetErrors(page);
     const csp = [
       "default-src 'self'",
@@ -621,7 +606,7 @@ describe("the reporter UI", () => {
 
   test("the host page's CSS does not change the dialog or the launcher", async () => {
     const www = await site({ screenshot: false });
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     const look = async () => {
       await ui(page, "button.launcher").click();
       await ui(page, "dialog[open]").waitFor();
@@ -651,7 +636,7 @@ describe("the reporter UI", () => {
 
   test("axe-core finds no serious or critical violations in the open dialog and editor", async () => {
     const www = await site();
-    const { page } = await openDemo(stack.browser, `${www.url}/`);
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
     await page.addScriptTag({ content: AXE });
     const scan = () =>
       page.evaluate(async () => {

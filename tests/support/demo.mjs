@@ -1,6 +1,7 @@
 // Shared end-to-end fixtures: the demo site served under a chosen host name with a fresh key,
 // and the demo page opened in Chromium with every report POST recorded as the browser sent it.
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 
 import { startWwwServer } from "../../scripts/www-server.mjs";
 import { launchBrowser } from "./browser.mjs";
@@ -132,4 +133,29 @@ export async function startStack({ relayArgs = [], launch = launchBrowser } = {}
       await relay.stop();
     },
   };
+}
+
+/**
+ * The fixture of a `describe` block that drives the widget: a stack (`fixture.stack`) started
+ * before its tests and closed after them, and `fixture.site(options)`, the demo served on
+ * localhost with those `init` options, closed after the tests too.
+ */
+export function widgetFixture() {
+  const sites = [];
+  const fixture = {
+    stack: null,
+    async site(options = {}) {
+      const www = await localSite(fixture.stack, { options });
+      sites.push(www);
+      return www;
+    },
+  };
+  before(async () => {
+    fixture.stack = await startStack();
+  });
+  after(async () => {
+    for (const s of sites) await s.close();
+    await fixture.stack?.close();
+  });
+  return fixture;
 }

@@ -160,7 +160,7 @@ struct State {
     done: bool,
 }
 
-/// The fields of a dialog closed without sending.
+/// The fields the user fills in: what is sent, and the draft of a dialog closed without sending.
 #[derive(Default)]
 struct Draft {
     text: String,
@@ -609,18 +609,20 @@ impl Dialog {
         }
     }
 
-    /// Keeps what the user typed for the next dialog, unless it was sent or is empty.
-    fn keep_draft(&self) {
-        let draft = Draft {
+    /// What the user filled in, as it is now.
+    fn fields(&self) -> Draft {
+        let value = |select: &Option<HtmlSelectElement>| select.as_ref().map(|c| c.value());
+        Draft {
             text: self.text.value(),
-            category: self
-                .category
-                .as_ref()
-                .map(|c| c.value())
-                .unwrap_or_default(),
+            category: value(&self.category).unwrap_or_default(),
             severity: self.severity.value(),
             email: self.email.as_ref().map(|e| e.value()).unwrap_or_default(),
-        };
+        }
+    }
+
+    /// Keeps what the user typed for the next dialog, unless it was sent or is empty.
+    fn keep_draft(&self) {
+        let draft = self.fields();
         let typed = !draft.text.trim().is_empty() || !draft.email.trim().is_empty();
         let keep = !self.state.borrow().done && typed;
         DRAFT.with_borrow_mut(|d| *d = keep.then_some(draft));
@@ -669,20 +671,12 @@ impl Dialog {
     /// Builds the report from the form and sends it. `Ok(Some((id, queued)))` when it was sent
     /// or queued, `Ok(None)` when `beforeSend` dropped it, `Err` when it failed.
     async fn build_and_send(self: &Rc<Self>) -> Result<Option<(String, bool)>, Failure> {
-        let severity = Severity::from_name(&self.severity.value());
+        let fields = self.fields();
         let input = SubmitInput {
-            text: self.text.value(),
-            category: self
-                .category
-                .as_ref()
-                .map(|c| c.value())
-                .filter(|c| !c.is_empty()),
-            severity,
-            email: self
-                .email
-                .as_ref()
-                .map(|e| e.value().trim().to_owned())
-                .filter(|e| !e.is_empty()),
+            text: fields.text,
+            category: Some(fields.category).filter(|c| !c.is_empty()),
+            severity: Severity::from_name(&fields.severity),
+            email: Some(fields.email.trim().to_owned()).filter(|e| !e.is_empty()),
             screenshot: false,
         };
         let captured = self
