@@ -104,6 +104,14 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
                 .await
                 .unwrap_or_else(|e| response::error(&e))
         }
+        (Method::GET, ["v1", "reports"]) => {
+            let query = req.uri().query().map(str::to_owned);
+            respond(
+                admin::reports::list(state, req.into_parts().0.headers, query)
+                    .await
+                    .map(|v| (StatusCode::OK, v)),
+            )
+        }
         (Method::GET, ["v1", "reports", id]) => {
             let id = (*id).to_owned();
             respond(
@@ -138,6 +146,7 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (&Method::OPTIONS, ["v1", ..]) => "preflight",
         (&Method::GET, ["v1", "origin"]) => "origin_check",
         (&Method::POST, ["v1", "reports"]) => "reports_create",
+        (&Method::GET, ["v1", "reports"]) => "reports_list",
         (&Method::GET, ["v1", "reports", _]) => "reports_get",
         (&Method::POST, ["v1", "reports", _, "media", "upload-url"]) => "media_upload_url",
         (&Method::POST, ["v1", "reports", _, "media", "complete"]) => "media_complete",

@@ -78,6 +78,71 @@ CREATE TABLE media (
     PRIMARY KEY (report_id, name)
 );
 "#,
+    r#"
+-- The inbox: what a report is listed and filtered by, written beside it at ingest from the
+-- redacted report. A narrow table of its own, so that walking it never reads report bodies.
+-- `report_row` is the report's rowid: the list's order, newest first. `triage` is the team's
+-- status of a report (new, triaged, resolved, closed, spam), apart from `reports.status`,
+-- which says whether its media arrived.
+CREATE TABLE inbox (
+    report_row      INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE REFERENCES reports(id),
+    project         TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    triage          TEXT NOT NULL DEFAULT 'new',
+    received_at     INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    page_url        TEXT NOT NULL,
+    category        TEXT,
+    reporter_email  TEXT,
+    reporter_id     TEXT,
+    error_count     INTEGER NOT NULL,
+    failed_requests INTEGER NOT NULL
+);
+-- Each keeps the rowid order inside an equal key, so a filtered list still walks newest first.
+CREATE INDEX inbox_project ON inbox(project);
+CREATE INDEX inbox_scope ON inbox(project, environment);
+CREATE INDEX inbox_received_at ON inbox(received_at);
+CREATE INDEX inbox_reporter_email ON inbox(reporter_email COLLATE NOCASE);
+CREATE INDEX inbox_reporter_id ON inbox(reporter_id);
+INSERT INTO inbox (report_row, id, project, environment, received_at, title, page_url, category,
+                   reporter_email, reporter_id, error_count, failed_requests)
+SELECT rowid, id, project, environment, received_at,
+       trim(coalesce(json_extract(body, '$.feedback.text'), ''), char(32, 9, 10, 13)),
+       coalesce(json_extract(body, '$.page.url'), ''),
+       json_extract(body, '$.feedback.category'),
+       coalesce(json_extract(body, '$.identity.email'), json_extract(body, '$.feedback.email')),
+       json_extract(body, '$.identity.id'),
+       coalesce(json_array_length(body, '$.errors'), 0),
+       (SELECT count(*) FROM json_each(body, '$.network') n
+        WHERE coalesce(json_extract(n.value, '$.status'), 0) >= 400
+           OR json_extract(n.value, '$.error') IS NOT NULL)
+FROM reports;
+-- The title is the first line of what the user wrote, else the page's title (as at ingest).
+UPDATE inbox SET title = trim(substr(title, 1, instr(title || char(10), char(10)) - 1),
+                              char(32, 9, 10, 13));
+UPDATE inbox SET title = (SELECT coalesce(json_extract(r.body, '$.page.title'), '')
+                          FROM reports r WHERE r.rowid = inbox.report_row)
+WHERE title = '';
+UPDATE inbox SET title = substr(title, 1, 120);
+-- Full-text search over what the user wrote, the page and what the console and errors said.
+-- Contentless: the text is in `reports.body` already; the index only finds rowids.
+CREATE VIRTUAL TABLE reports_search USING fts5(
+    text, title, url, console, errors,
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO reports_search (rowid, text, title, url, console, errors)
+SELECT rowid,
+       coalesce(json_extract(body, '$.feedback.text'), ''),
+       coalesce(json_extract(body, '$.page.title'), ''),
+       coalesce(json_extract(body, '$.page.url'), ''),
+       coalesce((SELECT group_concat(json_extract(c.value, '$.message'), char(10))
+                 FROM json_each(body, '$.console') c), ''),
+       coalesce((SELECT group_concat(json_extract(e.value, '$.message'), char(10))
+                 FROM json_each(body, '$.errors') e), '')
+FROM reports;
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -88,4 +153,84 @@ pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.pragma_update(None, "user_version", i + 1)?;
     }
     tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database from before the inbox (schema version 3) with one report in it gets the
+    /// inbox's columns and search index filled from the stored body.
+    #[test]
+    fn reports_stored_before_the_inbox_are_listed_and_searchable_after_the_upgrade() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO widget_keys (id, prefix, hash, project, environment, origins, created_at)
+             VALUES (1, 'bc_pub_abcde', 'h', 'shop', 'staging', '[]', 0);",
+        )
+        .unwrap();
+        let body = serde_json::json!({
+            "feedback": { "text": "\n  Cart total is wrong  \nsteps follow", "category": "Bug" },
+            "page": { "url": "https://shop.example/cart", "title": "Cart" },
+            "identity": { "id": "u_1", "email": "ana@example.com" },
+            "console": [{ "message": "quantity mismatch detected" }],
+            "errors": [{ "message": "TypeError: x is undefined" }],
+            "network": [{ "status": 503 }, { "status": 200 }, { "error": "Failed to fetch" }]
+        });
+        conn.execute(
+            "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
+             VALUES ('r1', 1, 'shop', 'staging', 'received', 5, ?1)",
+            [body.to_string()],
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let row: (String, String, String, String, String, i64, i64, String) = conn
+            .query_row(
+                "SELECT title, page_url, category, reporter_email, reporter_id, error_count,
+                        failed_requests, triage FROM inbox WHERE id = 'r1'",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (
+                "Cart total is wrong".into(),
+                "https://shop.example/cart".into(),
+                "Bug".into(),
+                "ana@example.com".into(),
+                "u_1".into(),
+                1,
+                2,
+                "new".into()
+            )
+        );
+        let found = |words: &str| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM reports_search WHERE reports_search MATCH ?1",
+                [words],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        for words in ["cart", "mismatch", "TypeError", "shop"] {
+            assert_eq!(found(words), 1, "{words}");
+        }
+        assert_eq!(found("absent"), 0);
+    }
 }

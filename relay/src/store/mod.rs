@@ -4,6 +4,7 @@
 //! the report survives a crash or power loss. Methods are blocking; async callers go through
 //! [`Store::call`], which runs them on tokio's blocking pool.
 
+mod inbox;
 mod keys;
 mod media;
 mod migrations;
@@ -17,6 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
+pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
 pub use outbox::Due;
