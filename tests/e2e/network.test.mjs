@@ -84,6 +84,9 @@ describe("network capture", () => {
       window.keepStream = fetch("/demo-api/stream").then((r) => r.body.getReader());
     });
     await page.waitForTimeout(3500);
+    // The reporter's wasm is downloaded now, after capture started (as the launcher does when a
+    // pointer goes over it): the package's own download must not be among the page's requests.
+    await page.evaluate(async () => (await import("/bugcap/index.js")).preload());
     const result = await sendReport(page, "Profile and notes");
     assert.ok(result.reportId, result.text);
     const res = await fetch(`${relay.url}/v1/reports/${result.reportId}`, { headers: { authorization: `Bearer ${token}` } });
@@ -106,8 +109,6 @@ describe("network capture", () => {
     assert.match(stream.response_body.text, /^data: tick 0/);
 
     assert.equal(report.network.filter((e) => e.url.startsWith(relay.url)).length, 0, "the relay POST is not captured");
-    // The reporter's wasm was downloaded after capture started (on this first submit): the
-    // package's own downloads are not the page's requests either.
     const own = report.network.filter((e) => new URL(e.url).pathname.startsWith("/bugcap/")).map((e) => e.url);
     assert.deepEqual(own, [], "the package's own downloads are not captured");
     await page.close();
