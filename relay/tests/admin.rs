@@ -160,14 +160,19 @@ fn file(relay: &Relay, key: &str, tweak: impl FnOnce(&mut serde_json::Value)) ->
     report["id"].as_str().unwrap().to_owned()
 }
 
-/// `GET /v1/reports?{query}`: the ids listed and the next cursor.
-fn list(relay: &Relay, token: &str, query: &str) -> (Vec<String>, Option<String>) {
-    let res = relay.raw(
+/// `GET /v1/reports?{query}` with `token`, as answered.
+fn get_list(relay: &Relay, token: &str, query: &str) -> support::Response {
+    relay.raw(
         "GET",
         &format!("/v1/reports?{query}"),
         &[("authorization", &format!("Bearer {token}"))],
         b"",
-    );
+    )
+}
+
+/// `GET /v1/reports?{query}`: the ids listed and the next cursor.
+fn list(relay: &Relay, token: &str, query: &str) -> (Vec<String>, Option<String>) {
+    let res = get_list(relay, token, query);
     assert_eq!(
         res.status,
         200,
@@ -236,12 +241,7 @@ fn the_list_filters_by_what_a_report_says_and_shows_its_title_and_counts() {
         ]);
     });
 
-    let res = relay.raw(
-        "GET",
-        "/v1/reports",
-        &[("authorization", &format!("Bearer {token}"))],
-        b"",
-    );
+    let res = get_list(&relay, &token, "");
     let rows = res.json()["reports"].as_array().unwrap().clone();
     let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
     assert_eq!(row(&plain)["title"], "Totals are wrong");
@@ -354,12 +354,7 @@ fn listing_needs_reports_read_and_refuses_unknown_or_bad_parameters() {
         (401, "missing_token")
     );
     let manage = relay.create_token("keys:manage");
-    let res = relay.raw(
-        "GET",
-        "/v1/reports",
-        &[("authorization", &format!("Bearer {manage}"))],
-        b"",
-    );
+    let res = get_list(&relay, &manage, "");
     assert_eq!(
         (res.status, res.error_code().as_str()),
         (403, "insufficient_scope")
@@ -372,12 +367,7 @@ fn listing_needs_reports_read_and_refuses_unknown_or_bad_parameters() {
         ("cursor=not-a-cursor", "cursor"),
         ("since=last+week", "since"),
     ] {
-        let res = relay.raw(
-            "GET",
-            &format!("/v1/reports?{query}"),
-            &[("authorization", &format!("Bearer {token}"))],
-            b"",
-        );
+        let res = get_list(&relay, &token, query);
         assert_eq!(
             (res.status, res.error_code().as_str()),
             (422, "invalid_field"),

@@ -64,6 +64,7 @@ pub fn title(text: &str, page_title: &str) -> String {
 pub(super) fn add_in(
     conn: &rusqlite::Connection,
     rowid: i64,
+    id: &str,
     key: &WidgetKey,
     received_at: i64,
     report: &Report,
@@ -76,7 +77,7 @@ pub(super) fn add_in(
     )?
     .execute(rusqlite::params![
         rowid,
-        report.id.to_string(),
+        id,
         key.project,
         key.environment.as_str(),
         received_at,

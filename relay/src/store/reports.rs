@@ -120,7 +120,7 @@ pub(super) fn insert_in(
         now,
         body
     ])?;
-    super::inbox::add_in(conn, conn.last_insert_rowid(), key, now, report)?;
+    super::inbox::add_in(conn, conn.last_insert_rowid(), &id, key, now, report)?;
     conn.prepare_cached("INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)")?
         .execute(params![id, now])?;
     super::media::declare_in(conn, key, report)?;
