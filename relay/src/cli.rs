@@ -46,7 +46,7 @@ pub enum Command {
     /// Manage widget keys (public, create-only, bound to origins).
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Manage admin tokens (read reports, manage keys).
+    /// Manage admin tokens (read and triage reports).
     #[command(subcommand)]
     Tokens(TokensCommand),
     /// Redact a report, any JSON document or plain text from stdin to stdout, as ingest would.
@@ -187,7 +187,7 @@ pub enum KeysCommand {
 pub enum TokensCommand {
     /// Create an admin token; its plaintext is printed once.
     Create {
-        /// reports:read or keys:manage. Repeatable.
+        /// reports:read, or reports:write (triage, comments, share links; includes reading). Repeatable.
         #[arg(long = "scope", required = true)]
         scopes: Vec<Scope>,
         #[arg(long)]

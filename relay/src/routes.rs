@@ -120,6 +120,61 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
                     .map(|v| (StatusCode::OK, v)),
             )
         }
+        (Method::PATCH, ["v1", "reports"]) => {
+            respond(admin::triage::change_many(state, req).await.map(ok))
+        }
+        (Method::PATCH, ["v1", "reports", id]) => {
+            let id = (*id).to_owned();
+            respond(admin::triage::change_one(state, req, id).await.map(ok))
+        }
+        (Method::POST, ["v1", "reports", id, "comments"]) => {
+            let id = (*id).to_owned();
+            respond(
+                admin::triage::comment(state, req, id)
+                    .await
+                    .map(|v| (StatusCode::CREATED, v)),
+            )
+        }
+        (Method::GET, ["v1", "reports", id, "activity"]) => {
+            let id = (*id).to_owned();
+            let headers = req.into_parts().0.headers;
+            respond(admin::triage::activity(state, headers, id).await.map(ok))
+        }
+        (Method::POST, ["v1", "reports", id, "shares"]) => {
+            let id = (*id).to_owned();
+            let base = request_base(state, req.headers());
+            let headers = req.into_parts().0.headers;
+            respond(
+                admin::shares::create(state, headers, id, base)
+                    .await
+                    .map(|v| (StatusCode::CREATED, v)),
+            )
+        }
+        (Method::GET, ["v1", "reports", id, "shares"]) => {
+            let id = (*id).to_owned();
+            let headers = req.into_parts().0.headers;
+            respond(admin::shares::list(state, headers, id).await.map(ok))
+        }
+        (Method::DELETE, ["v1", "reports", id, "shares", share]) => {
+            let (id, share) = ((*id).to_owned(), (*share).to_owned());
+            let headers = req.into_parts().0.headers;
+            match admin::shares::revoke(state, headers, id, share).await {
+                Ok(()) => response::empty(StatusCode::NO_CONTENT),
+                Err(e) => response::error(&e),
+            }
+        }
+        (Method::GET, ["v1", "shared", token]) => {
+            let token = (*token).to_owned();
+            respond(admin::shares::read(state, token).await.map(ok))
+        }
+        (Method::GET, ["v1", "shared", token, "media", name]) => {
+            let (token, name) = ((*token).to_owned(), (*name).to_owned());
+            let base = request_base(state, req.headers());
+            match admin::shares::media_url(state, token, name, base).await {
+                Ok(url) => response::redirect(&url),
+                Err(e) => response::error(&e),
+            }
+        }
         (Method::GET, ["v1", "reports", id, "media", name]) => {
             let (id, name) = ((*id).to_owned(), (*name).to_owned());
             let base = request_base(state, req.headers());
@@ -134,6 +189,10 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
         | (_, ["v1", "reports"])
         | (_, ["v1", "reports", _])
         | (_, ["v1", "reports", _, "media", _])
+        | (_, ["v1", "reports", _, "comments" | "activity" | "shares"])
+        | (_, ["v1", "reports", _, "shares", _])
+        | (_, ["v1", "shared", _])
+        | (_, ["v1", "shared", _, "media", _])
         | (_, ["v1", "uploads", _, _]) => response::error(&ApiError::MethodNotAllowed),
         _ => response::error(&ApiError::NotFound),
     }
@@ -148,6 +207,15 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (&Method::POST, ["v1", "reports"]) => "reports_create",
         (&Method::GET, ["v1", "reports"]) => "reports_list",
         (&Method::GET, ["v1", "reports", _]) => "reports_get",
+        (&Method::PATCH, ["v1", "reports"]) => "reports_triage_many",
+        (&Method::PATCH, ["v1", "reports", _]) => "reports_triage",
+        (&Method::POST, ["v1", "reports", _, "comments"]) => "reports_comment",
+        (&Method::GET, ["v1", "reports", _, "activity"]) => "reports_activity",
+        (&Method::POST, ["v1", "reports", _, "shares"]) => "shares_create",
+        (&Method::GET, ["v1", "reports", _, "shares"]) => "shares_list",
+        (&Method::DELETE, ["v1", "reports", _, "shares", _]) => "shares_revoke",
+        (&Method::GET, ["v1", "shared", _]) => "shared_get",
+        (&Method::GET, ["v1", "shared", _, "media", _]) => "shared_media",
         (&Method::POST, ["v1", "reports", _, "media", "upload-url"]) => "media_upload_url",
         (&Method::POST, ["v1", "reports", _, "media", "complete"]) => "media_complete",
         (&Method::GET, ["v1", "reports", _, "media", _]) => "media_get",
@@ -158,6 +226,10 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (_, ["metrics"]) => "metrics",
         _ => "other",
     }
+}
+
+fn ok(value: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    (StatusCode::OK, value)
 }
 
 fn respond(result: Result<(StatusCode, serde_json::Value), ApiError>) -> Response<Body> {

@@ -6,7 +6,7 @@ use serde_json::json;
 use support::{ORIGIN, Relay, cli, fresh_report};
 
 #[test]
-fn reading_a_report_needs_a_valid_token_with_reports_read() {
+fn reading_a_report_needs_a_valid_admin_token() {
     let relay = Relay::start();
     let key = relay.create_key(&[ORIGIN]);
     let report = fresh_report();
@@ -24,13 +24,6 @@ fn reading_a_report_needs_a_valid_token_with_reports_read() {
     assert_eq!(
         (res.status, res.error_code().as_str()),
         (401, "invalid_token")
-    );
-
-    let manage_only = relay.create_token("keys:manage");
-    let res = relay.get_report(&manage_only, id);
-    assert_eq!(
-        (res.status, res.error_code().as_str()),
-        (403, "insufficient_scope")
     );
 
     let reader = relay.create_token("reports:read");
@@ -346,18 +339,12 @@ fn search_finds_words_in_the_text_page_console_and_errors_but_never_a_redacted_s
 }
 
 #[test]
-fn listing_needs_reports_read_and_refuses_unknown_or_bad_parameters() {
+fn listing_needs_a_token_and_refuses_unknown_or_bad_parameters() {
     let relay = Relay::start();
     let none = relay.raw("GET", "/v1/reports", &[], b"");
     assert_eq!(
         (none.status, none.error_code().as_str()),
         (401, "missing_token")
-    );
-    let manage = relay.create_token("keys:manage");
-    let res = get_list(&relay, &manage, "");
-    assert_eq!(
-        (res.status, res.error_code().as_str()),
-        (403, "insufficient_scope")
     );
     let token = relay.create_token("reports:read");
     for (query, field) in [

@@ -1,17 +1,52 @@
-//! The admin API: reading reports and their media with an admin token.
+//! The admin API: reading, triaging and sharing reports with an admin token.
 
 pub mod media;
 pub mod reports;
+pub mod shares;
+pub mod triage;
 
-use hyper::HeaderMap;
+use hyper::body::Incoming;
+use hyper::{HeaderMap, Request};
 
 use crate::auth::admin;
 use crate::http::ApiError;
+use crate::http::body::{is_json, json_error, read_limited};
 use crate::state::AppState;
-use crate::store::{Scope, Store};
+use crate::store::{Actor, Scope, Store};
+
+/// The largest body an admin write takes: a comment, a triage change for a page of reports.
+const MAX_WRITE_BYTES: usize = 64 * 1024;
+
+/// Runs `work` on the store for a request that needs `scope`, after the token check, with the
+/// token as the actor.
+async fn authorized<T, F>(
+    state: &AppState,
+    headers: HeaderMap,
+    scope: Scope,
+    work: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store, &Actor) -> Result<T, ApiError> + Send + 'static,
+{
+    state
+        .store
+        .call(move |store| {
+            Ok(admin::authorize(store, &headers, scope)
+                .and_then(|token| work(store, &Actor::token(&token.prefix))))
+        })
+        .await?
+}
+
+/// Ids are UUIDs; anything else cannot exist and never reaches a query.
+fn known_shape(id: &str) -> Result<(), ApiError> {
+    uuid::Uuid::parse_str(id)
+        .map(drop)
+        .map_err(|_| ApiError::NotFound)
+}
 
 /// Runs `read` on the store for a `reports:read` request about report `id`, after the token
-/// check. Ids are UUIDs; anything else cannot exist and never reaches a query.
+/// check.
 async fn read_report<T, F>(
     state: &AppState,
     headers: HeaderMap,
@@ -22,17 +57,27 @@ where
     T: Send + 'static,
     F: FnOnce(&Store, &str) -> Result<T, ApiError> + Send + 'static,
 {
-    state
-        .store
-        .call(move |store| {
-            Ok(
-                admin::authorize(store, &headers, Scope::ReportsRead).and_then(|_| {
-                    if uuid::Uuid::parse_str(&id).is_err() {
-                        return Err(ApiError::NotFound);
-                    }
-                    read(store, &id)
-                }),
-            )
-        })
-        .await?
+    authorized(state, headers, Scope::ReportsRead, move |store, _| {
+        known_shape(&id)?;
+        read(store, &id)
+    })
+    .await
+}
+
+/// The JSON body of an admin write, within [`MAX_WRITE_BYTES`] and the body timeout. JSON only,
+/// so a browser cannot send it from a foreign page without a preflight.
+async fn read_json(
+    state: &AppState,
+    req: Request<Incoming>,
+) -> Result<(HeaderMap, serde_json::Value), ApiError> {
+    if !is_json(req.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let (parts, body) = req.into_parts();
+    let read = read_limited(body, &parts.headers, MAX_WRITE_BYTES);
+    let bytes = tokio::time::timeout(state.body_timeout, read)
+        .await
+        .map_err(|_| ApiError::RequestTimeout(state.body_timeout.as_secs()))??;
+    let value = serde_json::from_slice(&bytes).map_err(|e| json_error(String::new(), &e))?;
+    Ok((parts.headers, value))
 }

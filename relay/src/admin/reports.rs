@@ -14,14 +14,17 @@ pub async fn get(
     headers: HeaderMap,
     id: String,
 ) -> Result<serde_json::Value, ApiError> {
-    let (stored, media) = super::read_report(state, headers, id, |store, id| {
+    let (stored, media, triage) = super::read_report(state, headers, id, |store, id| {
         let stored = store.get_report(id)?.ok_or(ApiError::NotFound)?;
-        Ok((stored, store.media_of(id)?))
+        Ok((stored, store.media_of(id)?, store.triage_of(id)?))
     })
     .await?;
-    let mut value = serde_json::to_value(stored)
-        .map_err(|e| ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let corrupt = |e: serde_json::Error| {
+        ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string()))
+    };
+    let mut value = serde_json::to_value(stored).map_err(corrupt)?;
     value["media"] = media.iter().map(|m| m.summary()).collect();
+    value["triage"] = serde_json::to_value(triage).map_err(corrupt)?;
     Ok(value)
 }
 
@@ -106,6 +109,14 @@ pub fn parse_query(text: &str) -> Result<ListQuery, ApiError> {
             }
             "reporter" => query.reporter = text(),
             "category" => query.category = text(),
+            "assignee" => {
+                query.assignee = Some(match value.as_str() {
+                    "" => return Err(invalid("assignee", "give a name, or `none`")),
+                    "none" => None,
+                    name => Some(name.to_owned()),
+                })
+            }
+            "label" => query.label = text(),
             "q" => {
                 if value.chars().count() > MAX_SEARCH_CHARS {
                     return Err(invalid(

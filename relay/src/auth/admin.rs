@@ -24,7 +24,7 @@ pub fn authorize(
     let token = store
         .find_admin_token(presented.trim())?
         .ok_or(ApiError::InvalidToken)?;
-    if !token.scopes.contains(&needed) {
+    if !token.scopes.iter().any(|s| s.grants(needed)) {
         return Err(ApiError::InsufficientScope(needed.as_str()));
     }
     Ok(token)

@@ -11,8 +11,10 @@ use subtle::ConstantTimeEq;
 pub enum SecretKind {
     /// Public, create-only widget key that ships in the page.
     WidgetKey,
-    /// Admin token for reading reports and managing keys.
+    /// Admin token for reading and triaging reports.
     AdminToken,
+    /// Read-only link to one report, for people outside the team.
+    ShareLink,
 }
 
 impl SecretKind {
@@ -20,6 +22,7 @@ impl SecretKind {
         match self {
             SecretKind::WidgetKey => "bc_pub_",
             SecretKind::AdminToken => "bc_adm_",
+            SecretKind::ShareLink => "bc_shr_",
         }
     }
 }
@@ -60,9 +63,13 @@ pub fn is_well_formed(kind: SecretKind, candidate: &str) -> bool {
 /// True when `text` contains something shaped like any bugcap secret. Used to refuse secrets in
 /// places they must never travel (query strings) without ever echoing them.
 pub fn contains_secret_shape(text: &str) -> bool {
-    [SecretKind::WidgetKey, SecretKind::AdminToken]
-        .iter()
-        .any(|k| text.contains(k.tag()))
+    [
+        SecretKind::WidgetKey,
+        SecretKind::AdminToken,
+        SecretKind::ShareLink,
+    ]
+    .iter()
+    .any(|k| text.contains(k.tag()))
 }
 
 /// The lookup prefix stored beside the hash.

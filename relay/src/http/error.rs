@@ -42,7 +42,7 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("the request body did not arrive within {0} s")]
     RequestTimeout(u64),
-    #[error("send the report as Content-Type: application/json")]
+    #[error("send the body as Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("too many requests from this {}; retry in {} s", .0.reason(), .0.retry_after_secs())]
     RateLimited(crate::limit::rate::Throttled),

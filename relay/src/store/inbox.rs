@@ -129,6 +129,10 @@ pub struct ListQuery {
     /// The reporter's email or id.
     pub reporter: Option<String>,
     pub category: Option<String>,
+    /// Assigned to this name; `Some(None)`: assigned to no one.
+    pub assignee: Option<Option<String>>,
+    /// Carries this label.
+    pub label: Option<String>,
     /// Words to find (all of them, each as a word prefix), in the user's text, the page's title
     /// and URL, console messages and error messages.
     pub search: Option<String>,
@@ -176,6 +180,8 @@ pub struct ListedReport {
     pub reporter_id: Option<String>,
     pub errors: i64,
     pub failed_requests: i64,
+    pub assignee: Option<String>,
+    pub labels: Vec<String>,
 }
 
 /// A page of the list, and where the next one starts.
@@ -202,7 +208,7 @@ impl Store {
             "SELECT i.report_row, i.id, i.title, i.project, i.environment, i.triage,
                     (SELECT r.status FROM reports r WHERE r.rowid = i.report_row),
                     i.received_at, i.page_url, i.category, i.reporter_email, i.reporter_id,
-                    i.error_count, i.failed_requests",
+                    i.error_count, i.failed_requests, i.assignee, i.labels",
         );
         let mut args: Vec<Value> = Vec::new();
         // A search walks the index's matches newest first (ordered by the index's own rowid, so
@@ -269,6 +275,17 @@ impl Store {
         if let Some(category) = &query.category {
             and("i.category = ?", vec![category.clone().into()]);
         }
+        match &query.assignee {
+            Some(Some(name)) => and("i.assignee = ?", vec![name.clone().into()]),
+            Some(None) => and("i.assignee IS NULL", vec![]),
+            None => {}
+        }
+        if let Some(label) = &query.label {
+            and(
+                "EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)",
+                vec![label.clone().into()],
+            );
+        }
         if let Some(after) = query.after {
             and("i.report_row < ?", vec![after.rowid.into()]);
         }
@@ -296,6 +313,8 @@ impl Store {
                         reporter_id: r.get(11)?,
                         errors: r.get(12)?,
                         failed_requests: r.get(13)?,
+                        assignee: r.get(14)?,
+                        labels: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
                     },
                 ))
             })?

@@ -38,21 +38,27 @@ pub struct KeyInfo {
     pub revoked_at: Option<i64>,
 }
 
-/// Admin token permissions.
+/// Admin token permissions. `reports:write` (triage, comments, share links) includes
+/// `reports:read`: changing a report one cannot see makes no sense.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Scope {
     #[serde(rename = "reports:read")]
     ReportsRead,
-    #[serde(rename = "keys:manage")]
-    KeysManage,
+    #[serde(rename = "reports:write")]
+    ReportsWrite,
 }
 
 impl Scope {
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::ReportsRead => "reports:read",
-            Scope::KeysManage => "keys:manage",
+            Scope::ReportsWrite => "reports:write",
         }
+    }
+
+    /// Whether holding `self` allows what `needed` guards.
+    pub fn grants(self, needed: Scope) -> bool {
+        self == needed || (self == Scope::ReportsWrite && needed == Scope::ReportsRead)
     }
 }
 
@@ -61,9 +67,13 @@ impl std::str::FromStr for Scope {
     fn from_str(s: &str) -> Result<Scope, String> {
         match s {
             "reports:read" => Ok(Scope::ReportsRead),
-            "keys:manage" => Ok(Scope::KeysManage),
+            "reports:write" => Ok(Scope::ReportsWrite),
+            "keys:manage" => Err(
+                "keys:manage is gone: widget keys are managed with `bugcap-relay keys` on the data directory"
+                    .into(),
+            ),
             other => Err(format!(
-                "unknown scope {other:?}: expected reports:read or keys:manage"
+                "unknown scope {other:?}: expected reports:read or reports:write"
             )),
         }
     }
@@ -158,7 +168,7 @@ impl Store {
     /// The active row of `table` whose hash matches `presented`: its id and the text `columns`,
     /// in order. Malformed secrets never reach the database; the hash is compared in constant
     /// time; use is recorded.
-    fn find_by_secret<const N: usize>(
+    pub(super) fn find_by_secret<const N: usize>(
         &self,
         kind: SecretKind,
         table: &str,

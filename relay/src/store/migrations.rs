@@ -143,6 +143,41 @@ SELECT rowid,
                  FROM json_each(body, '$.errors') e), '')
 FROM reports;
 "#,
+    r#"
+-- Triage: who a report is assigned to and its labels (a JSON array of strings), beside its status.
+ALTER TABLE inbox ADD COLUMN assignee TEXT;
+ALTER TABLE inbox ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX inbox_assignee ON inbox(assignee);
+-- What happened to a report after it arrived, oldest first: status, assignee and label changes,
+-- comments, share links made and revoked. `actor` is who did it: a user's name or a token's
+-- prefix, told apart by `actor_kind`. `detail` is JSON.
+CREATE TABLE activity (
+    id          INTEGER PRIMARY KEY,
+    report_id   TEXT NOT NULL REFERENCES reports(id),
+    at          INTEGER NOT NULL,
+    actor_kind  TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    detail      TEXT NOT NULL
+);
+CREATE INDEX activity_report ON activity(report_id, id);
+-- Read-only links to one report: the link's secret is stored as its SHA-256 only.
+CREATE TABLE shares (
+    id          INTEGER PRIMARY KEY,
+    report_id   TEXT NOT NULL REFERENCES reports(id),
+    prefix      TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    last_used_at INTEGER,
+    revoked_at  INTEGER
+);
+CREATE INDEX shares_prefix ON shares(prefix);
+CREATE INDEX shares_report ON shares(report_id);
+-- `keys:manage` guarded nothing (keys are managed with the CLI on the data directory) and is
+-- gone; `reports:write` is new. Tokens keep their other scopes.
+UPDATE admin_tokens SET scopes = trim(replace(' ' || scopes || ' ', ' keys:manage ', ' '));
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -158,6 +193,37 @@ pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tokens made with the old `keys:manage` scope keep their other scopes and lose that one.
+    #[test]
+    fn the_keys_manage_scope_is_removed_from_stored_tokens() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        for (id, scopes) in [
+            (1, "reports:read keys:manage"),
+            (2, "keys:manage"),
+            (3, "keys:manage reports:read"),
+        ] {
+            conn.execute(
+                "INSERT INTO admin_tokens (id, prefix, hash, scopes, created_at)
+                 VALUES (?1, 'bc_adm_x', ?1, ?2, 0)",
+                rusqlite::params![id, scopes],
+            )
+            .unwrap();
+        }
+        apply(&mut conn).unwrap();
+        let scopes: Vec<String> = conn
+            .prepare("SELECT scopes FROM admin_tokens ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(scopes, ["reports:read", "", "reports:read"]);
+    }
 
     /// A database from before the inbox (schema version 3) with one report in it gets the
     /// inbox's columns and search index filled from the stored body.

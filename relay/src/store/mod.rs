@@ -10,6 +10,8 @@ mod media;
 mod migrations;
 mod outbox;
 mod reports;
+mod shares;
+mod triage;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
 pub use outbox::Due;
 pub use reports::{InsertOutcome, StoredReport};
+pub use shares::ShareInfo;
+pub use triage::{Activity, Actor, Triage, TriageChange};
 use writer::Writer;
 
 use crate::metrics::StoreMetrics;

@@ -184,6 +184,17 @@ impl Relay {
         self.raw("POST", "/v1/reports", &headers, body.to_string().as_bytes())
     }
 
+    /// An admin API request with `token`, and `body` as JSON when given.
+    pub fn admin(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Response {
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![("authorization", auth.as_str())];
+        let bytes = body.map(|b| b.to_string()).unwrap_or_default();
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        self.raw(method, path, &headers, bytes.as_bytes())
+    }
+
     pub fn get_report(&self, token: &str, id: &str) -> Response {
         let auth = format!("Bearer {token}");
         self.raw(
@@ -337,6 +348,11 @@ impl Response {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The body as text (lossy), for messages and searches.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     pub fn error_code(&self) -> String {
