@@ -49,6 +49,9 @@ pub enum Command {
     /// Manage admin tokens (read and triage reports).
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Manage the accounts that sign in to the inbox at /app/.
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Redact a report, any JSON document or plain text from stdin to stdout, as ingest would.
     Redact {
         /// Redaction config (JSON): emails, ip_addresses, extra_keys, extra_patterns, headers.
@@ -204,6 +207,40 @@ pub enum TokensCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account. The password is asked for on a terminal, read from the first line of
+    /// stdin otherwise, or generated and printed once with --generate-password.
+    Create {
+        name: String,
+        /// Read reports only: no triage, comments or share links.
+        #[arg(long)]
+        read_only: bool,
+        /// Make up a strong password and print it once.
+        #[arg(long)]
+        generate_password: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List accounts (never their passwords).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new password (asked for as on create); the account's sessions end.
+    Password {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account; its sessions end at once.
+    Disable {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 impl clap::builder::ValueParserFactory for Scope {
     type Parser = clap::builder::ValueParser;
     fn value_parser() -> Self::Parser {
@@ -233,6 +270,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("media storage: {0}")]
     Media(#[from] crate::media::MediaError),
+    #[error(transparent)]
+    User(#[from] crate::store::UserError),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -240,6 +279,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve(cli.data_dir, *args),
         Command::Keys(cmd) => keys(&Store::open(&cli.data_dir)?, cmd),
         Command::Tokens(cmd) => tokens(&Store::open(&cli.data_dir)?, cmd),
+        Command::Users(cmd) => users(&Store::open(&cli.data_dir)?, cmd),
         Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
     }
 }
@@ -403,6 +443,94 @@ fn tokens(store: &Store, cmd: TokensCommand) -> Result<(), CliError> {
         TokensCommand::Revoke { prefix, json } => {
             store.revoke_admin_token(&prefix)?;
             report_revoked(&prefix, json);
+        }
+    }
+    Ok(())
+}
+
+/// A new password: asked twice on a terminal, else the first line of stdin.
+fn read_password() -> Result<String, CliError> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            return Err(CliError::Usage("the two passwords differ".into()));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn users(store: &Store, cmd: UsersCommand) -> Result<(), CliError> {
+    match cmd {
+        UsersCommand::Create {
+            name,
+            read_only,
+            generate_password,
+            json,
+        } => {
+            let password = if generate_password {
+                let made = crate::auth::secret::generate(crate::auth::secret::SecretKind::Session)
+                    .map_err(|e| CliError::Usage(e.to_string()))?;
+                made[crate::auth::secret::SecretKind::Session.tag().len()..][..24].to_owned()
+            } else {
+                read_password()?
+            };
+            let scopes = if read_only {
+                vec![Scope::ReportsRead]
+            } else {
+                vec![Scope::ReportsWrite]
+            };
+            let info = store.create_user(&name, &password, &scopes)?;
+            if json {
+                let mut out = json!({ "name": info.name, "scopes": info.scopes });
+                if generate_password {
+                    out["password"] = password.into();
+                }
+                println!("{out}");
+            } else {
+                println!("created {} ({})", info.name, info.scopes.join(" "));
+                if generate_password {
+                    println!("Password (shown once):\n  {password}");
+                }
+            }
+        }
+        UsersCommand::List { json } => {
+            let list = store.list_users()?;
+            if json {
+                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+            } else if list.is_empty() {
+                println!("no accounts");
+            } else {
+                for u in &list {
+                    let state = if u.disabled_at.is_some() {
+                        "disabled"
+                    } else {
+                        "active"
+                    };
+                    println!("{}  {}  {state}", u.name, u.scopes.join(" "));
+                }
+            }
+        }
+        UsersCommand::Password { name, json } => {
+            let password = read_password()?;
+            store.set_password(&name, &password)?;
+            if json {
+                println!("{}", json!({ "name": name, "password_set": true }));
+            } else {
+                println!("new password set for {name}; their sessions have ended");
+            }
+        }
+        UsersCommand::Disable { name, json } => {
+            store.disable_user(&name)?;
+            if json {
+                println!("{}", json!({ "name": name, "disabled": true }));
+            } else {
+                println!("disabled {name}; their sessions have ended");
+            }
         }
     }
     Ok(())

@@ -37,6 +37,7 @@ async fn route(state: &AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method().clone();
     match (method, segments.as_slice()) {
+        (_, ["app", ..]) => crate::app::route(state, peer, req).await,
         (Method::GET, ["healthz"]) => response::json(StatusCode::OK, &json!({ "status": "ok" })),
         (Method::GET, ["metrics"]) => response::text(
             StatusCode::OK,
@@ -221,6 +222,7 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (&Method::GET, ["v1", "reports", _, "media", _]) => "media_get",
         (&Method::PUT, ["v1", "uploads", _, _]) => "upload_put",
         (&Method::GET, ["v1", "uploads", _, _]) => "upload_get",
+        (_, ["app", ..]) => "app",
         (_, ["healthz"]) => "healthz",
         (_, ["readyz"]) => "readyz",
         (_, ["metrics"]) => "metrics",
@@ -262,7 +264,7 @@ async fn with_cors(
 
 /// `scheme://host[:port]` the client reached the relay at, for the local store's upload URLs
 /// when no public URL is configured. Only a plain host name or address is taken from `Host`.
-fn request_base(state: &AppState, headers: &hyper::HeaderMap) -> String {
+pub(crate) fn request_base(state: &AppState, headers: &hyper::HeaderMap) -> String {
     let scheme = if state.hsts { "https" } else { "http" };
     let host = headers
         .get(hyper::header::HOST)

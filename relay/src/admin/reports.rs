@@ -7,18 +7,22 @@ use serde_json::json;
 use crate::auth::admin;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::{Cursor, ListQuery, Scope, TRIAGE};
+use crate::store::{Cursor, ListQuery, Scope, Store, TRIAGE};
 
 pub async fn get(
     state: &AppState,
     headers: HeaderMap,
     id: String,
 ) -> Result<serde_json::Value, ApiError> {
-    let (stored, media, triage) = super::read_report(state, headers, id, |store, id| {
-        let stored = store.get_report(id)?.ok_or(ApiError::NotFound)?;
-        Ok((stored, store.media_of(id)?, store.triage_of(id)?))
-    })
-    .await?;
+    super::read_report(state, headers, id, document).await
+}
+
+/// A stored report as the API and "copy as JSON" give it: the report with where it came from,
+/// its media and its triage. Blocking.
+pub fn document(store: &Store, id: &str) -> Result<serde_json::Value, ApiError> {
+    let stored = store.get_report(id)?.ok_or(ApiError::NotFound)?;
+    let media = store.media_of(id)?;
+    let triage = store.triage_of(id)?;
     let corrupt = |e: serde_json::Error| {
         ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string()))
     };

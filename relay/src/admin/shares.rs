@@ -72,12 +72,18 @@ async fn shared_id(state: &AppState, token: String) -> Result<String, ApiError> 
 /// `GET /v1/shared/{token}`: the one report, as stored (redacted), and its media's names.
 pub async fn read(state: &AppState, token: String) -> Result<Value, ApiError> {
     let id = shared_id(state, token).await?;
-    let (stored, media) = state
+    state
         .store
-        .call(move |store| Ok((store.get_report(&id)?, store.media_of(&id)?)))
-        .await?;
-    let stored = stored.ok_or(ApiError::NotFound)?;
-    let media: Vec<Value> = media
+        .call(move |store| Ok(document(store, &id)))
+        .await?
+}
+
+/// What a share link shows of a report: the report and its completed media; nothing of the
+/// team's (triage, activity, key, project). Blocking.
+pub fn document(store: &crate::store::Store, id: &str) -> Result<Value, ApiError> {
+    let stored = store.get_report(id)?.ok_or(ApiError::NotFound)?;
+    let media: Vec<Value> = store
+        .media_of(id)?
         .iter()
         .filter(|m| m.state == MediaState::Complete)
         .map(|m| m.summary())
@@ -88,6 +94,11 @@ pub async fn read(state: &AppState, token: String) -> Result<Value, ApiError> {
         "report": stored.report,
         "media": media,
     }))
+}
+
+/// The report a share link opens (public: the app's shared page uses it too).
+pub async fn shared_report(state: &AppState, token: String) -> Result<String, ApiError> {
+    shared_id(state, token).await
 }
 
 /// `GET /v1/shared/{token}/media/{name}`: a completed attachment of the shared report, as a

@@ -15,6 +15,8 @@ pub enum SecretKind {
     AdminToken,
     /// Read-only link to one report, for people outside the team.
     ShareLink,
+    /// A signed-in browser's session cookie.
+    Session,
 }
 
 impl SecretKind {
@@ -23,6 +25,7 @@ impl SecretKind {
             SecretKind::WidgetKey => "bc_pub_",
             SecretKind::AdminToken => "bc_adm_",
             SecretKind::ShareLink => "bc_shr_",
+            SecretKind::Session => "bc_ses_",
         }
     }
 }

@@ -66,11 +66,17 @@ pub fn add_security_headers(res: &mut Response<Body>, hsts: bool) {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert(
-        "referrer-policy",
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    // A route that lets the app frame it (the DOM snapshot) or keeps its URL to itself (a
+    // share page) sets its own.
+    if !h.contains_key("x-frame-options") {
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    }
+    if !h.contains_key("referrer-policy") {
+        h.insert(
+            "referrer-policy",
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if hsts {
         h.insert(

@@ -63,12 +63,14 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
 pub enum Throttled {
     Ip(Duration),
     Key(Duration),
+    /// Too many sign-in attempts from one address or for one account.
+    SignIn(Duration),
 }
 
 impl Throttled {
     /// Whole seconds to wait, at least one, for `Retry-After`.
     pub fn retry_after_secs(self) -> u64 {
-        let (Throttled::Ip(d) | Throttled::Key(d)) = self;
+        let (Throttled::Ip(d) | Throttled::Key(d) | Throttled::SignIn(d)) = self;
         d.as_secs() + u64::from(d.subsec_nanos() > 0)
     }
 
@@ -76,6 +78,7 @@ impl Throttled {
         match self {
             Throttled::Ip(_) => "ip",
             Throttled::Key(_) => "key",
+            Throttled::SignIn(_) => "address or account",
         }
     }
 }
@@ -83,11 +86,24 @@ impl Throttled {
 /// Uploads allowed per report in the per-IP upload bucket.
 const UPLOADS_PER_REPORT: u32 = 4;
 
+/// Sign-in attempts: per client address, and per account name whoever tries it (so guessing
+/// one account's password from many addresses is as slow as from one).
+const SIGN_IN_PER_IP: Rate = Rate {
+    per_minute: 10,
+    burst: 10,
+};
+const SIGN_IN_PER_ACCOUNT: Rate = Rate {
+    per_minute: 5,
+    burst: 5,
+};
+
 /// The relay's limiters. A rate of 0 per minute turns that limiter off.
 pub struct RateLimits {
     per_ip: Keyed<IpAddr>,
     per_key: Keyed<i64>,
     uploads_per_ip: Keyed<IpAddr>,
+    sign_in_per_ip: Keyed<IpAddr>,
+    sign_in_per_account: Keyed<String>,
 }
 
 impl RateLimits {
@@ -99,6 +115,21 @@ impl RateLimits {
                 per_minute: per_ip.per_minute.saturating_mul(UPLOADS_PER_REPORT),
                 burst: per_ip.burst.saturating_mul(UPLOADS_PER_REPORT),
             }),
+            sign_in_per_ip: Keyed::new(SIGN_IN_PER_IP),
+            sign_in_per_account: Keyed::new(SIGN_IN_PER_ACCOUNT),
+        }
+    }
+
+    /// Checked on every sign-in attempt before the password is looked at; `account` is the
+    /// name typed (none for an admin token, which cannot be guessed).
+    pub fn check_sign_in(&self, ip: IpAddr, account: Option<&str>) -> Result<(), Throttled> {
+        self.sign_in_per_ip.check(&ip).map_err(Throttled::SignIn)?;
+        match account {
+            Some(name) => self
+                .sign_in_per_account
+                .check(&name.to_lowercase())
+                .map_err(Throttled::SignIn),
+            None => Ok(()),
         }
     }
 
@@ -122,6 +153,8 @@ impl RateLimits {
         self.per_ip.prune();
         self.per_key.prune();
         self.uploads_per_ip.prune();
+        self.sign_in_per_ip.prune();
+        self.sign_in_per_account.prune();
     }
 }
 

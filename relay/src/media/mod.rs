@@ -144,6 +144,14 @@ impl ObjectStore {
         }
     }
 
+    /// The origin of download URLs when it is not the relay's own (a bucket's endpoint).
+    pub fn foreign_origin(&self) -> Option<String> {
+        match self {
+            ObjectStore::Local(_) => None,
+            ObjectStore::S3(s3) => Some(s3.origin()),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             ObjectStore::Local(_) => "local",

@@ -49,6 +49,11 @@ pub struct S3Store {
 }
 
 impl S3Store {
+    /// `scheme://host[:port]` that signed URLs point at: the app's pages may load images from it.
+    pub fn origin(&self) -> String {
+        self.bucket.base_url().origin().ascii_serialization()
+    }
+
     pub fn new(config: &S3Config) -> Result<S3Store, MediaError> {
         let endpoint: url::Url = config
             .endpoint

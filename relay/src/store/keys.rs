@@ -420,7 +420,7 @@ fn parse_origins(json: &str) -> Result<Vec<OriginPattern>, StoreError> {
         .collect()
 }
 
-fn audit(
+pub(super) fn audit(
     tx: &rusqlite::Transaction<'_>,
     action: &str,
     subject: &str,

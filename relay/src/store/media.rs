@@ -159,6 +159,34 @@ impl Store {
         raw.map(|(raw, key_id)| raw.into_row(key_id)).transpose()
     }
 
+    /// For each of `report_ids` that has one, the name of its completed screenshot (the inbox's
+    /// thumbnails).
+    pub fn screenshots_of(
+        &self,
+        report_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        if report_ids.is_empty() {
+            return Ok(out);
+        }
+        let marks = vec!["?"; report_ids.len()].join(", ");
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT report_id, min(name) FROM media
+             WHERE report_id IN ({marks}) AND state = 'complete' AND name LIKE 'screenshot.%'
+               AND content_type LIKE 'image/%'
+             GROUP BY report_id"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(report_ids), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (id, name) = row?;
+            out.insert(id, name);
+        }
+        Ok(out)
+    }
+
     /// Every declared attachment of a report.
     pub fn media_of(&self, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
         media_rows(&self.conn(), report_id)

@@ -178,6 +178,34 @@ CREATE INDEX shares_report ON shares(report_id);
 -- gone; `reports:write` is new. Tokens keep their other scopes.
 UPDATE admin_tokens SET scopes = trim(replace(' ' || scopes || ' ', ' keys:manage ', ' '));
 "#,
+    r#"
+-- Accounts for the web app, made with `bugcap-relay users create`. The password is stored as
+-- an argon2id PHC string; `scopes` as for tokens.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    scopes        TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_sign_in_at INTEGER,
+    disabled_at   INTEGER
+);
+-- Signed-in browsers. The cookie's secret is stored as its SHA-256; a session belongs to a user
+-- or to the admin token it was opened with, and ends with either.
+CREATE TABLE sessions (
+    id          INTEGER PRIMARY KEY,
+    prefix      TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE,
+    user_id     INTEGER REFERENCES users(id),
+    token_id    INTEGER REFERENCES admin_tokens(id),
+    csrf        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at  INTEGER
+);
+CREATE INDEX sessions_prefix ON sessions(prefix);
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

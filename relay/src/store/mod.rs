@@ -10,8 +10,10 @@ mod media;
 mod migrations;
 mod outbox;
 mod reports;
+mod sessions;
 mod shares;
 mod triage;
+mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -20,13 +22,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
-pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE};
+pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
 pub use outbox::Due;
 pub use reports::{InsertOutcome, StoredReport};
+pub use sessions::{SESSION_HOURS, Session};
 pub use shares::ShareInfo;
 pub use triage::{Activity, Actor, Triage, TriageChange};
+pub use users::{MIN_PASSWORD_CHARS, User, UserError, UserInfo};
 use writer::Writer;
 
 use crate::metrics::StoreMetrics;

@@ -1,0 +1,123 @@
+//! "Copy as Markdown": a report as text to paste into a tracker issue. Everything the reporter
+//! or the page wrote goes into code spans and fenced blocks (with a fence longer than any run of
+//! backticks inside), so a report cannot inject links, images or markup into the tracker.
+
+use std::fmt::Write;
+
+use super::view::ReportView;
+
+/// The longest run of backticks in `text`.
+fn longest_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// A fence that no line of `text` can close.
+fn fence(text: &str) -> String {
+    "`".repeat((longest_run(text) + 1).max(3))
+}
+
+fn block(out: &mut String, text: &str) {
+    let f = fence(text);
+    let _ = writeln!(out, "{f}text\n{}\n{f}\n", text.trim_end());
+}
+
+/// Inline code that nothing inside can end; line breaks become spaces.
+fn code(text: &str) -> String {
+    let flat = text.replace(['\n', '\r'], " ");
+    let ticks = "`".repeat(longest_run(&flat) + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{flat}{pad}{ticks}")
+}
+
+/// The report as Markdown; `link` is where the team reads it in the app.
+pub fn markdown(r: &ReportView, link: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### {}\n", code(&r.title));
+    if !r.text.is_empty() {
+        out.push_str("**What they wrote**\n\n");
+        block(&mut out, &r.text);
+    }
+    let _ = writeln!(out, "- **Page:** {}", code(&r.page_url));
+    let _ = writeln!(out, "- **Received:** {}", r.received);
+    for (k, v) in r.context.iter().chain(&r.identity).chain(&r.metadata) {
+        let _ = writeln!(out, "- **{k}:** {}", code(v));
+    }
+    if !r.category.is_empty() {
+        let _ = writeln!(out, "- **Category:** {}", code(&r.category));
+    }
+    let _ = writeln!(out, "- **Report:** {link}\n");
+    if !r.errors.is_empty() {
+        let _ = writeln!(out, "**Errors ({})**\n", r.errors.len());
+        for e in &r.errors {
+            let mut text = format!("{}: {}", e.kind, e.message);
+            if !e.location.is_empty() {
+                let _ = write!(text, "\n  at {}", e.location);
+            }
+            if !e.stack.is_empty() {
+                let _ = write!(text, "\n{}", e.stack);
+            }
+            block(&mut out, &text);
+        }
+    }
+    let failed: Vec<_> = r.network.iter().filter(|n| n.failed).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "**Failed requests ({})**\n", failed.len());
+        for n in failed {
+            let mut line = format!(
+                "- {} {} → {}",
+                code(&n.method),
+                code(&n.url),
+                code(&n.status)
+            );
+            if !n.error.is_empty() {
+                let _ = write!(line, " ({})", code(&n.error));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+    }
+    let loud: Vec<_> = r
+        .console
+        .iter()
+        .filter(|c| matches!(c.level, "error" | "warn" | "assert"))
+        .collect();
+    if !loud.is_empty() {
+        let _ = writeln!(out, "**Console errors and warnings ({})**\n", loud.len());
+        let text: Vec<String> = loud
+            .iter()
+            .rev()
+            .take(30)
+            .rev()
+            .map(|c| format!("[{}] {}", c.level, c.message))
+            .collect();
+        block(&mut out, &text.join("\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_and_spans_outlast_what_is_inside() {
+        assert_eq!(fence("no ticks"), "```");
+        assert_eq!(fence("a ```` b"), "`````");
+        assert_eq!(code("plain"), "`plain`");
+        assert_eq!(code("a ` b"), "``a ` b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        let mut out = String::new();
+        block(&mut out, "```\n![x](https://evil.test/p.png)\n```");
+        assert!(out.starts_with("````text\n"), "{out}");
+        assert!(out.trim_end().ends_with("\n````"), "{out}");
+    }
+}
