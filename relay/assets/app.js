@@ -119,3 +119,12 @@ for (const button of $$("button.copy-value")) {
     if (input) copy(input.value);
   });
 }
+
+// Filters: empty fields stay out of the URL, so a view's address is short enough to share.
+for (const filters of $$("form.filters")) {
+  filters.addEventListener("submit", () => {
+    for (const input of $$("input, select", filters)) {
+      if (input.name && input.value === "") input.disabled = true;
+    }
+  });
+}
