@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { build } from "./build.mjs";
 import { startWwwServer } from "./www-server.mjs";
-import { createKey, createToken, root, startRelay } from "../tests/support/relay.mjs";
+import { createKey, relayCli, root, startRelay } from "../tests/support/relay.mjs";
 
 const RELAY_PORT = Number(process.env.BUGCAP_DEMO_RELAY_PORT ?? 8787);
 const WWW_PORT = Number(process.env.BUGCAP_DEMO_PORT ?? 8080);
@@ -19,17 +19,21 @@ build();
 console.log("building the relay…");
 execFileSync("cargo", ["build", "-p", "bugcap-relay"], { cwd: root, stdio: "inherit" });
 
-// The demo keeps its own key and token in the data dir so restarts reuse them. A real
-// deployment shows the key once and never stores the plaintext.
+// The demo keeps its own key and inbox account in the data dir so restarts reuse them. A real
+// deployment shows the key and the password once and never stores the plaintext.
 const credentialsFile = join(dataDir, "demo-credentials.json");
 let credentials = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")) : null;
 if (credentials?.origin !== pageOrigin) {
   const key = createKey(dataDir, { project: "demo", env: "local", origins: [pageOrigin] });
-  const token = createToken(dataDir, ["reports:read"]);
-  credentials = { key: key.key, token: token.token, origin: pageOrigin };
-  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
-  chmodSync(credentialsFile, 0o600);
+  credentials = { key: key.key, origin: pageOrigin };
 }
+if (!credentials.password) {
+  const name = `demo-${Date.now().toString(36)}`;
+  credentials.user = name;
+  credentials.password = relayCli(dataDir, ["users", "create", name, "--generate-password"]).password;
+}
+writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+chmodSync(credentialsFile, 0o600);
 
 let relay;
 try {
@@ -46,8 +50,7 @@ try {
     host: "127.0.0.1",
     publicHost: "localhost",
     port: WWW_PORT,
-    config: { key: credentials.key, relay: relay.url },
-    adminToken: credentials.token,
+    config: { key: credentials.key, relay: relay.url, inbox: `${relay.url}/app` },
   });
 } catch (e) {
   console.error(`could not serve the demo on port ${WWW_PORT} (set BUGCAP_DEMO_PORT to use another port): ${e.message}`);
@@ -58,8 +61,13 @@ try {
 console.log(`
 bugcap demo is running.
 
-  Open ${www.url}/ , trigger a bug, describe it and press "Send report".
-  The confirmation links to the stored report in the viewer.
+  Open ${www.url}/ , trigger a bug, describe it and press "Send report"
+  (or use the launcher button at the bottom right).
+
+  The team's inbox: ${relay.url}/app/
+    sign in as  ${credentials.user}
+    password    ${credentials.password}
+  The confirmation on the demo page links to the report there.
 
   relay:    ${relay.url}  (data in ${dataDir})
   key:      ${credentials.key.slice(0, 12)}…  (allowed origin ${pageOrigin})

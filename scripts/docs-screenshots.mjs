@@ -3,7 +3,8 @@
 // on the demo page against a real relay: desktop light, desktop dark and a phone; and beside
 // them Sentry's feedback widget (`@sentry/browser`'s feedback integration, installed into a
 // temporary folder at the version below and run locally: its form needs no server to open) on
-// the same page, for comparison. Run after `npm run build`: node scripts/docs-screenshots.mjs
+// the same page, for comparison; and the team's inbox and report page, with reports filed from
+// the demo. Run after `npm run build`: node scripts/docs-screenshots.mjs [--only=widget|inbox]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { localSite, openDemo, startStack } from "../tests/support/demo.mjs";
-import { root } from "../tests/support/relay.mjs";
+import { relayCli, root } from "../tests/support/relay.mjs";
+
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 
 const out = join(root, "docs", "images");
 mkdirSync(out, { recursive: true });
@@ -39,8 +42,60 @@ function sentryBundle() {
   return esbuild.buildSync({ entryPoints: [entry], bundle: true, write: false, format: "iife", nodePaths: [join(dir, "node_modules")] }).outputFiles[0].text;
 }
 
+/** The inbox with a few reports from the demo page, and one report page, light and dark. */
+async function inboxShots(stack) {
+  const www = await localSite(stack, { options: { categories: ["Bug", "Idea", "Question"] } });
+  const { page } = await openDemo(stack.browser, `${www.url}/`);
+  const texts = [
+    ["Checkout total is wrong after applying a coupon", "load"],
+    ["Saving my display name does nothing", "save"],
+    ["Notes never load on the dashboard", "load"],
+  ];
+  let last;
+  for (const [text, button] of texts) {
+    await page.click(`#${button}`);
+    await page.waitForTimeout(200);
+    last = await page.evaluate(async (t) => (await (await import("/bugcap/index.js")).submit({ text: t, screenshot: true })).id, text);
+  }
+  await page.waitForTimeout(1500);
+  await page.close();
+  await www.close();
+  const password = relayCli(stack.dataDir, ["users", "create", "ana", "--generate-password"]).password;
+  for (const colorScheme of ["light", "dark"]) {
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+    const app = await context.newPage();
+    await app.goto(`${stack.relay.url}/app/sign-in`);
+    await app.getByLabel("Name").fill("ana");
+    await app.getByLabel("Password").fill(password);
+    await app.getByRole("button", { name: "Sign in", exact: true }).click();
+    await app.waitForURL(`${stack.relay.url}/app/`);
+    await app.waitForTimeout(500);
+    await app.screenshot({ path: join(out, `inbox-${colorScheme}.jpg`), type: "jpeg", quality: 82 });
+    await app.goto(`${stack.relay.url}/app/reports/${last}`);
+    await app.locator(".network li.failed details").first().evaluate((d) => (d.open = true)).catch(() => {});
+    // The snapshot's frame loads lazily: scroll it in first.
+    await app.locator("iframe.dom").scrollIntoViewIfNeeded();
+    await app.frameLocator("iframe.dom").locator("text=Save settings").waitFor();
+    // A viewport as tall as the page (a full-page shot leaves out-of-view frames blank).
+    const height = await app.evaluate(() => document.documentElement.scrollHeight);
+    await app.setViewportSize({ width: 1280, height });
+    await app.waitForTimeout(500);
+    await app.screenshot({ path: join(out, `report-${colorScheme}.jpg`), type: "jpeg", quality: 82 });
+    await context.close();
+    console.log(`docs/images/inbox-${colorScheme}.jpg, docs/images/report-${colorScheme}.jpg`);
+  }
+}
+
 const stack = await startStack();
 try {
+  if (only !== "widget") await inboxShots(stack);
+  if (only !== "inbox") await widgetShots(stack);
+} finally {
+  await stack.close();
+}
+
+/** The dialog and the editor, then Sentry's form on the same page. */
+async function widgetShots(stack) {
   const www = await localSite(stack, { options: { categories: ["Bug", "Idea", "Question"] } });
   for (const { name, ...pageOptions } of SHOTS) {
     const { page } = await openDemo(stack.browser, `${www.url}/`, pageOptions);
@@ -93,6 +148,4 @@ try {
     console.log(`docs/images/sentry-${name}.jpg`);
   }
   await plain.close();
-} finally {
-  await stack.close();
 }

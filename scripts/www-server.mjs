@@ -1,6 +1,6 @@
 // A small static server for the demo host app (www/) and the built package (dist/npm, served
 // at /bugcap/). It is the "host web site" in the demo and in end-to-end tests: it serves the
-// page its config, and proxies admin reads to the relay so the admin token stays on the server.
+// page its config (key, relay, and where the team's inbox is).
 import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -44,10 +44,10 @@ function fileFor(dir, urlPath) {
  * Starts the host site.
  * `host` is the address bound; `publicHost` the name pages are opened under (it decides the
  * page's origin, e.g. `localhost` and `127.0.0.1` are different origins on the same socket).
- * @param {{host?: string, publicHost?: string, port?: number, config: {key: string, relay: string}, adminToken?: string}} opts
+ * @param {{host?: string, publicHost?: string, port?: number, config: {key: string, relay: string, inbox?: string}}} opts
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export function startWwwServer({ host = "127.0.0.1", publicHost = host, port = 0, config, adminToken }) {
+export function startWwwServer({ host = "127.0.0.1", publicHost = host, port = 0, config }) {
   const www = join(root, "www");
   const pkg = join(root, "dist", "npm");
   const server = createServer(async (req, res) => {
@@ -70,18 +70,6 @@ export function startWwwServer({ host = "127.0.0.1", publicHost = host, port = 0
       const tick = setInterval(() => res.write(`data: tick ${n++}\n\n`), 100);
       req.on("close", () => clearInterval(tick));
       return;
-    }
-    const report = url.pathname.match(/^\/demo-api\/reports\/([0-9a-fA-F-]{36})$/);
-    if (report) {
-      if (!adminToken) return send(404, TYPES[".json"], '{"error":{"code":"not_found","message":"no viewer here"}}');
-      try {
-        const answer = await fetch(`${config.relay}/v1/reports/${report[1]}`, {
-          headers: { authorization: `Bearer ${adminToken}` },
-        });
-        return send(answer.status, TYPES[".json"], await answer.text());
-      } catch (e) {
-        return send(502, TYPES[".json"], JSON.stringify({ error: { code: "relay_unreachable", message: String(e) } }));
-      }
     }
     const [dir, rest] = url.pathname.startsWith("/bugcap/")
       ? [pkg, url.pathname.slice("/bugcap".length)]

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
-import { createKey } from "../support/relay.mjs";
+import { createKey, relayCli } from "../support/relay.mjs";
 import { demoSite, openDemo as open, sendReport, startStack } from "../support/demo.mjs";
 
 describe("a report filed from the demo page", () => {
@@ -24,7 +24,7 @@ describe("a report filed from the demo page", () => {
   };
 
   const site = (publicHost, origins) =>
-    demoSite({ relay, dataDir, adminToken: token, publicHost, origins });
+    demoSite({ relay, dataDir, publicHost, origins });
 
   test("the text and the console line reach the relay and read back", async () => {
     const www = await site("localhost", (port) => [`http://localhost:${port}`]);
@@ -80,10 +80,16 @@ describe("a report filed from the demo page", () => {
       assert.equal(typeof ctx.client_hints.mobile, "boolean");
       assert.ok(ctx.connection && typeof ctx.connection.effective_type === "string", JSON.stringify(ctx.connection));
 
-      // The viewer shows the same report, read through the demo server's admin proxy.
+      // The confirmation links to the report in the team's inbox: a sign-in first (the link
+      // crosses from the site to the relay), then the report itself.
+      const password = relayCli(dataDir, ["users", "create", "dev", "--generate-password"]).password;
       await page.click("#report-link");
-      await page.waitForSelector("#feedback", { timeout: 10000 });
-      assert.equal(await page.textContent("#feedback"), "Totals are wrong after saving");
+      await page.waitForURL(/\/app\/sign-in\?next=/);
+      await page.getByLabel("Name").fill("dev");
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.waitForURL(`${relay.url}/app/reports/${result.reportId}`);
+      assert.equal(await page.textContent("h1"), "Totals are wrong after saving");
       await page.close();
     } finally {
       await www.close();

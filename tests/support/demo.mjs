@@ -11,12 +11,12 @@ import { createKey, createToken, startRelay, tempDataDir } from "./relay.mjs";
  * Serves the demo under `publicHost` with a new key whose origins are `origins(port)`.
  * Extra `config` entries are passed to the page's `init`.
  */
-export async function demoSite({ relay, dataDir, adminToken, publicHost, origins, config = {} }) {
+export async function demoSite({ relay, dataDir, publicHost, origins, config = {} }) {
   const probe = await startWwwServer({ publicHost, config: {} });
   const port = probe.port;
   await probe.close();
   const key = createKey(dataDir, { origins: origins(port) }).key;
-  return startWwwServer({ publicHost, port, config: { key, relay: relay.url, ...config }, adminToken });
+  return startWwwServer({ publicHost, port, config: { key, relay: relay.url, inbox: `${relay.url}/app`, ...config } });
 }
 
 /**
@@ -27,7 +27,6 @@ export function localSite(stack, config = {}, relay = stack.relay) {
   return demoSite({
     relay,
     dataDir: stack.dataDir,
-    adminToken: stack.token,
     publicHost: "localhost",
     origins: (port) => [`http://localhost:${port}`],
     config,

@@ -109,6 +109,14 @@ pub fn screenshot_of(media: &[MediaRow]) -> Option<&MediaRow> {
     })
 }
 
+/// A page time (ms since the epoch, as the widget records console lines, errors and requests)
+/// as the clock time, `19:13:20.721` (UTC).
+fn clock(ms_since_epoch: f64) -> String {
+    jiff::Timestamp::from_millisecond(ms_since_epoch as i64)
+        .map(|t| t.strftime("%H:%M:%S%.3f").to_string())
+        .unwrap_or_default()
+}
+
 fn ms(v: f64) -> String {
     if v >= 1000.0 {
         format!("{:.2} s", v / 1000.0)
@@ -225,7 +233,7 @@ impl ReportView {
                         (None, _) => "—".into(),
                     },
                     duration: n.duration_ms.map(ms).unwrap_or_default(),
-                    start: ms(n.start_time),
+                    start: clock(n.start_time),
                     failed,
                     error: n.error.clone().unwrap_or_default(),
                     left: format!("{:.2}", left.clamp(0.0, 100.0)),
@@ -321,13 +329,10 @@ impl ReportView {
                 .iter()
                 .map(|c| ConsoleView {
                     level: c.level.as_str(),
-                    message: if c.args.is_empty() {
-                        c.message.clone()
-                    } else {
-                        format!("{} {}", c.message, c.args.join(" "))
-                    },
+                    // The message is the line as the console printed it, arguments included.
+                    message: c.message.clone(),
                     stack: c.stack.clone().unwrap_or_default(),
-                    at: ms(c.timestamp),
+                    at: clock(c.timestamp),
                 })
                 .collect(),
             network,
