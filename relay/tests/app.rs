@@ -360,6 +360,31 @@ fn every_write_needs_this_origin_and_the_session_csrf_value() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert_eq!(by_ana, ["status", "assignee", "labels", "comment", "share"]);
+
+    // Bad input comes back on the page with why, and changes nothing.
+    for (path, fields, why) in [
+        (
+            "comments",
+            vec![("body", "   ")],
+            "A comment is 1 to 10000 characters.",
+        ),
+        ("triage", vec![("status", "open")], "status: must be one of"),
+    ] {
+        let mut fields = fields.clone();
+        fields.push(("csrf", &csrf));
+        let res = app.post(
+            &format!("/app/reports/{id}/{path}"),
+            Some(&cookie),
+            &fields,
+            None,
+        );
+        assert_eq!(res.status, 422, "{path}");
+        assert!(res.text().contains(why), "{path}: {}", res.text());
+    }
+    assert_eq!(
+        app.relay.get_report(&token, &id).json()["triage"]["status"],
+        "triaged"
+    );
 }
 
 #[test]

@@ -123,6 +123,12 @@ async fn team_page(
     Ok(render(state, status, &page))
 }
 
+/// The report page again, with why a form was refused (422).
+async fn refused(state: &AppState, session: &Session, id: String, notice: String) -> Page {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    team_page(state, session, id, status, Some(notice), None).await
+}
+
 /// `GET /app/reports/{id}`.
 pub async fn page(state: &AppState, req: Request<Incoming>, id: String) -> Page {
     let session = signed_in(state, req.headers()).await?;
@@ -275,18 +281,7 @@ pub async fn triage(state: &AppState, req: Request<Incoming>, id: String) -> Pag
     }
     let change = match parse_change(&body, &[]) {
         Ok(change) => change,
-        Err(e) => {
-            let notice = Some(AppError::from(e).to_string());
-            return team_page(
-                state,
-                &session,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                notice,
-                None,
-            )
-            .await;
-        }
+        Err(e) => return refused(state, &session, id, AppError::from(e).to_string()).await,
     };
     let actor = session.actor.clone();
     let ids = vec![id.clone()];
@@ -304,16 +299,8 @@ pub async fn comment(state: &AppState, req: Request<Incoming>, id: String) -> Pa
     known(&id)?;
     let text = field(&fields, "body").unwrap_or_default().trim().to_owned();
     if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
-        let notice = Some(format!("A comment is 1 to {MAX_COMMENT_CHARS} characters."));
-        return team_page(
-            state,
-            &session,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            notice,
-            None,
-        )
-        .await;
+        let notice = format!("A comment is 1 to {MAX_COMMENT_CHARS} characters.");
+        return refused(state, &session, id, notice).await;
     }
     let actor = session.actor.clone();
     let report = id.clone();

@@ -332,10 +332,7 @@ impl Store {
         let Some((id, [scopes])) = found else {
             return Ok(None);
         };
-        let scopes = scopes
-            .split_whitespace()
-            .map(|s| s.parse().map_err(StoreError::Corrupt))
-            .collect::<Result<_, _>>()?;
+        let scopes = parse_scopes(&scopes)?;
         Ok(Some(AdminToken {
             id,
             prefix: secret::prefix(presented).to_owned(),
@@ -409,6 +406,13 @@ fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64, last_used:
     if let Err(e) = result {
         tracing::warn!(error = %e, table, "could not record last use");
     }
+}
+
+/// Scopes as stored: names separated by spaces (tokens, accounts).
+pub(super) fn parse_scopes(text: &str) -> Result<Vec<Scope>, StoreError> {
+    text.split_whitespace()
+        .map(|s| s.parse().map_err(StoreError::Corrupt))
+        .collect()
 }
 
 fn parse_origins(json: &str) -> Result<Vec<OriginPattern>, StoreError> {

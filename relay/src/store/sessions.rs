@@ -4,6 +4,7 @@
 
 use rusqlite::params;
 
+use super::keys::parse_scopes;
 use super::users::User;
 use super::{AdminToken, Scope, Store, StoreError, now_ms};
 use crate::auth::secret::{self, SecretKind};
@@ -34,12 +35,6 @@ impl Session {
     pub fn allows(&self, needed: Scope) -> bool {
         self.scopes.iter().any(|s| s.grants(needed))
     }
-}
-
-fn parse_scopes(text: &str) -> Result<Vec<Scope>, StoreError> {
-    text.split_whitespace()
-        .map(|s| s.parse().map_err(StoreError::Corrupt))
-        .collect()
 }
 
 impl Store {

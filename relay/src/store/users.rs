@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::keys::audit;
+use super::keys::{audit, parse_scopes};
 use super::{Scope, Store, StoreError, now_ms};
 
 /// Shortest password accepted: long enough that the per-account rate limit makes guessing
@@ -70,12 +70,6 @@ fn verify(password: &str, stored: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
-}
-
-fn parse_scopes(text: &str) -> Result<Vec<Scope>, StoreError> {
-    text.split_whitespace()
-        .map(|s| s.parse().map_err(StoreError::Corrupt))
-        .collect()
 }
 
 impl Store {
