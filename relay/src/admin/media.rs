@@ -7,7 +7,7 @@ use hyper::HeaderMap;
 
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::MediaState;
+use crate::store::{MediaRow, MediaState};
 
 /// How long a download link works.
 pub const DOWNLOAD_TTL: Duration = Duration::from_secs(60);
@@ -21,13 +21,23 @@ pub async fn download_url(
     request_base: String,
 ) -> Result<String, ApiError> {
     let row = super::read_report(state, headers, report_id, move |store, id| {
-        store.media(id, &name)?.ok_or(ApiError::NotFound)
+        Ok(store.media(id, &name)?)
     })
     .await?;
-    if row.state != MediaState::Complete {
-        return Err(ApiError::NotFound);
-    }
+    completed_url(state, row, &request_base)
+}
+
+/// The signed download URL of an attachment that has arrived; 404 for one that is unknown or
+/// still awaited. Every reader of media (the API, share links, the app) goes through here.
+pub fn completed_url(
+    state: &AppState,
+    row: Option<MediaRow>,
+    request_base: &str,
+) -> Result<String, ApiError> {
+    let row = row
+        .filter(|m| m.state == MediaState::Complete)
+        .ok_or(ApiError::NotFound)?;
     Ok(state
         .objects
-        .presign_get(&row.object, DOWNLOAD_TTL, &request_base))
+        .presign_get(&row.object, DOWNLOAD_TTL, request_base))
 }

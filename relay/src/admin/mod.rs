@@ -38,6 +38,14 @@ where
         .await?
 }
 
+/// A 422 naming the field that was refused and why.
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::InvalidField {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
 /// Ids are UUIDs; anything else cannot exist and never reaches a query.
 fn known_shape(id: &str) -> Result<(), ApiError> {
     uuid::Uuid::parse_str(id)

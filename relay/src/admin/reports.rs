@@ -4,6 +4,7 @@
 use hyper::HeaderMap;
 use serde_json::json;
 
+use super::invalid;
 use crate::auth::admin;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -58,13 +59,6 @@ pub async fn list(
         "reports": page.reports,
         "next_cursor": page.next.map(Cursor::encode),
     }))
-}
-
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::InvalidField {
-        field: field.to_owned(),
-        message: message.into(),
-    }
 }
 
 /// The list's query string, checked: every parameter known, given once, within its limits.

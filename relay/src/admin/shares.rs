@@ -61,7 +61,7 @@ pub async fn revoke(
 }
 
 /// The report a share link opens, or 404 for an unknown, malformed or revoked link.
-async fn shared_id(state: &AppState, token: String) -> Result<String, ApiError> {
+pub async fn shared_id(state: &AppState, token: String) -> Result<String, ApiError> {
     state
         .store
         .call(move |store| store.shared_report_id(&token))
@@ -96,11 +96,6 @@ pub fn document(store: &crate::store::Store, id: &str) -> Result<Value, ApiError
     }))
 }
 
-/// The report a share link opens (public: the app's shared page uses it too).
-pub async fn shared_report(state: &AppState, token: String) -> Result<String, ApiError> {
-    shared_id(state, token).await
-}
-
 /// `GET /v1/shared/{token}/media/{name}`: a completed attachment of the shared report, as a
 /// redirect to a short-lived signed URL.
 pub async fn media_url(
@@ -113,12 +108,6 @@ pub async fn media_url(
     let row = state
         .store
         .call(move |store| store.media(&id, &name))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if row.state != MediaState::Complete {
-        return Err(ApiError::NotFound);
-    }
-    Ok(state
-        .objects
-        .presign_get(&row.object, super::media::DOWNLOAD_TTL, &base))
+        .await?;
+    super::media::completed_url(state, row, &base)
 }

@@ -6,7 +6,7 @@ use hyper::Request;
 use hyper::body::Incoming;
 use serde_json::{Map, Value, json};
 
-use super::{authorized, known_shape, read_json};
+use super::{authorized, invalid, known_shape, read_json};
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::{Scope, TRIAGE, TriageChange};
@@ -18,13 +18,6 @@ pub const MAX_LABEL_CHARS: usize = 40;
 pub const MAX_COMMENT_CHARS: usize = 10_000;
 /// Reports one bulk change may touch: a page of the list.
 pub const MAX_BULK: usize = 100;
-
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::InvalidField {
-        field: field.to_owned(),
-        message: message.into(),
-    }
-}
 
 /// A short name or label: trimmed, not empty, no control characters, at most `max` characters.
 fn short_text(field: &str, value: &Value, max: usize) -> Result<String, ApiError> {

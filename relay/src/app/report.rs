@@ -11,13 +11,12 @@ use super::pages::{Me, ReportPage, ShareView};
 use super::view::{ActivityView, ReportView, Stored, times};
 use super::{AppError, Page, dom, export, field, render, see_other, signed_in, writer};
 use crate::admin::triage::{MAX_COMMENT_CHARS, parse_change};
-use crate::admin::{media::DOWNLOAD_TTL, shares};
+use crate::admin::{media, shares};
 use crate::http::response::{self, Body};
 use crate::routes::request_base;
 use crate::state::AppState;
 use crate::store::{
-    Activity, MediaRow, MediaState, Scope, Session, ShareInfo, Store, StoreError, StoredReport,
-    TRIAGE, Triage,
+    Activity, MediaRow, Scope, Session, ShareInfo, Store, StoreError, StoredReport, TRIAGE, Triage,
 };
 
 /// Everything the page shows, read in one go.
@@ -137,14 +136,8 @@ pub async fn page(state: &AppState, req: Request<Incoming>, id: String) -> Page 
 
 /// Redirects to a completed attachment's short-lived signed URL.
 fn media_redirect(state: &AppState, base: &str, row: Option<MediaRow>) -> Page {
-    let row = row
-        .filter(|m| m.state == MediaState::Complete)
-        .ok_or(AppError::NotFound)?;
-    Ok(response::redirect(&state.objects.presign_get(
-        &row.object,
-        DOWNLOAD_TTL,
-        base,
-    )))
+    let url = media::completed_url(state, row, base)?;
+    Ok(response::redirect(&url))
 }
 
 /// `GET /app/reports/{id}/media/{name}`.
@@ -347,7 +340,7 @@ pub async fn unshare(state: &AppState, req: Request<Incoming>, id: String, share
 
 /// The report a share link opens.
 async fn shared_id(state: &AppState, token: String) -> Result<String, AppError> {
-    Ok(shares::shared_report(state, token).await?)
+    Ok(shares::shared_id(state, token).await?)
 }
 
 /// Share pages must not hand their URL (which holds the link's secret) to anyone.
