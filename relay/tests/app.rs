@@ -444,6 +444,17 @@ fn a_read_only_account_or_token_sees_reports_but_cannot_change_them() {
 fn wrong_passwords_are_rate_limited_per_account() {
     let app = App::start();
     let password = app.user("ana", false);
+    // Signing in with the right password does not count against the account (the address
+    // allows ten attempts a minute in all, so this test stays within nine).
+    for _ in 0..2 {
+        let res = app.post(
+            "/app/sign-in",
+            None,
+            &[("name", "ana"), ("password", &password)],
+            None,
+        );
+        assert_eq!(res.status, 303);
+    }
     let mut statuses = Vec::new();
     for _ in 0..6 {
         let res = app.post(

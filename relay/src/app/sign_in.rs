@@ -85,10 +85,13 @@ pub async fn submit(state: &AppState, client: IpAddr, req: Request<Incoming>) ->
         );
     }
     let account = (!with_token).then_some(name.as_str());
-    if let Err(throttled) = state.rate_limits.check_sign_in(client, account) {
-        let message = AppError::Throttled(throttled).to_string();
-        return refused(state, StatusCode::TOO_MANY_REQUESTS, message, next);
-    }
+    let attempt = match state.rate_limits.check_sign_in(client, account) {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            let message = AppError::Throttled(throttled).to_string();
+            return refused(state, StatusCode::TOO_MANY_REQUESTS, message, next);
+        }
+    };
     let opened = state
         .store
         .call(move |store| {
@@ -110,6 +113,11 @@ pub async fn submit(state: &AppState, client: IpAddr, req: Request<Incoming>) ->
             }
         })
         .await?;
+    if opened.is_some()
+        && let Some(attempt) = attempt
+    {
+        attempt.succeeded();
+    }
     let Some(cookie) = opened else {
         let message = if with_token {
             "That admin token is unknown or revoked."

@@ -2,3 +2,4 @@
 
 pub mod client_ip;
 pub mod rate;
+pub mod sign_in;

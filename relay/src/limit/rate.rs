@@ -14,6 +14,8 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
+use super::sign_in::{Attempt, SignInFailures};
+
 /// A rate: `per_minute` sustained, bursts of up to `burst`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
@@ -86,15 +88,12 @@ impl Throttled {
 /// Uploads allowed per report in the per-IP upload bucket.
 const UPLOADS_PER_REPORT: u32 = 4;
 
-/// Sign-in attempts: per client address, and per account name whoever tries it (so guessing
-/// one account's password from many addresses is as slow as from one).
+/// Sign-in attempts per client address, right or wrong (each costs a password hash). Wrong
+/// passwords are also counted per account name, whoever tries it, in [`SignInFailures`] (so
+/// guessing one account's password from many addresses is as slow as from one).
 const SIGN_IN_PER_IP: Rate = Rate {
     per_minute: 10,
     burst: 10,
-};
-const SIGN_IN_PER_ACCOUNT: Rate = Rate {
-    per_minute: 5,
-    burst: 5,
 };
 
 /// The relay's limiters. A rate of 0 per minute turns that limiter off.
@@ -103,7 +102,7 @@ pub struct RateLimits {
     per_key: Keyed<i64>,
     uploads_per_ip: Keyed<IpAddr>,
     sign_in_per_ip: Keyed<IpAddr>,
-    sign_in_per_account: Keyed<String>,
+    sign_in_failures: SignInFailures,
 }
 
 impl RateLimits {
@@ -116,21 +115,23 @@ impl RateLimits {
                 burst: per_ip.burst.saturating_mul(UPLOADS_PER_REPORT),
             }),
             sign_in_per_ip: Keyed::new(SIGN_IN_PER_IP),
-            sign_in_per_account: Keyed::new(SIGN_IN_PER_ACCOUNT),
+            sign_in_failures: SignInFailures::default(),
         }
     }
 
     /// Checked on every sign-in attempt before the password is looked at; `account` is the
-    /// name typed (none for an admin token, which cannot be guessed).
-    pub fn check_sign_in(&self, ip: IpAddr, account: Option<&str>) -> Result<(), Throttled> {
+    /// name typed (none for an admin token, which cannot be guessed). The attempt returned for
+    /// an account counts as a failure unless it is marked as succeeded.
+    pub fn check_sign_in(
+        &self,
+        ip: IpAddr,
+        account: Option<&str>,
+    ) -> Result<Option<Attempt>, Throttled> {
         self.sign_in_per_ip.check(&ip).map_err(Throttled::SignIn)?;
-        match account {
-            Some(name) => self
-                .sign_in_per_account
-                .check(&name.to_lowercase())
-                .map_err(Throttled::SignIn),
-            None => Ok(()),
-        }
+        account
+            .map(|name| self.sign_in_failures.begin(name))
+            .transpose()
+            .map_err(Throttled::SignIn)
     }
 
     /// Checked first on a local-store upload, before its signature is even verified.
@@ -154,7 +155,7 @@ impl RateLimits {
         self.per_key.prune();
         self.uploads_per_ip.prune();
         self.sign_in_per_ip.prune();
-        self.sign_in_per_account.prune();
+        self.sign_in_failures.prune();
     }
 }
 
