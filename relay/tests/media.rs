@@ -429,6 +429,91 @@ fn missing_media_are_marked_after_the_grace_period(kind: Kind) {
     assert_eq!(late.error_code(), "media_window_closed");
 }
 
+impl Setup {
+    /// A session in the inbox app, opened with a read-only admin token.
+    fn app_session(&self) -> String {
+        let token = self.relay.create_token("reports:read");
+        let body = format!("token={token}&next=%2Fapp%2F");
+        let res = self.relay.raw(
+            "POST",
+            "/app/sign-in",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", &self.relay.base),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        let cookie = res.header("set-cookie").unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    fn app_get(&self, cookie: &str, path: &str) -> Response {
+        self.relay.raw("GET", path, &[("cookie", cookie)], b"")
+    }
+}
+
+/// A snapshot of `levels` nested elements with hostile text at the bottom, as rrweb writes it.
+fn deep_snapshot(levels: usize) -> Vec<u8> {
+    let mut json = String::from(r#"{"type":0,"childNodes":["#);
+    for _ in 0..levels {
+        json.push_str(r#"{"type":2,"tagName":"div","attributes":{"class":"n"},"childNodes":["#);
+    }
+    json.push_str(r#"{"type":3,"textContent":"the bottom <script>alert(1)</script>"}"#);
+    json.push_str(&"]}".repeat(levels));
+    json.push_str("]}");
+    json.into_bytes()
+}
+
+/// A snapshot too large or deep to travel inside the report is read back from the store and
+/// rebuilt in the app's sandboxed frame, like an inline one; bytes that are not what was
+/// declared are not shown.
+fn the_app_rebuilds_a_snapshot_sent_as_an_attachment(kind: Kind) {
+    let s = Setup::new(kind, &[]);
+    // Deeper than serde_json's default nesting limit (two JSON levels per element).
+    let dom = deep_snapshot(200);
+    let mut report = fresh_report();
+    report["dom"] = json!({ "format": "rrweb-snapshot", "attachment": "dom.json" });
+    report["attachments"] = json!([{ "name": "dom.json", "content_type": "application/json",
+        "size": dom.len(), "sha256": sha256_hex(&dom) }]);
+    let res = s.relay.post_report(&s.key, Some(ORIGIN), &report);
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = report["id"].as_str().unwrap().to_owned();
+    let cookie = s.app_session();
+
+    let page = s.app_get(&cookie, &format!("/app/reports/{id}")).text();
+    assert!(
+        page.contains("has not arrived") && !page.contains("class=\"dom\""),
+        "no frame before the file is there"
+    );
+    let grant = s.grant(&id, "dom.json", "application/json", &dom);
+    assert_eq!(s.put(&grant, &dom).status, 200);
+    assert_eq!(s.complete(&id, "dom.json").status, 200);
+
+    let page = s.app_get(&cookie, &format!("/app/reports/{id}")).text();
+    assert!(page.contains("class=\"dom\" sandbox src="), "{page}");
+    let frame = s.app_get(&cookie, &format!("/app/reports/{id}/dom"));
+    assert_eq!(frame.status, 200);
+    assert!(
+        frame
+            .header("content-security-policy")
+            .unwrap()
+            .starts_with("sandbox;")
+    );
+    let html = frame.text();
+    assert_eq!(html.matches("<div class=\"n\">").count(), 200);
+    assert!(html.contains("the bottom &lt;script&gt;alert(1)"), "{html}");
+
+    // The store now holds other bytes of the same length: not shown.
+    let mut wrong = dom.clone();
+    let at = wrong.len() - 20;
+    wrong[at] = b' ';
+    s.plant(&id, "dom.json", &wrong);
+    let html = s.app_get(&cookie, &format!("/app/reports/{id}/dom")).text();
+    assert!(!html.contains("<div"), "{html}");
+    assert!(html.contains("not what was sent"), "{html}");
+}
+
 macro_rules! suite {
     ($module:ident, $kind:expr) => {
         mod $module {
@@ -436,6 +521,10 @@ macro_rules! suite {
             #[test]
             fn upload_complete_and_download() {
                 super::upload_complete_and_download($kind)
+            }
+            #[test]
+            fn the_app_rebuilds_a_snapshot_sent_as_an_attachment() {
+                super::the_app_rebuilds_a_snapshot_sent_as_an_attachment($kind)
             }
             #[test]
             fn tampered_signature_is_refused() {

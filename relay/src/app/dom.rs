@@ -80,8 +80,101 @@ pub fn rebuild(node: &Value) -> String {
     out
 }
 
-/// Deeper nodes are left out (the stored JSON's own nesting limit keeps trees far shallower).
+/// A document for the frame that says, as text, why there is no snapshot to show.
+pub fn notice(why: &str) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html><html><body style=\"font:15px/1.5 system-ui,sans-serif;padding:1rem\"><p>",
+    );
+    escape_into(&mut out, why);
+    out.push_str(" The file is in the attachments.</p></body></html>");
+    out
+}
+
+/// Deeper nodes are left out. Chromium's HTML parser nests no deeper than 512 either, so only
+/// a page built by script goes past it.
 const MAX_DEPTH: usize = 512;
+
+/// How deep the JSON of a snapshot sent as an attachment may nest to be rebuilt: an element
+/// takes two levels (the node, its `childNodes`), so this covers [`MAX_DEPTH`] elements twice
+/// over. Deeper text is refused before it is parsed, and what is parsed is parsed on a stack
+/// sized for this depth ([`DEEP_STACK`]), not on the runtime's.
+const MAX_JSON_DEPTH: usize = 4 * MAX_DEPTH;
+/// The stack a large snapshot is parsed, rebuilt and dropped on (each is recursive).
+const DEEP_STACK: usize = 64 << 20;
+
+/// The largest snapshot attachment rebuilt in the app (the widget sends at most 16 MiB); a
+/// parsed tree takes several times its text, so rebuilds also take turns ([`REBUILDS`]).
+pub const MAX_REBUILD_BYTES: u64 = 16 * 1024 * 1024;
+/// One large rebuild at a time: a burst of page views costs waiting, not memory.
+pub static REBUILDS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Why a snapshot sent as an attachment could not be rebuilt.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("it nests deeper than {MAX_JSON_DEPTH} levels")]
+    TooDeep,
+    #[error("it is not valid JSON ({0})")]
+    Json(#[from] serde_json::Error),
+    #[error("the rebuild could not run ({0})")]
+    Thread(String),
+}
+
+/// How deeply JSON text nests: brackets counted outside strings. Linear and allocation-free,
+/// so hostile text is measured before anything recursive touches it.
+fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Parses and rebuilds snapshot JSON of any allowed depth. Recursive all the way (parse,
+/// rebuild, drop): call it on a [`DEEP_STACK`] thread, as [`rebuild_stored`] does.
+fn rebuild_json(bytes: &[u8]) -> Result<String, SnapshotError> {
+    if json_depth(bytes) > MAX_JSON_DEPTH {
+        return Err(SnapshotError::TooDeep);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // The depth was checked above; serde_json's own limit (128) is far below a real page's.
+    de.disable_recursion_limit();
+    let value = <Value as serde::Deserialize>::deserialize(&mut de)?;
+    de.end()?;
+    Ok(rebuild(&value))
+}
+
+/// Rebuilds a snapshot that travelled as an attachment (`dom.json`), on a thread of its own
+/// with a stack deep enough for it.
+pub async fn rebuild_stored(bytes: Vec<u8>) -> Result<String, SnapshotError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("dom-rebuild".into())
+        .stack_size(DEEP_STACK)
+        .spawn(move || {
+            let _ = tx.send(rebuild_json(&bytes));
+        })
+        .map_err(|e| SnapshotError::Thread(e.to_string()))?;
+    rx.await
+        .map_err(|_| SnapshotError::Thread("it stopped".into()))?
+}
 
 fn children(node: &Map<String, Value>) -> &[Value] {
     node.get("childNodes")
@@ -357,6 +450,47 @@ mod tests {
             "{html}"
         );
         assert!(html.starts_with("<!DOCTYPE html><html><head>"));
+    }
+
+    #[test]
+    fn depth_is_counted_outside_strings() {
+        assert_eq!(json_depth(b"{}"), 1);
+        assert_eq!(json_depth(br#"{"a":[{"b":"[[[[{{"}]}"#), 3);
+        assert_eq!(json_depth(br#"["\\\"[[", [[]]]"#), 3);
+        assert_eq!(json_depth(b"1"), 0);
+    }
+
+    /// A snapshot deeper than serde_json's 128 levels, as a script-built page makes, rebuilds
+    /// down to the rebuild's own limit; deeper text is refused before it is parsed.
+    #[tokio::test]
+    async fn deep_snapshots_rebuild_on_their_own_stack() {
+        let nest = |levels: usize| {
+            let mut json = String::new();
+            for _ in 0..levels {
+                json.push_str(r#"{"type":2,"tagName":"div","attributes":{},"childNodes":["#);
+            }
+            json.push_str(r#"{"type":3,"textContent":"bottom <b>"}"#);
+            json.push_str(&"]}".repeat(levels));
+            json.into_bytes()
+        };
+        let html = rebuild_stored(nest(300)).await.unwrap();
+        assert!(html.contains("bottom &lt;b&gt;"));
+        assert_eq!(html.matches("<div>").count(), 300);
+        let html = rebuild_stored(nest(MAX_JSON_DEPTH / 2 - 1)).await.unwrap();
+        assert!(!html.contains("bottom"), "cut at the rebuild's depth");
+        assert!(matches!(
+            rebuild_stored(nest(MAX_JSON_DEPTH)).await,
+            Err(SnapshotError::TooDeep)
+        ));
+        let brackets = "[".repeat(10_000_000).into_bytes();
+        assert!(matches!(
+            rebuild_stored(brackets).await,
+            Err(SnapshotError::TooDeep)
+        ));
+        assert!(matches!(
+            rebuild_stored(b"{\"type\":0,".to_vec()).await,
+            Err(SnapshotError::Json(_))
+        ));
     }
 
     #[test]

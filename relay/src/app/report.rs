@@ -16,7 +16,8 @@ use crate::http::response::{self, Body};
 use crate::routes::request_base;
 use crate::state::AppState;
 use crate::store::{
-    Activity, MediaRow, Scope, Session, ShareInfo, Store, StoreError, StoredReport, TRIAGE, Triage,
+    Activity, MediaRow, MediaState, Scope, Session, ShareInfo, Store, StoreError, StoredReport,
+    TRIAGE, Triage,
 };
 
 /// Everything the page shows, read in one go.
@@ -152,20 +153,10 @@ pub async fn media(state: &AppState, req: Request<Incoming>, id: String, name: S
     media_redirect(state, &base, row)
 }
 
-/// The rebuilt snapshot, with its own CSP (sandboxed, loads nothing) and framable by the app only.
-fn dom_response(report: &Report) -> Page {
-    let node = report
-        .dom
-        .as_ref()
-        .and_then(|d| d.node.as_ref())
-        .ok_or(AppError::NotFound)?;
-    let value = serde_json::to_value(node)
-        .map_err(|e| AppError::Store(StoreError::Corrupt(e.to_string())))?;
-    let mut res = response::text(
-        StatusCode::OK,
-        "text/html; charset=utf-8",
-        dom::rebuild(&value),
-    );
+/// A document for the snapshot frame, with its own CSP (sandboxed, loads nothing), framable by
+/// the app only.
+fn frame(html: String) -> Page {
+    let mut res = response::text(StatusCode::OK, "text/html; charset=utf-8", html);
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -179,16 +170,57 @@ fn dom_response(report: &Report) -> Page {
     Ok(res)
 }
 
+/// The frame's document when the snapshot cannot be shown.
+fn frame_notice(why: &str) -> Page {
+    frame(dom::notice(why))
+}
+
+/// The report's snapshot rebuilt: inline in the report, or read back from the object store
+/// when it travelled as an attachment (`dom.json`).
+async fn snapshot_frame(state: &AppState, id: String) -> Page {
+    let stored = {
+        let id = id.clone();
+        state.store.call(move |store| store.get_report(&id)).await?
+    }
+    .ok_or(AppError::NotFound)?;
+    let dom = parse(&stored)?.dom.ok_or(AppError::NotFound)?;
+    if let Some(node) = &dom.node {
+        let value = serde_json::to_value(node)
+            .map_err(|e| AppError::Store(StoreError::Corrupt(e.to_string())))?;
+        return frame(dom::rebuild(&value));
+    }
+    let name = dom.attachment.ok_or(AppError::NotFound)?;
+    let row = state
+        .store
+        .call(move |store| store.media(&id, &name))
+        .await?
+        .filter(|m| m.state == MediaState::Complete)
+        .ok_or(AppError::NotFound)?;
+    if row.object.size > dom::MAX_REBUILD_BYTES {
+        return frame_notice("This snapshot is too large to rebuild here.");
+    }
+    let _turn = dom::REBUILDS.acquire().await;
+    let bytes = match state.objects.read_verified(&row.object).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return frame_notice("The snapshot in storage is missing or not what was sent.");
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a DOM snapshot back failed");
+            return frame_notice("The object store did not answer; reload to try again.");
+        }
+    };
+    match dom::rebuild_stored(bytes).await {
+        Ok(html) => frame(html),
+        Err(e) => frame_notice(&format!("This snapshot could not be rebuilt: {e}.")),
+    }
+}
+
 /// `GET /app/reports/{id}/dom`.
 pub async fn dom(state: &AppState, req: Request<Incoming>, id: String) -> Page {
     signed_in(state, req.headers()).await?;
     known(&id)?;
-    let stored = state
-        .store
-        .call(move |store| store.get_report(&id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    dom_response(&parse(&stored)?)
+    snapshot_frame(state, id).await
 }
 
 fn download(body: String, content_type: &'static str, name: &str) -> Page {
@@ -396,12 +428,7 @@ pub async fn shared_media(
 /// `GET /app/s/{token}/dom`.
 pub async fn shared_dom(state: &AppState, token: String) -> Page {
     let id = shared_id(state, token).await?;
-    let stored = state
-        .store
-        .call(move |store| store.get_report(&id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    dom_response(&parse(&stored)?)
+    snapshot_frame(state, id).await
 }
 
 /// `GET /app/s/{token}/export.md` and `.json`: what the share shows, nothing more.

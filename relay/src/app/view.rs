@@ -278,7 +278,16 @@ impl ReportView {
             })
             .collect();
         let dom = report.dom.as_ref();
-        let has_dom = dom.is_some_and(|d| d.node.is_some());
+        // Inline, or sent as an attachment that has arrived (it is read back and rebuilt).
+        let has_dom = dom.is_some_and(|d| {
+            d.node.is_some()
+                || d.attachment.as_ref().is_some_and(|name| {
+                    stored
+                        .media
+                        .iter()
+                        .any(|m| &m.object.name == name && m.state == MediaState::Complete)
+                })
+        });
 
         ReportView {
             title: crate::store::title(&report.feedback.text, &page.title),
@@ -343,7 +352,7 @@ impl ReportView {
             dom_truncated: dom.is_some_and(|d| d.truncated),
             dom_missing: match dom {
                 Some(d) if d.attachment.is_some() => {
-                    "The snapshot was too large to send inline; it is in the attachments."
+                    "The snapshot was sent as an attachment that has not arrived."
                 }
                 _ => "No snapshot was sent (left out by the reporter or the site).",
             },

@@ -136,6 +136,20 @@ impl ObjectStore {
         }
     }
 
+    /// The stored bytes when they are exactly what the report declared (size and SHA-256):
+    /// `None` when the object is missing or differs. For the relay's own use (thumbnails, the
+    /// DOM snapshot rebuilt in the app), never for a download, which goes to a signed URL.
+    pub async fn read_verified(&self, obj: &ObjectRef) -> Result<Option<Vec<u8>>, MediaError> {
+        let bytes = match self {
+            ObjectStore::Local(local) => local.read(obj).await?,
+            ObjectStore::S3(s3) => s3.read(obj).await?,
+        };
+        Ok(bytes.filter(|b| {
+            let mut digest = DigestCheck::default();
+            digest.update(b, obj.size) && digest.verdict(obj) == Verdict::Matches
+        }))
+    }
+
     /// Removes the object; removing what is not there succeeds.
     pub async fn delete(&self, obj: &ObjectRef) -> Result<(), MediaError> {
         match self {

@@ -108,13 +108,48 @@ impl S3Store {
 
     /// Reads the object and hashes it: the bytes decide, not the metadata the uploader sent.
     pub async fn verify(&self, obj: &ObjectRef) -> Result<Verdict, MediaError> {
+        let mut digest = DigestCheck::default();
+        Ok(
+            match self
+                .stream(obj, |chunk| digest.update(chunk, obj.size))
+                .await?
+            {
+                Streamed::Whole => digest.verdict(obj),
+                Streamed::WrongSize => Verdict::WrongSize,
+                Streamed::Missing => Verdict::Missing,
+            },
+        )
+    }
+
+    /// The object's bytes, at most its declared size (`None` when it is missing or longer).
+    pub async fn read(&self, obj: &ObjectRef) -> Result<Option<Vec<u8>>, MediaError> {
+        let mut bytes = Vec::new();
+        let streamed = self
+            .stream(obj, |chunk| {
+                let within = bytes.len() as u64 + chunk.len() as u64 <= obj.size;
+                if within {
+                    bytes.extend_from_slice(chunk);
+                }
+                within
+            })
+            .await?;
+        Ok((streamed == Streamed::Whole).then_some(bytes))
+    }
+
+    /// Streams the object to `sink` while it returns `true`; stops at once when
+    /// `Content-Length` already says the object is not its declared size.
+    async fn stream(
+        &self,
+        obj: &ObjectRef,
+        mut sink: impl FnMut(&[u8]) -> bool,
+    ) -> Result<Streamed, MediaError> {
         let url = self
             .bucket
             .get_object(Some(&self.credentials), &obj.key)
             .sign(INTERNAL_TTL);
         let mut res = self.client.get(url).send().await?;
         match res.status().as_u16() {
-            404 => return Ok(Verdict::Missing),
+            404 => return Ok(Streamed::Missing),
             200 => {}
             status => {
                 return Err(MediaError::Status {
@@ -124,15 +159,14 @@ impl S3Store {
             }
         }
         if res.content_length().is_some_and(|len| len != obj.size) {
-            return Ok(Verdict::WrongSize);
+            return Ok(Streamed::WrongSize);
         }
-        let mut digest = DigestCheck::default();
         while let Some(chunk) = res.chunk().await? {
-            if !digest.update(&chunk, obj.size) {
-                return Ok(Verdict::WrongSize);
+            if !sink(&chunk) {
+                return Ok(Streamed::WrongSize);
             }
         }
-        Ok(digest.verdict(obj))
+        Ok(Streamed::Whole)
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), MediaError> {
@@ -149,6 +183,15 @@ impl S3Store {
             }),
         }
     }
+}
+
+/// How a streamed read ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Streamed {
+    Missing,
+    /// Longer than declared (or the sink stopped).
+    WrongSize,
+    Whole,
 }
 
 fn timestamp(unix_secs: i64) -> jiff::Timestamp {
