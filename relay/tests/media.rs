@@ -514,6 +514,60 @@ fn the_app_rebuilds_a_snapshot_sent_as_an_attachment(kind: Kind) {
     assert!(html.contains("not what was sent"), "{html}");
 }
 
+/// The inbox shows each report by a small JPEG made from its screenshot, once: later views are
+/// served from the store even if the object is gone. A screenshot that is not a picture has
+/// none, and only a signed-in browser gets one.
+fn the_inbox_shows_a_thumbnail_made_from_the_screenshot(kind: Kind) {
+    let s = Setup::new(kind, &[]);
+    let shot = {
+        let picture = image::RgbImage::from_fn(1280, 2000, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+        });
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(picture)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let id = s.file_report(&[("screenshot.png", "image/png", &shot)]);
+    let broken = s.file_report(&[("screenshot.png", "image/png", PNG)]);
+    for (id, bytes) in [(&id, &shot[..]), (&broken, PNG)] {
+        let grant = s.grant(id, "screenshot.png", "image/png", bytes);
+        assert_eq!(s.put(&grant, bytes).status, 200);
+        assert_eq!(s.complete(id, "screenshot.png").status, 200);
+    }
+    let cookie = s.app_session();
+    let inbox = s.app_get(&cookie, "/app/?status=all").text();
+    let src = format!("<img src=\"/app/reports/{id}/thumbnail\"");
+    assert!(inbox.contains(&src), "{inbox}");
+    assert!(
+        !inbox.contains(&format!("/app/reports/{id}/media/screenshot.png")),
+        "the inbox does not load full screenshots"
+    );
+
+    let path = format!("/app/reports/{id}/thumbnail");
+    let thumb = s.app_get(&cookie, &path);
+    assert_eq!(thumb.status, 200, "{}", thumb.text());
+    assert_eq!(thumb.header("content-type"), Some("image/jpeg"));
+    assert!(
+        thumb
+            .header("cache-control")
+            .unwrap()
+            .starts_with("private")
+    );
+    let picture = image::load_from_memory(&thumb.body).unwrap();
+    assert_eq!((picture.width(), picture.height()), (240, 150));
+    assert!(thumb.body.len() < 20_000, "{} bytes", thumb.body.len());
+
+    // Made once: the object can go, the thumbnail stays.
+    std::fs::remove_file(s.object_path(&id, "screenshot.png")).unwrap();
+    assert_eq!(s.app_get(&cookie, &path).body, thumb.body);
+
+    let none = s.app_get(&cookie, &format!("/app/reports/{broken}/thumbnail"));
+    assert_eq!(none.status, 404);
+    assert_eq!(s.relay.raw("GET", &path, &[], b"").status, 303);
+}
+
 macro_rules! suite {
     ($module:ident, $kind:expr) => {
         mod $module {
@@ -525,6 +579,10 @@ macro_rules! suite {
             #[test]
             fn the_app_rebuilds_a_snapshot_sent_as_an_attachment() {
                 super::the_app_rebuilds_a_snapshot_sent_as_an_attachment($kind)
+            }
+            #[test]
+            fn the_inbox_shows_a_thumbnail_made_from_the_screenshot() {
+                super::the_inbox_shows_a_thumbnail_made_from_the_screenshot($kind)
             }
             #[test]
             fn tampered_signature_is_refused() {

@@ -144,7 +144,9 @@ pub async fn page(state: &AppState, req: Request<Incoming>) -> Page {
                     let (received, received_iso) = times(r.received_at);
                     let href = format!("/app/reports/{}", r.id);
                     Row {
-                        thumb: shots.get(&r.id).map(|name| format!("{href}/media/{name}")),
+                        thumb: shots
+                            .contains_key(&r.id)
+                            .then(|| format!("{href}/thumbnail")),
                         id: r.id,
                         href,
                         title: r.title,

@@ -14,6 +14,7 @@ mod pages;
 mod report;
 pub mod session;
 mod sign_in;
+mod thumbnail;
 mod view;
 
 use std::net::SocketAddr;
@@ -267,6 +268,10 @@ async fn dispatch(state: &AppState, peer: SocketAddr, req: Request<Incoming>, pa
         (Method::GET, ["reports", id, "media", name]) => {
             let (id, name) = ((*id).to_owned(), (*name).to_owned());
             report::media(state, req, id, name).await
+        }
+        (Method::GET, ["reports", id, "thumbnail"]) => {
+            let id = (*id).to_owned();
+            thumbnail::serve(state, req, id).await
         }
         (Method::GET, ["reports", id, "dom"]) => {
             let id = (*id).to_owned();

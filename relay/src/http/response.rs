@@ -13,9 +13,13 @@ pub type Body = Full<Bytes>;
 #[derive(Debug, Clone, Copy)]
 pub struct RejectCode(pub &'static str);
 
-/// A plain-text answer (metrics exposition).
-pub fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<Body> {
-    let mut res = Response::new(Full::new(Bytes::from(body)));
+/// An answer of `content_type` (metrics exposition, the app's pages, thumbnails).
+pub fn text(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
+    let mut res = Response::new(Full::new(body.into()));
     *res.status_mut() = status;
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -66,8 +70,8 @@ pub fn add_security_headers(res: &mut Response<Body>, hsts: bool) {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    // A route that lets the app frame it (the DOM snapshot) or keeps its URL to itself (a
-    // share page) sets its own.
+    // A route that lets the app frame it (the DOM snapshot), keeps its URL to itself (a share
+    // page) or may be kept by the browser (a thumbnail) sets its own.
     if !h.contains_key("x-frame-options") {
         h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     }
@@ -77,7 +81,9 @@ pub fn add_security_headers(res: &mut Response<Body>, hsts: bool) {
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         );
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if hsts {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -11,6 +11,7 @@
 pub mod local;
 pub mod policy;
 pub mod s3;
+pub mod thumbnail;
 
 use std::time::Duration;
 

@@ -206,6 +206,15 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_prefix ON sessions(prefix);
 "#,
+    r#"
+-- Inbox thumbnails, made from a report's screenshot the first time the inbox shows it. An
+-- empty `jpeg` records that none could be made, so a broken picture is not decoded again.
+CREATE TABLE thumbnails (
+    report_id   TEXT PRIMARY KEY REFERENCES reports(id),
+    jpeg        BLOB NOT NULL,
+    made_at     INTEGER NOT NULL
+);
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

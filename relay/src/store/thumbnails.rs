@@ -1,0 +1,42 @@
+//! Inbox thumbnails at rest: made once per report (see `media::thumbnail`), kept beside it.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, now_ms};
+
+/// What the store knows of a report's thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Thumbnail {
+    /// Never tried.
+    Unmade,
+    /// Tried, and the screenshot could not be made into one.
+    Unavailable,
+    Jpeg(Vec<u8>),
+}
+
+impl Store {
+    pub fn thumbnail(&self, report_id: &str) -> Result<Thumbnail, StoreError> {
+        let jpeg: Option<Vec<u8>> = self
+            .conn()
+            .prepare_cached("SELECT jpeg FROM thumbnails WHERE report_id = ?1")?
+            .query_row([report_id], |r| r.get(0))
+            .optional()?;
+        Ok(match jpeg {
+            None => Thumbnail::Unmade,
+            Some(jpeg) if jpeg.is_empty() => Thumbnail::Unavailable,
+            Some(jpeg) => Thumbnail::Jpeg(jpeg),
+        })
+    }
+
+    /// Keeps a thumbnail, or (`None`) that none could be made. Two relays (or two requests)
+    /// making the same one at once is harmless: the last write wins with the same picture.
+    pub fn save_thumbnail(&self, report_id: &str, jpeg: Option<&[u8]>) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO thumbnails (report_id, jpeg, made_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (report_id) DO UPDATE SET jpeg = excluded.jpeg, made_at = excluded.made_at",
+            )?
+            .execute(params![report_id, jpeg.unwrap_or_default(), now_ms()])?;
+        Ok(())
+    }
+}
