@@ -568,6 +568,28 @@ fn the_inbox_shows_a_thumbnail_made_from_the_screenshot(kind: Kind) {
     assert_eq!(s.relay.raw("GET", &path, &[], b"").status, 303);
 }
 
+/// Under the default limits (10 reports in a burst per address), one user files three reports
+/// in a row, each with a screenshot and a DOM snapshot sent as the widget sends them: every
+/// request succeeds, because media requests count against buckets of their own.
+fn three_reports_with_media_in_a_row_fit_the_default_limits(kind: Kind) {
+    let s = Setup::new(kind, &[]);
+    let dom = br#"{"type":"document","children":[]}"#;
+    for n in 0..3 {
+        let media: [(&str, &str, &[u8]); 2] = [
+            ("screenshot.png", "image/png", PNG),
+            ("dom.json", "application/json", dom),
+        ];
+        let id = s.file_report(&media);
+        for (name, ct, bytes) in media {
+            let grant = s.grant(&id, name, ct, bytes);
+            let put = s.put(&grant, bytes);
+            assert!(put.status < 300, "report {n}, {name}: PUT {}", put.status);
+            let done = s.complete(&id, name);
+            assert_eq!(done.status, 200, "report {n}, {name}: complete");
+        }
+    }
+}
+
 macro_rules! suite {
     ($module:ident, $kind:expr) => {
         mod $module {
@@ -583,6 +605,10 @@ macro_rules! suite {
             #[test]
             fn the_inbox_shows_a_thumbnail_made_from_the_screenshot() {
                 super::the_inbox_shows_a_thumbnail_made_from_the_screenshot($kind)
+            }
+            #[test]
+            fn three_reports_with_media_in_a_row_fit_the_default_limits() {
+                super::three_reports_with_media_in_a_row_fit_the_default_limits($kind)
             }
             #[test]
             fn tampered_signature_is_refused() {

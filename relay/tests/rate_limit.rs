@@ -119,7 +119,7 @@ fn one_key_over_its_rate_is_limited_whatever_the_clients() {
 }
 
 #[test]
-fn uploads_to_the_local_store_have_a_per_ip_bucket_checked_before_the_signature() {
+fn media_requests_have_buckets_of_their_own_checked_before_the_signature() {
     let relay = start(&IP_BURST_OF_TWO);
     let path =
         "/v1/uploads/0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23/screenshot.png?expires=1&signature=00";
@@ -130,11 +130,51 @@ fn uploads_to_the_local_store_have_a_per_ip_bucket_checked_before_the_signature(
     };
     // Refused for their signature while the bucket lasts, then for the rate: a client cannot
     // make the relay check signatures (or stream bodies) as fast as it can send them.
-    // Four uploads per report in the burst: 2 × 4.
-    let statuses: Vec<u16> = (0..9).map(|_| put()).collect();
-    assert_eq!(statuses[..8], [403; 8], "{statuses:?}");
-    assert_eq!(statuses[8], 429, "{statuses:?}");
-    // Reports keep their own bucket.
+    // Eight media requests per report in the per-address burst: 2 × 8.
+    let statuses: Vec<u16> = (0..17).map(|_| put()).collect();
+    assert_eq!(statuses[..16], [403; 16], "{statuses:?}");
+    assert_eq!(statuses[16], 429, "{statuses:?}");
+    // Reports keep their own bucket, and the upload-url and complete calls share the media one.
     let key = relay.create_key(&[ORIGIN]);
     assert_eq!(post_from(&relay, &key, None).status, 201);
+    let complete = relay.raw(
+        "POST",
+        "/v1/reports/0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23/media/complete",
+        &[
+            ("content-type", "application/json"),
+            ("x-bugcap-key", key.as_str()),
+            ("origin", ORIGIN),
+        ],
+        br#"{"name":"screenshot.png"}"#,
+    );
+    assert_eq!(complete.status, 429);
+}
+
+#[test]
+fn one_report_cannot_make_media_requests_without_end() {
+    // No per-address limit to speak of: the per-report bucket (64 in a burst) is what stops it.
+    let relay = start(&[
+        "--rate-per-ip",
+        "6000",
+        "--rate-ip-burst",
+        "1000",
+        "--rate-per-key",
+        "0",
+    ]);
+    let put = |id: &str| {
+        relay
+            .raw(
+                "PUT",
+                &format!("/v1/uploads/{id}/screenshot.png?expires=1&signature=00"),
+                &[("content-type", "image/png")],
+                b"x",
+            )
+            .status
+    };
+    let one = "0b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23";
+    let statuses: Vec<u16> = (0..65).map(|_| put(one)).collect();
+    assert_eq!(statuses[..64], [403; 64], "{statuses:?}");
+    assert_eq!(statuses[64], 429, "{statuses:?}");
+    // Another report has its own.
+    assert_eq!(put("1b7c9a52-3f4e-4d1a-9c57-2e8f0d6a1b23"), 403);
 }

@@ -8,7 +8,7 @@ use hyper::body::Incoming;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::gate::admit;
+use super::gate::{Charge, admit};
 use crate::http::ApiError;
 use crate::http::body::json_error;
 use crate::media::{Verdict, now_secs};
@@ -40,7 +40,7 @@ pub async fn upload_url(
     report_id: String,
     request_base: String,
 ) -> Result<serde_json::Value, ApiError> {
-    let (key, bytes) = admit(state, client, req, BODY_LIMIT).await?;
+    let (key, bytes) = admit(state, client, req, BODY_LIMIT, charge(&report_id)?).await?;
     let ask: UploadUrlRequest = parse_body(&bytes)?;
     let row = owned_media(state, &key, &report_id, &ask.name).await?;
     let declared = &row.object;
@@ -91,7 +91,7 @@ pub async fn complete(
     req: Request<Incoming>,
     report_id: String,
 ) -> Result<serde_json::Value, ApiError> {
-    let (key, bytes) = admit(state, client, req, BODY_LIMIT).await?;
+    let (key, bytes) = admit(state, client, req, BODY_LIMIT, charge(&report_id)?).await?;
     let ask: CompleteRequest = parse_body(&bytes)?;
     let row = owned_media(state, &key, &report_id, &ask.name).await?;
     match row.state {
@@ -159,6 +159,13 @@ async fn owned_media(
                 .ok_or(ApiError::AttachmentNotDeclared))
         })
         .await?
+}
+
+/// The media buckets of `report_id`; an id that is not a UUID names no report.
+fn charge(report_id: &str) -> Result<Charge, ApiError> {
+    uuid::Uuid::parse_str(report_id)
+        .map(Charge::Media)
+        .map_err(|_| ApiError::NotFound)
 }
 
 fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -6,7 +6,7 @@ use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 use serde_json::json;
 
-use super::gate::admit;
+use super::gate::{Charge, admit};
 use crate::http::ApiError;
 use crate::http::body::json_error;
 use crate::state::AppState;
@@ -18,7 +18,14 @@ pub async fn submit(
     client: std::net::IpAddr,
     req: Request<Incoming>,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let (key, bytes) = admit(state, client, req, state.limits.max_body_bytes).await?;
+    let (key, bytes) = admit(
+        state,
+        client,
+        req,
+        state.limits.max_body_bytes,
+        Charge::Report,
+    )
+    .await?;
     let mut report = parse(&bytes, state.limits.max_json_depth)?;
     validate(&report, &state.limits)?;
     state.media_policy.check_declarations(&report.attachments)?;

@@ -73,9 +73,10 @@ pub async fn put(
     name: &str,
 ) -> Result<serde_json::Value, ApiError> {
     let store = local(state)?;
+    let report = uuid::Uuid::parse_str(report_id).map_err(|_| ApiError::NotFound)?;
     state
         .rate_limits
-        .check_upload_ip(client)
+        .check_media(client, report)
         .map_err(ApiError::RateLimited)?;
     let auth = url_auth(req.uri().query())?;
     let headers = req.headers();

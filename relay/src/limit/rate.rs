@@ -1,10 +1,11 @@
 //! Request rate limits per widget key and per client IP (GCRA via `governor`), answered with
 //! 429 and `Retry-After`. Idle buckets are dropped periodically so memory stays bounded.
 //!
-//! Uploads to the local store have a per-IP bucket of their own, four times the report rate
-//! and burst (a report carries a screenshot and perhaps a DOM snapshot, a few more through the
-//! API): a signed URL stays valid for minutes, and without it one URL could be `PUT` over and
-//! over.
+//! A report's media requests (`upload-url`, the `PUT` to the local store, `complete`) have
+//! buckets of their own, per client IP and per report, so a report with a screenshot and a DOM
+//! snapshot costs one report of the report rate, not five: a user who files a second report
+//! right after the first is not refused. The media buckets still stop floods: a signed URL
+//! stays valid for minutes, and without them one URL could be `PUT` over and over.
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -65,6 +66,8 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
 pub enum Throttled {
     Ip(Duration),
     Key(Duration),
+    /// Too many media requests for one report.
+    Report(Duration),
     /// Too many sign-in attempts from one address or for one account.
     SignIn(Duration),
 }
@@ -72,7 +75,8 @@ pub enum Throttled {
 impl Throttled {
     /// Whole seconds to wait, at least one, for `Retry-After`.
     pub fn retry_after_secs(self) -> u64 {
-        let (Throttled::Ip(d) | Throttled::Key(d) | Throttled::SignIn(d)) = self;
+        let (Throttled::Ip(d) | Throttled::Key(d) | Throttled::Report(d) | Throttled::SignIn(d)) =
+            self;
         d.as_secs() + u64::from(d.subsec_nanos() > 0)
     }
 
@@ -80,13 +84,22 @@ impl Throttled {
         match self {
             Throttled::Ip(_) => "ip",
             Throttled::Key(_) => "key",
+            Throttled::Report(_) => "report",
             Throttled::SignIn(_) => "address or account",
         }
     }
 }
 
-/// Uploads allowed per report in the per-IP upload bucket.
-const UPLOADS_PER_REPORT: u32 = 4;
+/// Media requests allowed per report in the per-IP media bucket: a screenshot and a DOM
+/// snapshot take three requests each (`upload-url`, `PUT`, `complete`), with room for retries.
+pub const MEDIA_REQUESTS_PER_REPORT: u32 = 8;
+
+/// Media requests for one report, whoever makes them: enough for all 16 attachments a report
+/// may declare, three requests each, and a retry of each.
+pub const MEDIA_PER_REPORT: Rate = Rate {
+    per_minute: 64,
+    burst: 64,
+};
 
 /// Sign-in attempts per client address, right or wrong (each costs a password hash). Wrong
 /// passwords are also counted per account name, whoever tries it, in [`SignInFailures`] (so
@@ -100,7 +113,8 @@ const SIGN_IN_PER_IP: Rate = Rate {
 pub struct RateLimits {
     per_ip: Keyed<IpAddr>,
     per_key: Keyed<i64>,
-    uploads_per_ip: Keyed<IpAddr>,
+    media_per_ip: Keyed<IpAddr>,
+    media_per_report: Keyed<u128>,
     sign_in_per_ip: Keyed<IpAddr>,
     sign_in_failures: SignInFailures,
 }
@@ -110,9 +124,18 @@ impl RateLimits {
         RateLimits {
             per_ip: Keyed::new(per_ip),
             per_key: Keyed::new(per_key),
-            uploads_per_ip: Keyed::new(Rate {
-                per_minute: per_ip.per_minute.saturating_mul(UPLOADS_PER_REPORT),
-                burst: per_ip.burst.saturating_mul(UPLOADS_PER_REPORT),
+            media_per_ip: Keyed::new(Rate {
+                per_minute: per_ip.per_minute.saturating_mul(MEDIA_REQUESTS_PER_REPORT),
+                burst: per_ip.burst.saturating_mul(MEDIA_REQUESTS_PER_REPORT),
+            }),
+            // Off with the per-IP limit (a load test, a relay behind its own limiter).
+            media_per_report: Keyed::new(if per_ip.per_minute == 0 {
+                Rate {
+                    per_minute: 0,
+                    burst: 0,
+                }
+            } else {
+                MEDIA_PER_REPORT
             }),
             sign_in_per_ip: Keyed::new(SIGN_IN_PER_IP),
             sign_in_failures: SignInFailures::default(),
@@ -134,9 +157,14 @@ impl RateLimits {
             .map_err(Throttled::SignIn)
     }
 
-    /// Checked first on a local-store upload, before its signature is even verified.
-    pub fn check_upload_ip(&self, ip: IpAddr) -> Result<(), Throttled> {
-        self.uploads_per_ip.check(&ip).map_err(Throttled::Ip)
+    /// Checked first on every media request (`upload-url`, a local-store `PUT`, `complete`),
+    /// before the key or the URL's signature is looked at. These requests do not count against
+    /// the report buckets.
+    pub fn check_media(&self, ip: IpAddr, report: uuid::Uuid) -> Result<(), Throttled> {
+        self.media_per_ip.check(&ip).map_err(Throttled::Ip)?;
+        self.media_per_report
+            .check(&report.as_u128())
+            .map_err(Throttled::Report)
     }
 
     /// Checked before anything else, so floods never reach the database.
@@ -153,7 +181,8 @@ impl RateLimits {
     pub fn prune(&self) {
         self.per_ip.prune();
         self.per_key.prune();
-        self.uploads_per_ip.prune();
+        self.media_per_ip.prune();
+        self.media_per_report.prune();
         self.sign_in_per_ip.prune();
         self.sign_in_failures.prune();
     }
