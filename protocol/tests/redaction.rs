@@ -196,6 +196,11 @@ mod properties {
             Just("-----BEGIN PRIVATE KEY-----".to_owned()),
             Just("DE89 3704 0044 0532 0130 00".to_owned()),
             Just("\"token\": \"".to_owned()),
+            Just("https://".to_owned()),
+            Just("?code=".to_owned()),
+            Just("&".to_owned()),
+            Just("#".to_owned()),
+            Just("@".to_owned()),
             "\\PC{0,8}",
         ];
         prop::collection::vec(fragment, 0..12).prop_map(|v| v.concat())
@@ -301,7 +306,9 @@ fn reports_full_of_secrets() -> Vec<serde_json::Value> {
             r["dom"] = serde_json::json!({"format": "rrweb-snapshot", "node": {"type": 0, "id": 1,
                 "childNodes": [{"type": 2, "id": 2, "tagName": "meta",
                 "attributes": {"name": "csrf-token", "content": "k9Xq2Lw0"}, "childNodes": []},
-                {"type": 3, "id": 3, "textContent": s}]}});
+                {"type": 3, "id": 3, "textContent": s},
+                {"type": 2, "id": 4, "tagName": "div", "attributes": {"title": s},
+                 "childNodes": []}]}});
             r["annotations"] =
                 serde_json::json!([{"kind": "text", "points": [[1.0, 2.0]], "text": s}]);
             r["redactions"] = serde_json::json!({"header": 2});
@@ -348,6 +355,32 @@ fn the_json_walk_and_the_typed_walk_redact_a_report_alike() {
             "{text}"
         );
         assert!(walked["redactions"]["header"].as_u64().unwrap() > 2);
+    }
+}
+
+/// Each text secret of the corpus (URLs with a password or an OAuth code among them) is gone
+/// from every field of a report: feedback, title, console, errors, bodies, headers, metadata,
+/// the DOM snapshot's text and attributes, annotations.
+#[test]
+fn every_text_secret_is_gone_from_every_field_of_a_report() {
+    let r = Redactor::default();
+    let secrets: Vec<String> = cases(SECRETS)
+        .into_iter()
+        .filter(|c| c.kind == "text")
+        .map(|c| c.secret.unwrap())
+        .collect();
+    let reports = reports_full_of_secrets();
+    assert_eq!(reports.len(), secrets.len());
+    for (value, secret) in reports.into_iter().zip(secrets) {
+        let mut typed: bugcap_protocol::Report = serde_json::from_value(value).unwrap();
+        r.report(&mut typed);
+        let text = serde_json::to_string(&typed).unwrap();
+        // JSON escapes what the secret may hold (a quote in a PEM block is not one).
+        let escaped = serde_json::to_string(&secret).unwrap();
+        assert!(
+            !text.contains(escaped.trim_matches('"')),
+            "{secret:?} survived in {text}"
+        );
     }
 }
 

@@ -161,8 +161,25 @@ impl Redactor {
     /// Replaces every secret found in free text. Borrows when nothing was found.
     pub fn text<'a>(&self, text: &'a str, counts: &mut Counts) -> Cow<'a, str> {
         let mut found: Vec<Found> = Vec::new();
-        patterns::scan(text, self.options, &mut found);
-        let replaced = replace(text, &found, counts);
+        let mut urls: Vec<usize> = Vec::new();
+        patterns::scan(text, self.options, &mut found, &mut urls);
+        let mut replaced = replace(text, &found, counts);
+        if !urls.is_empty() {
+            // A URL anywhere in the text gets the URL fields' rules: its userinfo and the values
+            // of its sensitive query and fragment parameters go. They run on what the patterns
+            // left, so a URL is read the same way here and when the output is scanned again
+            // (a replaced secret that held spaces would otherwise end the URL in one pass and
+            // not in the next).
+            if let Cow::Owned(changed) = &replaced {
+                urls = url::marks(changed.as_bytes());
+            }
+            let mut in_urls = Vec::new();
+            url::secrets_in_text(replaced.as_bytes(), &urls, &self.extra_keys, &mut in_urls);
+            if !in_urls.is_empty() {
+                let out = replace(&replaced, &in_urls, counts).into_owned();
+                replaced = Cow::Owned(out);
+            }
+        }
         if self.custom.is_empty() {
             return replaced;
         }

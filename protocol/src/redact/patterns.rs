@@ -41,6 +41,11 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// A byte of a word (`[A-Za-z0-9_-]`).
+pub(super) fn is_word_byte(c: u8) -> bool {
+    is_word(c)
+}
+
 #[inline]
 fn is_word(c: u8) -> bool {
     CLASS[c as usize] & WORD != 0
@@ -181,13 +186,20 @@ mod sse2 {
 }
 
 /// Appends every secret in `text` to `out`, in order and without overlaps.
-pub fn scan(text: &str, options: Options, out: &mut Vec<Found>) {
+///
+/// `urls` receives the position of every `://` that follows a word (a URL's scheme), for the
+/// URL rules ([`super::url::secrets_in_text`]): noting them here costs one byte comparison per
+/// word instead of another pass over the text.
+pub fn scan(text: &str, options: Options, out: &mut Vec<Found>, urls: &mut Vec<usize>) {
     let b = text.as_bytes();
     let first = out.len();
     let mut words = WordMask::new(b);
     let mut i = 0;
     while let Some(start) = words.next_word(i) {
         let end = words.word_end(start);
+        if b.get(end) == Some(&b':') && b[end..].starts_with(b"://") {
+            urls.push(end);
+        }
         match at_word(b, start, end) {
             Some(found) => {
                 i = found.end.max(start + 1);
@@ -209,7 +221,7 @@ pub fn scan(text: &str, options: Options, out: &mut Vec<Found>) {
 }
 
 /// Adds `extra` to `out[first..]`, keeping order and dropping anything overlapping a match.
-fn merge(out: &mut Vec<Found>, first: usize, extra: Vec<Found>) {
+pub(super) fn merge(out: &mut Vec<Found>, first: usize, extra: Vec<Found>) {
     if extra.is_empty() {
         return;
     }
@@ -784,7 +796,7 @@ mod tests {
 
     fn rules(text: &str) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
-        scan(text, Options::default(), &mut out);
+        scan(text, Options::default(), &mut out, &mut Vec::new());
         out.iter()
             .map(|f| (f.rule, text[f.start..f.end].to_owned()))
             .collect()

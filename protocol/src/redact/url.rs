@@ -3,6 +3,7 @@
 
 use super::headers::REDACTED;
 use super::names::is_sensitive_param;
+use super::patterns::Found;
 use super::{Counts, Redactor};
 
 impl Redactor {
@@ -74,6 +75,106 @@ impl Redactor {
     fn sensitive_param(&self, raw_name: &str) -> bool {
         let decoded = percent_decode(raw_name);
         is_sensitive_param(&decoded, &self.extra_keys)
+    }
+}
+
+/// The secrets of URLs inside free text (a console message, an error, a body, the user's
+/// words, the DOM's text): for each `://` at `marks` (ascending), the URL's userinfo
+/// (`url_userinfo`) and the values of its sensitive query and fragment parameters
+/// (`url_param`), in text order. A URL ends at whitespace, a quote, `<`, `>`, a backtick or a
+/// backslash (where it sits inside an escaped string). Values already replaced are left alone,
+/// so running the rules over their own output finds nothing.
+pub fn secrets_in_text(b: &[u8], marks: &[usize], extra_keys: &[String], out: &mut Vec<Found>) {
+    let mut done = 0;
+    for &mark in marks {
+        let start = mark + 3;
+        if start < done {
+            continue; // inside the URL just handled
+        }
+        let end = start
+            + b[start..]
+                .iter()
+                .position(|&c| {
+                    c.is_ascii_whitespace()
+                        || c.is_ascii_control()
+                        || matches!(c, b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\')
+                })
+                .unwrap_or(b.len() - start);
+        done = end;
+        let url = &b[start..end];
+        let authority_end = url
+            .iter()
+            .position(|&c| matches!(c, b'/' | b'?' | b'#'))
+            .unwrap_or(url.len());
+        if let Some(at) = url[..authority_end].iter().rposition(|&c| c == b'@')
+            && at > 0
+            && !url.starts_with(b"[REDACTED")
+        {
+            out.push(Found {
+                start,
+                end: start + at,
+                rule: "url_userinfo",
+            });
+        }
+        let rest = &url[authority_end..];
+        let (before_fragment, fragment) = match rest.iter().position(|&c| c == b'#') {
+            Some(h) => (&rest[..h], Some(h + 1)),
+            None => (rest, None),
+        };
+        let base = start + authority_end;
+        if let Some(q) = before_fragment.iter().position(|&c| c == b'?') {
+            params(
+                b,
+                base + q + 1,
+                base + before_fragment.len(),
+                extra_keys,
+                out,
+            );
+        }
+        // OAuth implicit flows put tokens in the fragment as a query string.
+        if let Some(f) = fragment {
+            params(b, base + f, end, extra_keys, out);
+        }
+    }
+}
+
+/// Where `://` follows a word byte: the marks [`super::patterns::scan`] notes, for a text it
+/// did not scan.
+pub fn marks(b: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = crate::search::find(&b[from..], b"://") {
+        let at = from + p;
+        if at > 0 && super::patterns::is_word_byte(b[at - 1]) {
+            out.push(at);
+        }
+        from = at + 3;
+    }
+    out
+}
+
+/// Sensitive values of the `a=1&b=2` in `b[from..to]`.
+fn params(b: &[u8], from: usize, to: usize, extra_keys: &[String], out: &mut Vec<Found>) {
+    let mut i = from;
+    while i < to {
+        let part_end = b[i..to]
+            .iter()
+            .position(|&c| c == b'&')
+            .map_or(to, |p| i + p);
+        if let Some(eq) = b[i..part_end].iter().position(|&c| c == b'=') {
+            let (name, value) = (&b[i..i + eq], &b[i + eq + 1..part_end]);
+            if !value.is_empty()
+                && !value.starts_with(b"[REDACTED")
+                && is_sensitive_param(&percent_decode(&String::from_utf8_lossy(name)), extra_keys)
+            {
+                out.push(Found {
+                    start: i + eq + 1,
+                    end: part_end,
+                    rule: "url_param",
+                });
+            }
+        }
+        i = part_end + 1;
     }
 }
 
