@@ -200,6 +200,113 @@ fn a_report_waits_for_its_declared_media() {
     assert_eq!(body["data"]["media"][0]["status"], "missing");
 }
 
+/// A receiver that handles each request on its own thread, holds every request until `open`
+/// is set, and records how many were in flight at most.
+struct SlowReceiver {
+    url: String,
+    open: Arc<std::sync::atomic::AtomicBool>,
+    delivered: Arc<Mutex<Vec<String>>>,
+    most_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SlowReceiver {
+    fn start() -> SlowReceiver {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/hooks/bugcap", listener.local_addr().unwrap());
+        let open = Arc::new(AtomicBool::new(false));
+        let delivered = Arc::new(Mutex::new(Vec::new()));
+        let most_in_flight = Arc::new(AtomicUsize::new(0));
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let (o, d, m) = (open.clone(), delivered.clone(), most_in_flight.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let (open, delivered, most, in_flight) =
+                    (o.clone(), d.clone(), m.clone(), in_flight.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    let mut len = 0usize;
+                    let mut id = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    loop {
+                        line.clear();
+                        reader.read_line(&mut line).unwrap();
+                        let Some((k, v)) = line.trim_end().split_once(':') else {
+                            break;
+                        };
+                        match k.trim().to_ascii_lowercase().as_str() {
+                            "content-length" => len = v.trim().parse().unwrap(),
+                            "webhook-id" => id = v.trim().to_owned(),
+                            _ => {}
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    reader.read_exact(&mut body).unwrap();
+                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    while !open.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    // Long enough that the relay's other requests arrive meanwhile.
+                    std::thread::sleep(Duration::from_millis(50));
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    delivered.lock().unwrap().push(id);
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 204 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                });
+            }
+        });
+        SlowReceiver {
+            url,
+            open,
+            delivered,
+            most_in_flight,
+        }
+    }
+}
+
+#[test]
+fn deliveries_go_out_concurrently_within_the_per_endpoint_bound() {
+    use std::sync::atomic::Ordering;
+    let receiver = SlowReceiver::start();
+    let relay = relay_with_webhook(&receiver.url, &["--rate-per-ip", "0"]);
+    let key = relay.create_key(&[ORIGIN]);
+    // The first report's delivery is held by the receiver while the other 59 are filed, so
+    // they are all due together when it returns.
+    let mut ids = Vec::new();
+    for _ in 0..60 {
+        let report = fresh_report();
+        assert_eq!(relay.post_report(&key, Some(ORIGIN), &report).status, 201);
+        ids.push(format!("msg_{}", report["id"].as_str().unwrap()));
+    }
+    receiver.open.store(true, Ordering::SeqCst);
+    for _ in 0..200 {
+        if receiver.delivered.lock().unwrap().len() >= ids.len() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut delivered = receiver.delivered.lock().unwrap().clone();
+    delivered.sort();
+    ids.sort();
+    assert_eq!(delivered, ids, "each report delivered once");
+    let most = receiver.most_in_flight.load(Ordering::SeqCst);
+    assert!(
+        (2..=16).contains(&most),
+        "{most} requests in flight at once (expected concurrency, at most 16)"
+    );
+    // Recorded in the store as one batch or a few: every report is delivered.
+    let token = relay.create_token("reports:read");
+    for id in &ids {
+        let id = id.trim_start_matches("msg_");
+        assert_eq!(relay.get_report(&token, id).json()["status"], "delivered");
+    }
+}
+
 #[test]
 fn a_webhook_needs_a_valid_secret() {
     let dir = tempfile::tempdir().unwrap();

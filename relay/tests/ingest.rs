@@ -45,9 +45,12 @@ fn a_retry_with_the_same_id_is_idempotent_and_another_key_gets_409() {
     assert_eq!(relay.post_report(&key, Some(ORIGIN), &report).status, 201);
     let again = relay.post_report(&key, Some(ORIGIN), &report);
     assert_eq!(again.status, 200);
-    assert_eq!(
-        again.json(),
-        json!({ "id": report["id"], "status": "received" })
+    let again = again.json();
+    assert_eq!(again["id"], report["id"]);
+    // The report's status now: stored, or already taken off the outbox (no webhook here).
+    assert!(
+        ["received", "ready"].contains(&again["status"].as_str().unwrap_or("")),
+        "{again}"
     );
     let stolen = relay.post_report(&other, Some(ORIGIN), &report);
     assert_eq!(stolen.status, 409);

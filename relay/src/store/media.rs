@@ -244,6 +244,9 @@ impl Store {
             |r| r.get(0),
         )?;
         tx.commit()?;
+        if waiting == 0 {
+            self.outbox_changed.notify_one();
+        }
         MediaState::parse(&state)
     }
 

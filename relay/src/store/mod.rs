@@ -26,7 +26,7 @@ use rusqlite::Connection;
 pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
-pub use outbox::Due;
+pub use outbox::{DoneStatus, Due, Settled};
 pub use reports::{InsertOutcome, StoredReport};
 pub use sessions::{SESSION_HOURS, Session};
 pub use shares::ShareInfo;
@@ -63,6 +63,9 @@ pub enum StoreError {
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     writer: Arc<Writer>,
+    /// Signalled when a report may have become due for delivery (stored without media, or its
+    /// last attachment arrived), so the delivery worker wakes for work instead of polling.
+    outbox_changed: Arc<tokio::sync::Notify>,
     /// Commit time and batch sizes of the report writer.
     pub metrics: StoreMetrics,
 }
@@ -92,11 +95,17 @@ impl Store {
         let db = data_dir.join(DB_FILE);
         let mut conn = connect(&db)?;
         migrations::apply(&mut conn)?;
+        // No connection checkpoints by itself: an automatic checkpoint runs inside whichever
+        // commit crosses the threshold (here, with the lock that key checks also need) and
+        // holds it for tens of milliseconds. The writer's checkpointer thread does it instead.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let metrics = StoreMetrics::default();
-        let writer = Writer::start(&db, metrics.clone())?;
+        let outbox_changed = Arc::new(tokio::sync::Notify::new());
+        let writer = Writer::start(&db, metrics.clone(), outbox_changed.clone())?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             writer: Arc::new(writer),
+            outbox_changed,
             metrics,
         })
     }
@@ -111,6 +120,12 @@ impl Store {
         tokio::task::spawn_blocking(move || f(&store))
             .await
             .map_err(|_| StoreError::Worker)?
+    }
+
+    /// Resolves when a report may have become due for delivery since the last call (a
+    /// signal given while nobody waited is kept for the next one).
+    pub async fn outbox_changed(&self) {
+        self.outbox_changed.notified().await;
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

@@ -40,36 +40,84 @@ impl Store {
         Ok(rows)
     }
 
-    /// Takes a report off the queue with its final status (`delivered`, or `ready` when no
-    /// webhook is configured and the report simply waits in the relay).
-    pub fn finish_delivery(&self, report_id: &str, status: &str) -> Result<(), StoreError> {
+    /// Records what became of a batch of deliveries, in one transaction (one fsync for the
+    /// whole batch, as ingest commits its reports).
+    pub fn settle_deliveries(&self, outcomes: &[(String, Settled)]) -> Result<(), StoreError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let now = now_ms();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL
-             WHERE report_id = ?1",
-            params![report_id, now_ms()],
-        )?;
-        tx.execute(
-            "UPDATE reports SET status = ?2 WHERE id = ?1",
-            params![report_id, status],
-        )?;
+        for (report_id, outcome) in outcomes {
+            match outcome {
+                Settled::Done(status) => {
+                    tx.prepare_cached(
+                        "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1,
+                         last_error = NULL WHERE report_id = ?1",
+                    )?
+                    .execute(params![report_id, now])?;
+                    tx.prepare_cached("UPDATE reports SET status = ?2 WHERE id = ?1")?
+                        .execute(params![report_id, status.as_str()])?;
+                }
+                Settled::Retry { in_ms, error } => {
+                    tx.prepare_cached(
+                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2,
+                         last_error = ?3 WHERE report_id = ?1",
+                    )?
+                    .execute(params![report_id, now + in_ms, error])?;
+                }
+            }
+        }
         tx.commit()?;
         Ok(())
     }
 
-    /// Records a failed attempt and when to try again.
-    pub fn retry_delivery(
-        &self,
-        report_id: &str,
-        retry_in_ms: i64,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
-             WHERE report_id = ?1",
-            params![report_id, now_ms() + retry_in_ms, error],
-        )?;
-        Ok(())
+    /// When the earliest row that is not due yet becomes due (a retry's time, or the end of a
+    /// report's wait for its media), so the worker sleeps exactly until then.
+    pub fn next_delivery_at(&self, grace_ms: i64) -> Result<Option<i64>, StoreError> {
+        let conn = self.conn();
+        let retry: Option<i64> = conn
+            .prepare_cached(
+                "SELECT min(next_attempt_at) FROM outbox
+                 WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL",
+            )?
+            .query_row([], |r| r.get(0))?;
+        let media: Option<i64> = conn
+            .prepare_cached(
+                "SELECT min(r.received_at) FROM outbox o JOIN reports r ON r.id = o.report_id
+                 WHERE o.delivered_at IS NULL AND r.status = 'awaiting_media'",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok([retry, media.map(|t| t + grace_ms)]
+            .into_iter()
+            .flatten()
+            .min())
+    }
+}
+
+/// What became of one delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Off the queue with this report status: `delivered`, or `ready` when no webhook is
+    /// configured and the report simply waits in the relay.
+    Done(DoneStatus),
+    /// Failed; try again in `in_ms`. `error` is log-safe (no URL, no body).
+    Retry { in_ms: i64, error: String },
+}
+
+/// A report's status once it has left the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoneStatus {
+    Delivered,
+    Ready,
+}
+
+impl DoneStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DoneStatus::Delivered => "delivered",
+            DoneStatus::Ready => "ready",
+        }
     }
 }

@@ -4,11 +4,11 @@
 //! Each job runs in its own savepoint, so one failing job does not take its batch down.
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use bugcap_protocol::Report;
 use rusqlite::{Connection, TransactionBehavior};
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 
 use super::reports::{InsertOutcome, insert_in};
 use super::{StoreError, WidgetKey};
@@ -35,7 +35,12 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer on its own connection to `db`.
-    pub fn start(db: &Path, stats: StoreMetrics) -> Result<Writer, StoreError> {
+    /// `outbox_changed` is signalled after every commit that stored a new report.
+    pub fn start(
+        db: &Path,
+        stats: StoreMetrics,
+        outbox_changed: Arc<Notify>,
+    ) -> Result<Writer, StoreError> {
         let conn = super::connect(db)?;
         // The writer never checkpoints: an automatic checkpoint would run inside a commit and
         // hold every report of that batch for tens of milliseconds. A separate thread does it.
@@ -43,7 +48,7 @@ impl Writer {
         let (jobs, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("bugcap-writer".into())
-            .spawn(move || run(conn, rx, &stats))
+            .spawn(move || run(conn, rx, &stats, &outbox_changed))
             .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
         let checkpoint_conn = super::connect(db)?;
         let (stop, stopped) = mpsc::channel::<()>();
@@ -81,7 +86,12 @@ fn checkpoint_until(conn: &Connection, stopped: &mpsc::Receiver<()>) {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &StoreMetrics) {
+fn run(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    stats: &StoreMetrics,
+    outbox_changed: &Notify,
+) {
     // Ends when every sender is gone (the store was dropped).
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -97,6 +107,12 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, stats: &StoreMetrics) {
             .commit_seconds
             .observe(started.elapsed().as_secs_f64());
         stats.batch_size.observe(batch.len() as f64);
+        if results
+            .iter()
+            .any(|r| matches!(r, Ok(InsertOutcome::Created { .. })))
+        {
+            outbox_changed.notify_one();
+        }
         for (job, result) in batch.into_iter().zip(results) {
             // The request may have gone away (client disconnected); its report is stored anyway.
             let _ = job.reply.send(result);
