@@ -10,6 +10,11 @@ pub const ORIGIN: &str = "http://localhost:8080";
 /// off (the benchmarks measure throughput, not the limiter). Returns the process, its address
 /// and the key.
 pub fn start_relay(dir: &std::path::Path) -> (Child, SocketAddr, String) {
+    start_relay_with(dir, &[])
+}
+
+/// [`start_relay`] with more `serve` arguments (a webhook, say).
+pub fn start_relay_with(dir: &std::path::Path, extra: &[&str]) -> (Child, SocketAddr, String) {
     let bin = env!("CARGO_BIN_EXE_bugcap-relay");
     let out = Command::new(bin)
         .args(["--data-dir"])
@@ -43,6 +48,7 @@ pub fn start_relay(dir: &std::path::Path) -> (Child, SocketAddr, String) {
             "--rate-per-key",
             "0",
         ])
+        .args(extra)
         .env("BUGCAP_LOG", "error")
         .stdout(Stdio::piped())
         .spawn()
