@@ -116,44 +116,44 @@ pub fn validate(report: &Report, limits: &Limits) -> Result<(), ValidationError>
         limits.max_metadata_entries,
     )?;
     for (key, value) in &report.metadata {
-        max_len(&format!("metadata.{key}"), key, 200)?;
+        max_len_with(|| format!("metadata.{key}"), key, 200)?;
         if let crate::report::MetadataValue::String(v) = value {
-            max_len(&format!("metadata.{key}"), v, s)?;
+            max_len_with(|| format!("metadata.{key}"), v, s)?;
         }
     }
 
     max_count("console", report.console.len(), limits.max_console_entries)?;
     for (i, entry) in report.console.iter().enumerate() {
         let at = |f: &str| format!("console[{i}].{f}");
-        max_len(&at("message"), &entry.message, s)?;
-        max_count(&at("args"), entry.args.len(), limits.max_console_args)?;
+        max_len_with(|| at("message"), &entry.message, s)?;
+        max_count_with(|| at("args"), entry.args.len(), limits.max_console_args)?;
         for (j, arg) in entry.args.iter().enumerate() {
-            max_len(&format!("console[{i}].args[{j}]"), arg, s)?;
+            max_len_with(|| format!("console[{i}].args[{j}]"), arg, s)?;
         }
-        opt_len(&at("stack"), &entry.stack, s)?;
+        opt_len_with(|| at("stack"), &entry.stack, s)?;
     }
 
     max_count("errors", report.errors.len(), limits.max_error_entries)?;
     for (i, entry) in report.errors.iter().enumerate() {
         let at = |f: &str| format!("errors[{i}].{f}");
-        max_len(&at("message"), &entry.message, s)?;
-        opt_len(&at("source"), &entry.source, s)?;
-        opt_len(&at("stack"), &entry.stack, s)?;
+        max_len_with(|| at("message"), &entry.message, s)?;
+        opt_len_with(|| at("source"), &entry.source, s)?;
+        opt_len_with(|| at("stack"), &entry.stack, s)?;
     }
 
     max_count("network", report.network.len(), limits.max_network_entries)?;
     for (i, entry) in report.network.iter().enumerate() {
         let at = |f: &str| format!("network[{i}].{f}");
-        max_len(&at("method"), &entry.method, 32)?;
-        max_len(&at("url"), &entry.url, s)?;
+        max_len_with(|| at("method"), &entry.method, 32)?;
+        max_len_with(|| at("url"), &entry.url, s)?;
         for (name, headers) in [
             ("request_headers", &entry.request_headers),
             ("response_headers", &entry.response_headers),
         ] {
-            max_count(&at(name), headers.len(), limits.max_headers)?;
+            max_count_with(|| at(name), headers.len(), limits.max_headers)?;
             for (k, v) in headers {
-                max_len(&at(name), k, 256)?;
-                max_len(&format!("network[{i}].{name}.{k}"), v, 8 * 1024)?;
+                max_len_with(|| at(name), k, 256)?;
+                max_len_with(|| format!("network[{i}].{name}.{k}"), v, 8 * 1024)?;
             }
         }
         for (name, body) in [
@@ -161,11 +161,11 @@ pub fn validate(report: &Report, limits: &Limits) -> Result<(), ValidationError>
             ("response_body", &entry.response_body),
         ] {
             if let Some(body) = body {
-                opt_len(&at(name), &body.text, s)?;
-                opt_len(&at(name), &body.content_type, 256)?;
+                opt_len_with(|| at(name), &body.text, s)?;
+                opt_len_with(|| at(name), &body.content_type, 256)?;
             }
         }
-        opt_len(&at("error"), &entry.error, 2_000)?;
+        opt_len_with(|| at("error"), &entry.error, 2_000)?;
     }
 
     max_count(
@@ -182,8 +182,8 @@ pub fn validate(report: &Report, limits: &Limits) -> Result<(), ValidationError>
                 "coordinates must be finite numbers",
             ));
         }
-        opt_len(&format!("annotations[{i}].text"), &a.text, 2_000)?;
-        opt_len(&format!("annotations[{i}].color"), &a.color, 64)?;
+        opt_len_with(|| format!("annotations[{i}].text"), &a.text, 2_000)?;
+        opt_len_with(|| format!("annotations[{i}].color"), &a.color, 64)?;
     }
 
     max_count(
@@ -275,6 +275,40 @@ fn max_len(field: &str, value: &str, max: usize) -> Result<(), ValidationError> 
             field,
             format!("is {} bytes; the limit is {max}", value.len()),
         ));
+    }
+    Ok(())
+}
+
+/// [`max_len`] for a field whose path has to be written out (`console[3].message`): it is
+/// written only when the value is refused, not for each of the thousands that pass.
+fn max_len_with(
+    field: impl FnOnce() -> String,
+    value: &str,
+    max: usize,
+) -> Result<(), ValidationError> {
+    if value.len() > max {
+        return max_len(&field(), value, max);
+    }
+    Ok(())
+}
+
+fn opt_len_with(
+    field: impl FnOnce() -> String,
+    value: &Option<String>,
+    max: usize,
+) -> Result<(), ValidationError> {
+    value
+        .as_deref()
+        .map_or(Ok(()), |v| max_len_with(field, v, max))
+}
+
+fn max_count_with(
+    field: impl FnOnce() -> String,
+    count: usize,
+    max: usize,
+) -> Result<(), ValidationError> {
+    if count > max {
+        return max_count(&field(), count, max);
     }
     Ok(())
 }
