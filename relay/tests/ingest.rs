@@ -2,7 +2,7 @@
 
 mod support;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use support::{ORIGIN, Relay, cli, fresh_report};
 
 #[test]
@@ -462,4 +462,47 @@ fn metrics_count_requests_rejects_and_commits() {
     let commits = value("bugcap_store_commit_duration_seconds_count");
     assert!((1.0..=16.0).contains(&commits), "{commits}");
     assert!(value(r#"bugcap_http_request_duration_seconds_count{route="reports_create"}"#) >= 17.0);
+}
+
+/// A report the relay changes nothing in is stored from the bytes the client sent, with the
+/// key's project and environment; one it changes (a claimed project, a binary body not marked
+/// binary) is written out from what it parsed. Either way it reads back as what was stored.
+#[test]
+fn a_report_reads_back_as_sent_whether_stored_from_its_bytes_or_written_out() {
+    let relay = Relay::start();
+    let key = relay.create_key(&[ORIGIN]);
+    let token = relay.create_token("reports:read");
+
+    let mut plain = fresh_report();
+    plain["feedback"]["text"] = "caf\u{e9} \"quoted\" \\ back".into();
+    plain["console"] = json!([{"level": "log", "message": "step 1 \u{2713}", "timestamp": 1.5}]);
+    let sent = format!("  {}\n", serde_json::to_string_pretty(&plain).unwrap());
+    assert_eq!(relay.post_bytes(&key, &[], sent.as_bytes()).status, 201);
+    let stored = relay
+        .get_report(&token, plain["id"].as_str().unwrap())
+        .json();
+    assert_eq!(stored["report"]["feedback"], plain["feedback"]);
+    assert_eq!(stored["report"]["console"][0]["message"], "step 1 \u{2713}");
+    assert_eq!(stored["report"]["project"], "shop");
+    assert_eq!(stored["report"]["environment"], "staging");
+
+    let mut claimed = fresh_report();
+    claimed["project"] = Value::Null;
+    assert_eq!(relay.post_report(&key, Some(ORIGIN), &claimed).status, 201);
+    let stored = relay
+        .get_report(&token, claimed["id"].as_str().unwrap())
+        .json();
+    assert_eq!(stored["report"]["project"], "shop");
+
+    let mut unmarked = fresh_report();
+    unmarked["network"] = json!([{"kind": "fetch", "method": "GET", "url": "https://x.test/a.png",
+        "start_time": 1.0, "response_body": {"content_type": "image/png", "binary": false}}]);
+    assert_eq!(relay.post_report(&key, Some(ORIGIN), &unmarked).status, 201);
+    let stored = relay
+        .get_report(&token, unmarked["id"].as_str().unwrap())
+        .json();
+    assert_eq!(
+        stored["report"]["network"][0]["response_body"]["binary"],
+        true
+    );
 }

@@ -39,7 +39,21 @@ impl Store {
         key: WidgetKey,
         report: Report,
     ) -> Result<InsertOutcome, StoreError> {
-        self.writer.insert(key, report).await
+        let body =
+            serde_json::to_string(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.writer.insert(key, report, body).await
+    }
+
+    /// [`Store::insert_report`] with the report's JSON already written (`body` must be
+    /// `report` as JSON): the relay stores the bytes a client sent when it changed nothing in
+    /// them, instead of writing the same report out again.
+    pub async fn insert_report_as(
+        &self,
+        key: WidgetKey,
+        report: Report,
+        body: String,
+    ) -> Result<InsertOutcome, StoreError> {
+        self.writer.insert(key, report, body).await
     }
 
     pub fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
@@ -86,6 +100,7 @@ pub(super) fn insert_in(
     conn: &rusqlite::Connection,
     key: &WidgetKey,
     report: &Report,
+    body: &str,
 ) -> Result<InsertOutcome, StoreError> {
     // Cached statements: the writer runs these for every report, so parse the SQL once.
     let id = report.id.to_string();
@@ -105,7 +120,6 @@ pub(super) fn insert_in(
     } else {
         "awaiting_media"
     };
-    let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let now = now_ms();
     conn.prepare_cached(
         "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)

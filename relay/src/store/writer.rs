@@ -20,6 +20,8 @@ pub const MAX_BATCH: usize = 128;
 struct Job {
     key: WidgetKey,
     report: Report,
+    /// The report as JSON, written by the request's thread rather than this one.
+    body: String,
     reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
@@ -67,10 +69,16 @@ impl Writer {
         &self,
         key: WidgetKey,
         report: Report,
+        body: String,
     ) -> Result<InsertOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { key, report, reply })
+            .send(Job {
+                key,
+                report,
+                body,
+                reply,
+            })
             .map_err(|_| StoreError::Worker)?;
         answer.await.map_err(|_| StoreError::Worker)?
     }
@@ -135,7 +143,7 @@ fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<InsertOutcom
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
         let outcome = match tx.savepoint() {
-            Ok(sp) => match insert_in(&sp, &job.key, &job.report) {
+            Ok(sp) => match insert_in(&sp, &job.key, &job.report, &job.body) {
                 Ok(outcome) => sp.commit().map(|()| outcome).map_err(StoreError::from),
                 Err(e) => Err(e),
             },
