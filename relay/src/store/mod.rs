@@ -4,6 +4,7 @@
 //! the report survives a crash or power loss. Methods are blocking; async callers go through
 //! [`Store::call`], which runs them on tokio's blocking pool.
 
+mod body;
 mod inbox;
 mod keys;
 mod media;

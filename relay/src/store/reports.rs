@@ -41,7 +41,9 @@ impl Store {
     ) -> Result<InsertOutcome, StoreError> {
         let body =
             serde_json::to_string(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.writer.insert(key, report, body).await
+        self.writer
+            .insert(key, report, super::body::pack(&body))
+            .await
     }
 
     /// [`Store::insert_report`] with the report's JSON already written (`body` must be
@@ -53,7 +55,9 @@ impl Store {
         report: Report,
         body: String,
     ) -> Result<InsertOutcome, StoreError> {
-        self.writer.insert(key, report, body).await
+        self.writer
+            .insert(key, report, super::body::pack(&body))
+            .await
     }
 
     pub fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
@@ -71,13 +75,14 @@ impl Store {
                         r.get::<_, String>(3)?,
                         r.get::<_, i64>(4)?,
                         r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
+                        super::body::unpack(r.get_ref(6)?),
                     ))
                 },
             )
             .optional()?;
         row.map(
             |(id, status, project, environment, received_at, key_prefix, body)| {
+                let body = body?;
                 Ok(StoredReport {
                     id,
                     status,
@@ -100,7 +105,7 @@ pub(super) fn insert_in(
     conn: &rusqlite::Connection,
     key: &WidgetKey,
     report: &Report,
-    body: &str,
+    body: &[u8],
 ) -> Result<InsertOutcome, StoreError> {
     // Cached statements: the writer runs these for every report, so parse the SQL once.
     let id = report.id.to_string();

@@ -20,8 +20,8 @@ pub const MAX_BATCH: usize = 128;
 struct Job {
     key: WidgetKey,
     report: Report,
-    /// The report as JSON, written by the request's thread rather than this one.
-    body: String,
+    /// The report as stored (packed JSON), made by the request's thread rather than this one.
+    body: Vec<u8>,
     reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
@@ -69,7 +69,7 @@ impl Writer {
         &self,
         key: WidgetKey,
         report: Report,
-        body: String,
+        body: Vec<u8>,
     ) -> Result<InsertOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
