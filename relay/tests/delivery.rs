@@ -156,6 +156,12 @@ fn reports_are_delivered_signed_and_retried_until_accepted() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(status, "delivered");
+    // The webhook carries the report exactly as the API serves it.
+    let body: Value = serde_json::from_slice(&seen[2].body).unwrap();
+    let api = relay.get_report(&token, id).json();
+    assert_eq!(body["data"]["report"]["report"], api["report"]);
+    assert_eq!(body["data"]["report"]["key_prefix"], api["key_prefix"]);
+    assert_eq!(body["data"]["report"]["received_at"], api["received_at"]);
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(
         receiver.seen.lock().unwrap().len(),

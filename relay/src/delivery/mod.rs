@@ -14,11 +14,12 @@ pub mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::task::JoinSet;
 
 use crate::state::AppState;
-use crate::store::{DoneStatus, Due, MediaRow, Settled, StoreError, StoredReport, now_ms};
+use crate::store::{
+    DoneStatus, Due, MediaRow, RawReport, Settled, StoreError, StoredReport, now_ms,
+};
 use webhook::Webhook;
 
 /// Due rows taken at once.
@@ -127,7 +128,7 @@ async fn send_all(
         .store
         .call(move |s| {
             ids.iter()
-                .map(|id| Ok((s.get_report(id)?, s.media_of(id)?)))
+                .map(|id| Ok((s.get_report_json(id)?, s.media_of(id)?)))
                 .collect::<Result<Vec<_>, StoreError>>()
         })
         .await?;
@@ -153,17 +154,21 @@ async fn send_all(
 async fn send_one(
     webhook: &Webhook,
     item: Due,
-    stored: &StoredReport,
+    stored: &StoredReport<RawReport>,
     media: &[MediaRow],
 ) -> (String, Settled) {
     let id = item.report_id;
     let media: Vec<_> = media.iter().map(MediaRow::summary).collect();
-    let body = json!({
-        "type": "report.created",
-        "timestamp": jiff::Timestamp::now().to_string(),
-        "data": { "report": stored, "media": media },
-    });
-    let body = serde_json::to_vec(&body).unwrap_or_default();
+    // Written straight from the stored JSON: `json!` would parse the report into a tree first.
+    let body = serde_json::to_vec(&Message {
+        kind: "report.created",
+        timestamp: jiff::Timestamp::now().to_string(),
+        data: MessageData {
+            report: stored,
+            media: &media,
+        },
+    })
+    .unwrap_or_default();
     let outcome = match webhook.send(&format!("msg_{id}"), body).await {
         Ok(()) => {
             tracing::info!(report_id = %id, attempts = item.attempts + 1, "report delivered");
@@ -179,6 +184,21 @@ async fn send_one(
         }
     };
     (id, outcome)
+}
+
+/// The webhook's body (`docs/relay.md`, "Webhook delivery").
+#[derive(serde::Serialize)]
+struct Message<'a, M: serde::Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    timestamp: String,
+    data: MessageData<'a, M>,
+}
+
+#[derive(serde::Serialize)]
+struct MessageData<'a, M: serde::Serialize> {
+    report: &'a StoredReport<RawReport>,
+    media: &'a [M],
 }
 
 /// 1 s, 2 s, 4 s … capped at an hour.

@@ -28,7 +28,7 @@ pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
 pub use outbox::{DoneStatus, Due, Settled};
-pub use reports::{InsertOutcome, StoredReport};
+pub use reports::{InsertOutcome, RawReport, StoredReport};
 pub use sessions::{SESSION_HOURS, Session};
 pub use shares::ShareInfo;
 pub use thumbnails::Thumbnail;

@@ -19,17 +19,22 @@ pub enum InsertOutcome {
     IdTakenByAnotherKey,
 }
 
-/// A stored report with what the relay knows about it.
+/// A stored report with what the relay knows about it. `R` is how the report itself is held:
+/// parsed (`serde_json::Value`, for the API and the app) or as the stored JSON text
+/// ([`RawReport`], for a webhook, which passes it on without parsing 30 KB to write it again).
 #[derive(Debug, Clone, Serialize)]
-pub struct StoredReport {
+pub struct StoredReport<R = serde_json::Value> {
     pub id: String,
     pub status: String,
     pub project: String,
     pub environment: String,
     pub received_at: i64,
     pub key_prefix: String,
-    pub report: serde_json::Value,
+    pub report: R,
 }
+
+/// A report's JSON as stored, serialized as it is.
+pub type RawReport = Box<serde_json::value::RawValue>;
 
 impl Store {
     /// Stores `report` (already validated, with project and environment taken from `key`),
@@ -61,41 +66,74 @@ impl Store {
     }
 
     pub fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
-        let conn = self.conn();
-        let row = conn
-            .query_row(
+        self.get_report_json(id)?
+            .map(|stored| {
+                let report = serde_json::from_str(stored.report.get())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(stored.with(report))
+            })
+            .transpose()
+    }
+
+    /// [`Store::get_report`] without parsing the report. The row is read under the
+    /// connection's lock; unpacking and checking it happen after, so key checks and other
+    /// reads do not wait for them.
+    pub fn get_report_json(&self, id: &str) -> Result<Option<StoredReport<RawReport>>, StoreError> {
+        let row = {
+            let conn = self.conn();
+            conn.prepare_cached(
                 "SELECT r.id, r.status, r.project, r.environment, r.received_at, k.prefix, r.body
                  FROM reports r JOIN widget_keys k ON k.id = r.key_id WHERE r.id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, String>(5)?,
-                        super::body::unpack(r.get_ref(6)?),
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(
-            |(id, status, project, environment, received_at, key_prefix, body)| {
-                let body = body?;
+            )?
+            .query_row([id], |r| {
+                let body = match r.get_ref(6)? {
+                    rusqlite::types::ValueRef::Text(t) => Stored::Text(t.to_vec()),
+                    rusqlite::types::ValueRef::Blob(b) => Stored::Packed(b.to_vec()),
+                    _ => Stored::Text(Vec::new()),
+                };
                 Ok(StoredReport {
-                    id,
-                    status,
-                    project,
-                    environment,
-                    received_at,
-                    key_prefix,
-                    report: serde_json::from_str(&body)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    project: r.get(2)?,
+                    environment: r.get(3)?,
+                    received_at: r.get(4)?,
+                    key_prefix: r.get(5)?,
+                    report: body,
                 })
-            },
-        )
+            })
+            .optional()?
+        };
+        row.map(|stored| {
+            let json = match &stored.report {
+                Stored::Text(t) => super::body::unpack(rusqlite::types::ValueRef::Text(t))?,
+                Stored::Packed(b) => super::body::unpack(rusqlite::types::ValueRef::Blob(b))?,
+            };
+            let report = serde_json::value::RawValue::from_string(json)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(stored.with(report))
+        })
         .transpose()
+    }
+}
+
+/// A body as read from its row, before it is unpacked.
+enum Stored {
+    Text(Vec<u8>),
+    Packed(Vec<u8>),
+}
+
+impl<R> StoredReport<R> {
+    /// The same row with another form of its report.
+    fn with<T>(self, report: T) -> StoredReport<T> {
+        StoredReport {
+            id: self.id,
+            status: self.status,
+            project: self.project,
+            environment: self.environment,
+            received_at: self.received_at,
+            key_prefix: self.key_prefix,
+            report,
+        }
     }
 }
 
