@@ -119,38 +119,10 @@ pub enum SnapshotError {
     Thread(String),
 }
 
-/// How deeply JSON text nests: brackets counted outside strings. Linear and allocation-free,
-/// so hostile text is measured before anything recursive touches it.
-fn json_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
-}
-
 /// Parses and rebuilds snapshot JSON of any allowed depth. Recursive all the way (parse,
 /// rebuild, drop): call it on a [`DEEP_STACK`] thread, as [`rebuild_stored`] does.
 fn rebuild_json(bytes: &[u8]) -> Result<String, SnapshotError> {
-    if json_depth(bytes) > MAX_JSON_DEPTH {
+    if crate::http::body::json_depth(bytes) > MAX_JSON_DEPTH {
         return Err(SnapshotError::TooDeep);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -450,14 +422,6 @@ mod tests {
             "{html}"
         );
         assert!(html.starts_with("<!DOCTYPE html><html><head>"));
-    }
-
-    #[test]
-    fn depth_is_counted_outside_strings() {
-        assert_eq!(json_depth(b"{}"), 1);
-        assert_eq!(json_depth(br#"{"a":[{"b":"[[[[{{"}]}"#), 3);
-        assert_eq!(json_depth(br#"["\\\"[[", [[]]]"#), 3);
-        assert_eq!(json_depth(b"1"), 0);
     }
 
     /// A snapshot deeper than serde_json's 128 levels, as a script-built page makes, rebuilds

@@ -55,3 +55,45 @@ pub fn json_error(field: String, inner: &serde_json::Error) -> ApiError {
         },
     }
 }
+
+/// How deeply JSON text nests: brackets counted outside strings. Linear and allocation-free,
+/// so hostile text is measured before anything recursive touches it.
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::json_depth;
+
+    #[test]
+    fn depth_is_counted_outside_strings_only() {
+        assert_eq!(json_depth(b"{}"), 1);
+        assert_eq!(json_depth(b"1"), 0);
+        assert_eq!(json_depth(br#"{"a":[{"b":"[[[[{{"}]}"#), 3);
+        assert_eq!(json_depth(br#"["\\\"[[", [[]]]"#), 3);
+        assert_eq!(json_depth(br#"{"a":"\"[[["}"#), 1);
+    }
+}
