@@ -42,12 +42,8 @@ static CLASS: [u8; 256] = {
 };
 
 /// A byte of a word (`[A-Za-z0-9_-]`).
-pub(super) fn is_word_byte(c: u8) -> bool {
-    is_word(c)
-}
-
 #[inline]
-fn is_word(c: u8) -> bool {
+pub(super) fn is_word(c: u8) -> bool {
     CLASS[c as usize] & WORD != 0
 }
 

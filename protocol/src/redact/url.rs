@@ -145,7 +145,7 @@ pub fn marks(b: &[u8]) -> Vec<usize> {
     let mut from = 0;
     while let Some(p) = crate::search::find(&b[from..], b"://") {
         let at = from + p;
-        if at > 0 && super::patterns::is_word_byte(b[at - 1]) {
+        if at > 0 && super::patterns::is_word(b[at - 1]) {
             out.push(at);
         }
         from = at + 3;

@@ -71,7 +71,7 @@ pub async fn submit(
 /// The body a client sent, as stored: its own bytes with the key's project and environment
 /// added. Only for a body the relay changed nothing in (no redaction, no claim of its own to a
 /// project or environment): writing the parsed report out again gives the same report and
-/// was a sixth of the relay's CPU per report. The two members go last, so even a claim spelled
+/// cost about 6 % of the relay's CPU per realistic report. The two members go last, so even a claim spelled
 /// with escapes (`"pr\u006fject"`) is overridden by them when the body is read. `None` when the
 /// bytes are not an object with members (then the report is written out as usual).
 fn stamped(bytes: &[u8], key: &crate::store::WidgetKey) -> Option<String> {

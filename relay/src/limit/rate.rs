@@ -92,11 +92,11 @@ impl Throttled {
 
 /// Media requests allowed per report in the per-IP media bucket: a screenshot and a DOM
 /// snapshot take three requests each (`upload-url`, `PUT`, `complete`), with room for retries.
-pub const MEDIA_REQUESTS_PER_REPORT: u32 = 8;
+const MEDIA_REQUESTS_PER_REPORT: u32 = 8;
 
-/// Media requests for one report, whoever makes them: enough for all 16 attachments a report
-/// may declare, three requests each, and a retry of each.
-pub const MEDIA_PER_REPORT: Rate = Rate {
+/// Media requests for one report, whoever makes them: all 16 attachments a report may declare
+/// take 48 (three requests each), which leaves 16 for retries.
+const MEDIA_PER_REPORT: Rate = Rate {
     per_minute: 64,
     burst: 64,
 };

@@ -46,9 +46,7 @@ impl Store {
     ) -> Result<InsertOutcome, StoreError> {
         let body =
             serde_json::to_string(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.writer
-            .insert(key, report, super::body::pack(&body))
-            .await
+        self.insert_report_as(key, report, body).await
     }
 
     /// [`Store::insert_report`] with the report's JSON already written (`body` must be
@@ -86,11 +84,6 @@ impl Store {
                  FROM reports r JOIN widget_keys k ON k.id = r.key_id WHERE r.id = ?1",
             )?
             .query_row([id], |r| {
-                let body = match r.get_ref(6)? {
-                    rusqlite::types::ValueRef::Text(t) => Stored::Text(t.to_vec()),
-                    rusqlite::types::ValueRef::Blob(b) => Stored::Packed(b.to_vec()),
-                    _ => Stored::Text(Vec::new()),
-                };
                 Ok(StoredReport {
                     id: r.get(0)?,
                     status: r.get(1)?,
@@ -98,28 +91,19 @@ impl Store {
                     environment: r.get(3)?,
                     received_at: r.get(4)?,
                     key_prefix: r.get(5)?,
-                    report: body,
+                    report: r.get::<_, rusqlite::types::Value>(6)?,
                 })
             })
             .optional()?
         };
         row.map(|stored| {
-            let json = match &stored.report {
-                Stored::Text(t) => super::body::unpack(rusqlite::types::ValueRef::Text(t))?,
-                Stored::Packed(b) => super::body::unpack(rusqlite::types::ValueRef::Blob(b))?,
-            };
+            let json = super::body::unpack((&stored.report).into())?;
             let report = serde_json::value::RawValue::from_string(json)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             Ok(stored.with(report))
         })
         .transpose()
     }
-}
-
-/// A body as read from its row, before it is unpacked.
-enum Stored {
-    Text(Vec<u8>),
-    Packed(Vec<u8>),
 }
 
 impl<R> StoredReport<R> {
