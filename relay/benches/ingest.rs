@@ -26,7 +26,7 @@ use hyper::Request;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use support::{ORIGIN, start_relay, start_relay_with};
+use support::{ORIGIN, listening_address, start_relay, start_relay_with};
 
 mod support;
 
@@ -276,23 +276,12 @@ fn serve_bare() -> ! {
 }
 
 fn start_bare() -> (std::process::Child, SocketAddr) {
-    use std::io::BufRead;
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .env(BARE_ENV, "1")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let addr = listening_address(&mut child);
     (child, addr)
 }
 

@@ -23,6 +23,29 @@ struct Delivery {
 }
 
 impl Delivery {
+    /// Reads one HTTP/1.1 request (headers and a `content-length` body) from `stream`.
+    fn read(stream: &std::net::TcpStream) -> Delivery {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut headers = Vec::new();
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            let Some((k, v)) = line.trim_end().split_once(':') else {
+                break;
+            };
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+        let len: usize = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).unwrap();
+        Delivery { headers, body }
+    }
+
     fn header(&self, name: &str) -> &str {
         self.headers
             .iter()
@@ -49,25 +72,8 @@ impl Receiver {
             let mut script = script.into_iter();
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut headers = Vec::new();
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                loop {
-                    line.clear();
-                    reader.read_line(&mut line).unwrap();
-                    let Some((k, v)) = line.trim_end().split_once(':') else {
-                        break;
-                    };
-                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-                }
-                let len: usize = headers
-                    .iter()
-                    .find(|(k, _)| k == "content-length")
-                    .map_or(0, |(_, v)| v.parse().unwrap());
-                let mut body = vec![0; len];
-                reader.read_exact(&mut body).unwrap();
-                record.lock().unwrap().push(Delivery { headers, body });
+                let delivery = Delivery::read(&stream);
+                record.lock().unwrap().push(delivery);
                 let status = script.next().unwrap_or(204);
                 let _ = write!(
                     stream,
@@ -231,25 +237,7 @@ impl SlowReceiver {
                 let (open, delivered, most, in_flight) =
                     (o.clone(), d.clone(), m.clone(), in_flight.clone());
                 std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    let mut len = 0usize;
-                    let mut id = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    loop {
-                        line.clear();
-                        reader.read_line(&mut line).unwrap();
-                        let Some((k, v)) = line.trim_end().split_once(':') else {
-                            break;
-                        };
-                        match k.trim().to_ascii_lowercase().as_str() {
-                            "content-length" => len = v.trim().parse().unwrap(),
-                            "webhook-id" => id = v.trim().to_owned(),
-                            _ => {}
-                        }
-                    }
-                    let mut body = vec![0; len];
-                    reader.read_exact(&mut body).unwrap();
+                    let id = Delivery::read(&stream).header("webhook-id").to_owned();
                     let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(now, Ordering::SeqCst);
                     while !open.load(Ordering::SeqCst) {

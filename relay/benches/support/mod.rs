@@ -53,16 +53,20 @@ pub fn start_relay_with(dir: &std::path::Path, extra: &[&str]) -> (Child, Socket
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let addr = listening_address(&mut child);
+    (child, addr, key)
+}
+
+/// The address a server child announces as its first line on stdout (`… http://ADDR`).
+pub fn listening_address(child: &mut Child) -> SocketAddr {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let addr = line
-        .trim()
+    line.trim()
         .rsplit("http://")
         .next()
         .unwrap()
         .parse()
-        .unwrap();
-    (child, addr, key)
+        .unwrap()
 }
