@@ -52,6 +52,16 @@ pub enum Command {
     /// Manage the accounts that sign in to the inbox at /app/.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Show the audit log, newest first: key, token and account changes, and agents' tool
+    /// calls (token prefix, tool, report id).
+    Audit {
+        /// How many entries to show (at most 1000).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Redact a report, any JSON document or plain text from stdin to stdout, as ingest would.
     Redact {
         /// Redaction config (JSON): emails, ip_addresses, extra_keys, extra_patterns, headers.
@@ -280,6 +290,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Keys(cmd) => keys(&Store::open(&cli.data_dir)?, cmd),
         Command::Tokens(cmd) => tokens(&Store::open(&cli.data_dir)?, cmd),
         Command::Users(cmd) => users(&Store::open(&cli.data_dir)?, cmd),
+        Command::Audit { limit, json } => audit(&Store::open(&cli.data_dir)?, limit, json),
         Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
     }
 }
@@ -444,6 +455,21 @@ fn tokens(store: &Store, cmd: TokensCommand) -> Result<(), CliError> {
             store.revoke_admin_token(&prefix)?;
             report_revoked(&prefix, json);
         }
+    }
+    Ok(())
+}
+
+fn audit(store: &Store, limit: usize, json: bool) -> Result<(), CliError> {
+    let entries = store.audit_log(limit)?;
+    if json {
+        println!("{}", serde_json::to_string(&entries).unwrap_or_default());
+        return Ok(());
+    }
+    for e in &entries {
+        let at = jiff::Timestamp::from_millisecond(e.at)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        println!("{at}  {:<28} {:<16} {}", e.action, e.subject, e.detail);
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod hex;
 pub mod http;
 pub mod ingest;
 pub mod limit;
+pub mod mcp;
 pub mod media;
 pub mod metrics;
 pub mod redact_cmd;

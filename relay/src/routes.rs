@@ -20,7 +20,11 @@ pub async fn handle(
 ) -> Response<Body> {
     let started = std::time::Instant::now();
     let label = route_label(req.method(), req.uri().path());
-    let mut res = route(&state, peer, req).await;
+    let mut res = if req.uri().path() == "/mcp" {
+        crate::mcp::serve(state.clone(), req).await
+    } else {
+        route(&state, peer, req).await
+    };
     response::add_security_headers(&mut res, state.hsts);
     let reject = res.extensions().get::<response::RejectCode>().map(|c| c.0);
     state.metrics.observe(
@@ -223,6 +227,7 @@ fn route_label(method: &Method, path: &str) -> &'static str {
         (&Method::PUT, ["v1", "uploads", _, _]) => "upload_put",
         (&Method::GET, ["v1", "uploads", _, _]) => "upload_get",
         (_, ["app", ..]) => "app",
+        (_, ["mcp"]) => "mcp",
         (_, ["healthz"]) => "healthz",
         (_, ["readyz"]) => "readyz",
         (_, ["metrics"]) => "metrics",

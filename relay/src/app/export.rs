@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::view::ReportView;
+use super::view::{ConsoleView, NetworkView, ReportView};
 
 /// The longest run of backticks in `text`.
 fn longest_run(text: &str) -> usize {
@@ -38,6 +38,46 @@ fn code(text: &str) -> String {
     format!("{ticks}{pad}{flat}{pad}{ticks}")
 }
 
+/// How many of the console's last lines the export shows, whatever their level.
+const LAST_CONSOLE_LINES: usize = 20;
+
+/// The last `n` of `lines` as `[level] message`, oldest first.
+fn console_lines<'a>(lines: impl DoubleEndedIterator<Item = &'a ConsoleView>, n: usize) -> String {
+    let mut last: Vec<String> = lines
+        .rev()
+        .take(n)
+        .map(|c| format!("[{}] {}", c.level, c.message))
+        .collect();
+    last.reverse();
+    last.join("\n")
+}
+
+/// A list of requests under `heading`, each with its status, time and error; nothing when
+/// there is none.
+fn requests<'a>(out: &mut String, heading: &str, list: impl Iterator<Item = &'a NetworkView>) {
+    let list: Vec<_> = list.collect();
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "**{heading} ({})**\n", list.len());
+    for n in list {
+        let mut line = format!(
+            "- {} {} → {}",
+            code(&n.method),
+            code(&n.url),
+            code(&n.status)
+        );
+        if !n.duration.is_empty() {
+            let _ = write!(line, " in {}", n.duration);
+        }
+        if !n.error.is_empty() {
+            let _ = write!(line, " ({})", code(&n.error));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
+}
+
 /// The report as Markdown; `link` is where the team reads it in the app.
 pub fn markdown(r: &ReportView, link: &str) -> String {
     let mut out = String::new();
@@ -68,23 +108,16 @@ pub fn markdown(r: &ReportView, link: &str) -> String {
             block(&mut out, &text);
         }
     }
-    let failed: Vec<_> = r.network.iter().filter(|n| n.failed).collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "**Failed requests ({})**\n", failed.len());
-        for n in failed {
-            let mut line = format!(
-                "- {} {} → {}",
-                code(&n.method),
-                code(&n.url),
-                code(&n.status)
-            );
-            if !n.error.is_empty() {
-                let _ = write!(line, " ({})", code(&n.error));
-            }
-            let _ = writeln!(out, "{line}");
-        }
-        out.push('\n');
-    }
+    requests(
+        &mut out,
+        "Failed requests",
+        r.network.iter().filter(|n| n.failed),
+    );
+    requests(
+        &mut out,
+        "Slow requests (1 s or more)",
+        r.network.iter().filter(|n| n.slow && !n.failed),
+    );
     let loud: Vec<_> = r
         .console
         .iter()
@@ -92,14 +125,19 @@ pub fn markdown(r: &ReportView, link: &str) -> String {
         .collect();
     if !loud.is_empty() {
         let _ = writeln!(out, "**Console errors and warnings ({})**\n", loud.len());
-        let text: Vec<String> = loud
-            .iter()
-            .rev()
-            .take(30)
-            .rev()
-            .map(|c| format!("[{}] {}", c.level, c.message))
-            .collect();
-        block(&mut out, &text.join("\n"));
+        block(&mut out, &console_lines(loud.into_iter(), 30));
+    }
+    if !r.console.is_empty() {
+        let shown = r.console.len().min(LAST_CONSOLE_LINES);
+        let _ = writeln!(
+            out,
+            "**Last console lines ({shown} of {})**\n",
+            r.console.len()
+        );
+        block(
+            &mut out,
+            &console_lines(r.console.iter(), LAST_CONSOLE_LINES),
+        );
     }
     out
 }

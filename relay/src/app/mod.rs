@@ -11,11 +11,11 @@ mod dom;
 mod export;
 mod inbox;
 mod pages;
-mod report;
+pub(crate) mod report;
 pub mod session;
 mod sign_in;
 mod thumbnail;
-mod view;
+pub(crate) mod view;
 
 use std::net::SocketAddr;
 

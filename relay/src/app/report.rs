@@ -175,9 +175,17 @@ fn frame_notice(why: &str) -> Page {
     frame(dom::notice(why))
 }
 
+/// A report's DOM snapshot rebuilt as a document, or why it cannot be shown.
+pub enum Snapshot {
+    Html(String),
+    Unavailable(String),
+}
+
 /// The report's snapshot rebuilt: inline in the report, or read back from the object store
-/// when it travelled as an attachment (`dom.json`).
-async fn snapshot_frame(state: &AppState, id: String) -> Page {
+/// when it travelled as an attachment (`dom.json`). `NotFound` when the report has none. The
+/// report page's frame and the MCP server both read it through here.
+pub async fn rebuilt_snapshot(state: &AppState, id: String) -> Result<Snapshot, AppError> {
+    let unavailable = |why: &str| Ok(Snapshot::Unavailable(why.to_owned()));
     let stored = {
         let id = id.clone();
         state.store.call(move |store| store.get_report(&id)).await?
@@ -187,7 +195,7 @@ async fn snapshot_frame(state: &AppState, id: String) -> Page {
     if let Some(node) = &dom.node {
         let value = serde_json::to_value(node)
             .map_err(|e| AppError::Store(StoreError::Corrupt(e.to_string())))?;
-        return frame(dom::rebuild(&value));
+        return Ok(Snapshot::Html(dom::rebuild(&value)));
     }
     let name = dom.attachment.ok_or(AppError::NotFound)?;
     let row = state
@@ -197,22 +205,29 @@ async fn snapshot_frame(state: &AppState, id: String) -> Page {
         .filter(|m| m.state == MediaState::Complete)
         .ok_or(AppError::NotFound)?;
     if row.object.size > dom::MAX_REBUILD_BYTES {
-        return frame_notice("This snapshot is too large to rebuild here.");
+        return unavailable("This snapshot is too large to rebuild here.");
     }
     let _turn = dom::REBUILDS.acquire().await;
     let bytes = match state.objects.read_verified(&row.object).await {
         Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            return frame_notice("The snapshot in storage is missing or not what was sent.");
-        }
+        Ok(None) => return unavailable("The snapshot in storage is missing or not what was sent."),
         Err(e) => {
             tracing::warn!(error = %e, "reading a DOM snapshot back failed");
-            return frame_notice("The object store did not answer; reload to try again.");
+            return unavailable("The object store did not answer; try again.");
         }
     };
     match dom::rebuild_stored(bytes).await {
-        Ok(html) => frame(html),
-        Err(e) => frame_notice(&format!("This snapshot could not be rebuilt: {e}.")),
+        Ok(html) => Ok(Snapshot::Html(html)),
+        Err(e) => Ok(Snapshot::Unavailable(format!(
+            "This snapshot could not be rebuilt: {e}."
+        ))),
+    }
+}
+
+async fn snapshot_frame(state: &AppState, id: String) -> Page {
+    match rebuilt_snapshot(state, id).await? {
+        Snapshot::Html(html) => frame(html),
+        Snapshot::Unavailable(why) => frame_notice(&why),
     }
 }
 
@@ -231,6 +246,13 @@ fn download(body: String, content_type: &'static str, name: &str) -> Page {
     Ok(res)
 }
 
+/// A report as Markdown, for a tracker or an agent; `link` is where the team reads it in the
+/// app. Blocking.
+pub fn report_markdown(store: &Store, id: &str, link: &str) -> Result<String, AppError> {
+    let loaded = load(store, id, false)?;
+    Ok(markdown_of(&loaded, &format!("/app/reports/{id}"), link))
+}
+
 fn markdown_of(loaded: &Loaded, base: &str, link: &str) -> String {
     export::markdown(&view(loaded, base), link)
 }
@@ -240,14 +262,12 @@ pub async fn export(state: &AppState, req: Request<Incoming>, id: String, markdo
     signed_in(state, req.headers()).await?;
     known(&id)?;
     let link = format!("{}/app/reports/{id}", request_base(state, req.headers()));
-    let base = format!("/app/reports/{id}");
     let name = short(&id).to_owned();
     if markdown {
-        let loaded = state
+        let text = state
             .store
-            .call(move |store| Ok(load(store, &id, false)))
+            .call(move |store| Ok(report_markdown(store, &id, &link)))
             .await??;
-        let text = markdown_of(&loaded, &base, &link);
         return download(
             text,
             "text/markdown; charset=utf-8",

@@ -45,6 +45,9 @@ pub struct ConsoleView {
     pub at: String,
 }
 
+/// A request that took this long (ms) is called slow in the exports.
+pub const SLOW_MS: f64 = 1000.0;
+
 pub struct NetworkView {
     pub kind: &'static str,
     pub method: String,
@@ -53,6 +56,8 @@ pub struct NetworkView {
     pub duration: String,
     pub start: String,
     pub failed: bool,
+    /// Took at least [`SLOW_MS`].
+    pub slow: bool,
     pub error: String,
     /// The bar's offset and width in percent of the recorded span.
     pub left: String,
@@ -235,6 +240,7 @@ impl ReportView {
                     duration: n.duration_ms.map(ms).unwrap_or_default(),
                     start: clock(n.start_time),
                     failed,
+                    slow: n.duration_ms.is_some_and(|d| d >= SLOW_MS),
                     error: n.error.clone().unwrap_or_default(),
                     left: format!("{:.2}", left.clamp(0.0, 100.0)),
                     width: format!("{:.2}", width.clamp(0.0, 100.0)),

@@ -4,6 +4,7 @@ use bugcap_protocol::Environment;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::audit::audit;
 use super::{Store, StoreError, now_ms};
 use crate::auth::origin::OriginPattern;
 use crate::auth::secret::{self, SecretKind};
@@ -422,17 +423,4 @@ fn parse_origins(json: &str) -> Result<Vec<OriginPattern>, StoreError> {
     list.iter()
         .map(|p| OriginPattern::parse(p, true).map_err(|e| StoreError::Corrupt(e.to_string())))
         .collect()
-}
-
-pub(super) fn audit(
-    tx: &rusqlite::Transaction<'_>,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (at, action, subject, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![now_ms(), action, subject, detail],
-    )
-    .map(drop)
 }

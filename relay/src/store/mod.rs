@@ -4,6 +4,7 @@
 //! the report survives a crash or power loss. Methods are blocking; async callers go through
 //! [`Store::call`], which runs them on tokio's blocking pool.
 
+mod audit;
 mod body;
 mod inbox;
 mod keys;
@@ -24,6 +25,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
+pub use audit::{AuditEntry, MAX_AUDIT_ENTRIES};
 pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};

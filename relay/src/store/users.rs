@@ -7,7 +7,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::keys::{audit, parse_scopes};
+use super::audit::audit;
+use super::keys::parse_scopes;
 use super::{Scope, Store, StoreError, now_ms};
 
 /// Shortest password accepted: long enough that the per-account rate limit makes guessing
