@@ -203,6 +203,10 @@ pub enum TokensCommand {
         /// reports:read, or reports:write (triage, comments, share links; includes reading). Repeatable.
         #[arg(long = "scope", required = true)]
         scopes: Vec<Scope>,
+        /// Limit the token to this project's reports (lists, search, every read and write by
+        /// id). Repeatable; without it the token reaches every project.
+        #[arg(long = "project")]
+        projects: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -429,12 +433,22 @@ fn keys(store: &Store, cmd: KeysCommand) -> Result<(), CliError> {
 
 fn tokens(store: &Store, cmd: TokensCommand) -> Result<(), CliError> {
     match cmd {
-        TokensCommand::Create { scopes, json } => {
-            let (token, info) = store.create_admin_token(&scopes)?;
+        TokensCommand::Create {
+            scopes,
+            projects,
+            json,
+        } => {
+            if projects
+                .iter()
+                .any(|p| p.trim().is_empty() || p.len() > 100)
+            {
+                return Err(CliError::Usage("--project must be 1-100 characters".into()));
+            }
+            let (token, info) = store.create_admin_token(&scopes, &projects)?;
             if json {
                 println!(
                     "{}",
-                    json!({ "token": token, "prefix": info.prefix, "scopes": info.scopes })
+                    json!({ "token": token, "prefix": info.prefix, "scopes": info.scopes, "projects": info.projects })
                 );
             } else {
                 println!("Admin token (shown once; keep it secret):\n  {token}\n");
@@ -594,8 +608,13 @@ fn print_token(t: &TokenInfo) {
     } else {
         "active"
     };
+    let projects = if t.projects.is_empty() {
+        "*".to_owned()
+    } else {
+        t.projects.join(",")
+    };
     println!(
-        "{}  {}  scopes={} created={} last_used={}",
+        "{}  {}  scopes={} projects={projects} created={} last_used={}",
         t.prefix,
         state,
         t.scopes.join(","),

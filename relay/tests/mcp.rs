@@ -437,3 +437,173 @@ fn a_large_report_is_cut_to_max_chars_and_the_answer_says_what_was_cut() {
     );
     assert!(!whole.contains("Cut to fit"), "{} bytes", whole.len());
 }
+
+/// A token made with `--project shop` and the reports of two projects.
+fn two_projects(relay: &Relay) -> (String, String, String, String) {
+    let shop_key = relay.create_key(&[ORIGIN]);
+    let other_key = cli(
+        &relay.dir(),
+        &[
+            "keys",
+            "create",
+            "--project",
+            "other",
+            "--env",
+            "production",
+            "--origin",
+            ORIGIN,
+        ],
+    )["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let created = cli(
+        &relay.dir(),
+        &[
+            "tokens",
+            "create",
+            "--scope",
+            "reports:write",
+            "--project",
+            "shop",
+        ],
+    );
+    assert_eq!(created["projects"], json!(["shop"]));
+    let limited = created["token"].as_str().unwrap().to_owned();
+    let mut shop = fresh_report();
+    shop["feedback"]["text"] = json!("shared words in shop");
+    let mut other = fresh_report();
+    other["feedback"]["text"] = json!("shared words in other");
+    let (shop, other) = (
+        file(relay, &shop_key, &shop),
+        file(relay, &other_key, &other),
+    );
+    (limited, shop, other, other_key)
+}
+
+#[test]
+fn a_token_limited_to_a_project_never_sees_another_projects_reports_through_mcp() {
+    let relay = Relay::start();
+    let (limited, shop, other, _) = two_projects(&relay);
+    let everyone = relay.create_token("reports:read");
+
+    for args in [
+        json!({}),
+        json!({ "search": "shared" }),
+        json!({ "project": "other" }),
+    ] {
+        let (_, text, _) = call(&relay, &limited, "list_reports", args.clone());
+        let ids: Vec<String> = serde_json::from_str::<Value>(&text).unwrap()["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        let expected: Vec<String> = if args.get("project").is_some() {
+            vec![]
+        } else {
+            vec![shop.clone()]
+        };
+        assert_eq!(ids, expected, "{args}");
+    }
+    let (_, text, _) = call(
+        &relay,
+        &everyone,
+        "list_reports",
+        json!({ "search": "shared" }),
+    );
+    assert!(text.contains(&other), "an unlimited token sees both");
+
+    for (tool, args) in [
+        ("get_report", json!({ "id": other })),
+        ("get_screenshot", json!({ "id": other })),
+        ("get_dom_snapshot", json!({ "id": other })),
+        (
+            "update_report_status",
+            json!({ "id": other, "status": "spam" }),
+        ),
+        ("add_comment", json!({ "id": other, "text": "hello" })),
+    ] {
+        let (is_error, text, _) = call(&relay, &limited, tool, args);
+        assert!(is_error, "{tool}: {text}");
+        assert!(text.contains("no report"), "{tool}: {text}");
+    }
+    let (is_error, text, _) = call(&relay, &limited, "get_report", json!({ "id": shop }));
+    assert!(!is_error, "{text}");
+    let triage = relay.get_report(&everyone, &other).json()["triage"].clone();
+    assert_eq!(
+        triage["status"], "new",
+        "nothing changed on the other project's report"
+    );
+}
+
+#[test]
+fn a_token_limited_to_a_project_never_sees_another_projects_reports_through_the_api_or_app() {
+    let relay = Relay::start();
+    let (limited, shop, other, _) = two_projects(&relay);
+
+    let list = relay
+        .admin("GET", "/v1/reports?q=shared", &limited, None)
+        .json();
+    let ids: Vec<&str> = list["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [shop.as_str()]);
+    assert_eq!(relay.get_report(&limited, &shop).status, 200);
+    for (method, path, body) in [
+        ("GET", format!("/v1/reports/{other}"), None),
+        ("GET", format!("/v1/reports/{other}/activity"), None),
+        ("GET", format!("/v1/reports/{other}/shares"), None),
+        (
+            "GET",
+            format!("/v1/reports/{other}/media/screenshot.png"),
+            None,
+        ),
+        (
+            "PATCH",
+            format!("/v1/reports/{other}"),
+            Some(json!({ "status": "spam" })),
+        ),
+        (
+            "POST",
+            format!("/v1/reports/{other}/comments"),
+            Some(json!({ "body": "hi" })),
+        ),
+        ("POST", format!("/v1/reports/{other}/shares"), None),
+        (
+            "PATCH",
+            "/v1/reports".to_owned(),
+            Some(json!({ "ids": [shop, other], "status": "spam" })),
+        ),
+    ] {
+        let res = relay.admin(method, &path, &limited, body.as_ref());
+        assert_eq!(res.status, 404, "{method} {path}: {}", res.text());
+    }
+    // The bulk change touched neither report: all or none.
+    assert_eq!(
+        relay.get_report(&limited, &shop).json()["triage"]["status"],
+        "new"
+    );
+
+    // The app shows every project: a limited token cannot open it.
+    let form = format!("token={limited}");
+    let res = relay.raw(
+        "POST",
+        "/app/sign-in",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", &relay.base),
+            ("sec-fetch-site", "same-origin"),
+        ],
+        form.as_bytes(),
+    );
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert!(res.text().contains("limited to some projects"));
+    assert!(res.header("set-cookie").is_none());
+
+    let tokens = cli(&relay.dir(), &["tokens", "list"]);
+    assert_eq!(tokens.as_array().unwrap()[0]["projects"], json!(["shop"]));
+}

@@ -12,17 +12,19 @@ use crate::auth::admin;
 use crate::http::ApiError;
 use crate::http::body::{is_json, json_error, read_limited};
 use crate::state::AppState;
-use crate::store::{Actor, Scope, Store};
+use crate::store::{Actor, AdminToken, Scope, Store};
 
 /// The largest body an admin write takes: a comment, a triage change for a page of reports.
 const MAX_WRITE_BYTES: usize = 64 * 1024;
 
-/// Runs `work` on the store for a request that needs `scope`, after the token check, with the
-/// token as the actor.
+/// Runs `work` on the store for a request that needs `scope` and acts on `reports`, after the
+/// token check and after checking the token reaches each of those reports, with the token as
+/// the actor.
 async fn authorized<T, F>(
     state: &AppState,
     headers: HeaderMap,
     scope: Scope,
+    reports: Vec<String>,
     work: F,
 ) -> Result<T, ApiError>
 where
@@ -32,10 +34,28 @@ where
     state
         .store
         .call(move |store| {
-            Ok(admin::authorize(store, &headers, scope)
-                .and_then(|token| work(store, &Actor::token(&token.prefix))))
+            Ok(admin::authorize(store, &headers, scope).and_then(|token| {
+                for id in &reports {
+                    known_shape(id)?;
+                    within_reach(store, &token, id)?;
+                }
+                work(store, &Actor::token(&token.prefix))
+            }))
         })
         .await?
+}
+
+/// A report outside the projects a token is limited to does not exist for it: 404, as for an
+/// id that names nothing, so a limited token cannot even learn which ids exist elsewhere.
+/// Blocking.
+pub fn within_reach(store: &Store, token: &AdminToken, id: &str) -> Result<(), ApiError> {
+    if token.limited_to().is_none() {
+        return Ok(());
+    }
+    match store.project_of(id)? {
+        Some(project) if token.reaches(&project) => Ok(()),
+        _ => Err(ApiError::NotFound),
+    }
 }
 
 /// A 422 naming the field that was refused and why.
@@ -65,10 +85,13 @@ where
     T: Send + 'static,
     F: FnOnce(&Store, &str) -> Result<T, ApiError> + Send + 'static,
 {
-    authorized(state, headers, Scope::ReportsRead, move |store, _| {
-        known_shape(&id)?;
-        read(store, &id)
-    })
+    authorized(
+        state,
+        headers,
+        Scope::ReportsRead,
+        vec![id.clone()],
+        move |store, _| read(store, &id),
+    )
     .await
 }
 

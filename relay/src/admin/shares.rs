@@ -6,7 +6,7 @@
 use hyper::HeaderMap;
 use serde_json::{Value, json};
 
-use super::{authorized, known_shape};
+use super::authorized;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::{MediaState, Scope};
@@ -23,10 +23,13 @@ pub async fn create(
     id: String,
     base: String,
 ) -> Result<Value, ApiError> {
-    let (token, info) = authorized(state, headers, Scope::ReportsWrite, move |store, actor| {
-        known_shape(&id)?;
-        store.create_share(&id, actor)?.ok_or(ApiError::NotFound)
-    })
+    let (token, info) = authorized(
+        state,
+        headers,
+        Scope::ReportsWrite,
+        vec![id.clone()],
+        move |store, actor| store.create_share(&id, actor)?.ok_or(ApiError::NotFound),
+    )
     .await?;
     Ok(json!({ "share": info, "token": token, "url": link(&base, &token) }))
 }
@@ -49,14 +52,19 @@ pub async fn revoke(
     share: String,
 ) -> Result<(), ApiError> {
     let share: i64 = share.parse().map_err(|_| ApiError::NotFound)?;
-    authorized(state, headers, Scope::ReportsWrite, move |store, actor| {
-        known_shape(&id)?;
-        if store.revoke_share(&id, share, actor)? {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound)
-        }
-    })
+    authorized(
+        state,
+        headers,
+        Scope::ReportsWrite,
+        vec![id.clone()],
+        move |store, actor| {
+            if store.revoke_share(&id, share, actor)? {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound)
+            }
+        },
+    )
     .await
 }
 

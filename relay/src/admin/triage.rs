@@ -6,7 +6,7 @@ use hyper::Request;
 use hyper::body::Incoming;
 use serde_json::{Map, Value, json};
 
-use super::{authorized, invalid, known_shape, read_json};
+use super::{authorized, invalid, read_json};
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::store::{Scope, TRIAGE, TriageChange};
@@ -101,14 +101,19 @@ pub async fn change_one(
 ) -> Result<Value, ApiError> {
     let (headers, body) = read_json(state, req).await?;
     let change = parse_change(&object(body)?, &[])?;
-    let mut changed = authorized(state, headers, Scope::ReportsWrite, move |store, actor| {
-        known_shape(&id)?;
-        let ids = [id.clone()];
-        let triage = store
-            .change_triage(&ids, actor, &change)?
-            .ok_or(ApiError::NotFound)?;
-        Ok((id, triage))
-    })
+    let mut changed = authorized(
+        state,
+        headers,
+        Scope::ReportsWrite,
+        vec![id.clone()],
+        move |store, actor| {
+            let ids = [id.clone()];
+            let triage = store
+                .change_triage(&ids, actor, &change)?
+                .ok_or(ApiError::NotFound)?;
+            Ok((id, triage))
+        },
+    )
     .await?;
     let (id, triage) = (changed.0, changed.1.remove(0));
     Ok(
@@ -133,8 +138,7 @@ pub async fn change_many(state: &AppState, req: Request<Incoming>) -> Result<Val
             .collect::<Result<_, _>>()?,
         _ => return Err(invalid("ids", format!("give 1 to {MAX_BULK} report ids"))),
     };
-    let reports = authorized(state, headers, Scope::ReportsWrite, move |store, actor| {
-        ids.iter().try_for_each(|id| known_shape(id))?;
+    let reports = authorized(state, headers, Scope::ReportsWrite, ids.clone(), move |store, actor| {
         let triage = store
             .change_triage(&ids, actor, &change)?
             .ok_or(ApiError::NotFound)?;
@@ -172,12 +176,17 @@ pub async fn comment(
             format!("longer than {MAX_COMMENT_CHARS} characters"),
         ));
     }
-    let entry = authorized(state, headers, Scope::ReportsWrite, move |store, actor| {
-        known_shape(&id)?;
-        store
-            .add_comment(&id, actor, &text)?
-            .ok_or(ApiError::NotFound)
-    })
+    let entry = authorized(
+        state,
+        headers,
+        Scope::ReportsWrite,
+        vec![id.clone()],
+        move |store, actor| {
+            store
+                .add_comment(&id, actor, &text)?
+                .ok_or(ApiError::NotFound)
+        },
+    )
     .await?;
     serde_json::to_value(entry)
         .map_err(|e| ApiError::Unavailable(crate::store::StoreError::Corrupt(e.to_string())))

@@ -102,17 +102,29 @@ pub async fn submit(state: &AppState, client: IpAddr, req: Request<Incoming>) ->
             }
             if with_token {
                 match store.find_admin_token(&token)? {
-                    Some(t) => store.open_token_session(&t).map(Some),
+                    // The app lists and opens every project's reports: a token limited to some
+                    // of them is for the API and agents only.
+                    Some(t) if t.limited_to().is_some() => Ok(Some(Err(()))),
+                    Some(t) => store.open_token_session(&t).map(|c| Some(Ok(c))),
                     None => Ok(None),
                 }
             } else {
                 match store.check_password(&name, &password)? {
-                    Some(user) => store.open_user_session(&user).map(Some),
+                    Some(user) => store.open_user_session(&user).map(|c| Some(Ok(c))),
                     None => Ok(None),
                 }
             }
         })
         .await?;
+    let opened = match opened {
+        Some(Err(())) => {
+            let message = "That admin token is limited to some projects, so it cannot open the \
+                           app; sign in with an account or a token that reaches every project.";
+            return refused(state, StatusCode::FORBIDDEN, message.into(), next);
+        }
+        Some(Ok(cookie)) => Some(cookie),
+        None => None,
+    };
     if opened.is_some()
         && let Some(attempt) = attempt
     {

@@ -25,7 +25,7 @@ use crate::app::report::{Snapshot, rebuilt_snapshot, report_markdown};
 use crate::app::view::screenshot_of;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::store::{Actor, AdminToken, MediaState, StoreError, TriageChange};
+use crate::store::{Actor, AdminToken, ListQuery, MediaState, StoreError, TriageChange};
 
 /// What a tool returns unless `max_chars` says otherwise, and the bounds of `max_chars`.
 const DEFAULT_CHARS: usize = 30_000;
@@ -156,6 +156,20 @@ impl Agent {
         }
     }
 
+    /// A report outside the projects the token is limited to is answered as one that does not
+    /// exist, as the admin API answers it.
+    async fn reach(&self, id: &str) -> Result<(), Failure> {
+        if self.token.limited_to().is_none() {
+            return Ok(());
+        }
+        let (token, id) = (self.token.clone(), id.to_owned());
+        self.state
+            .store
+            .call(move |store| Ok(crate::admin::within_reach(store, &token, &id)))
+            .await??;
+        Ok(())
+    }
+
     /// Writes the call to the audit log: the token, the tool, the report; never content.
     async fn audit(&self, name: Name, report: &str) -> Result<(), Failure> {
         let (prefix, action, report) = (
@@ -197,7 +211,10 @@ impl Agent {
             q.finish()
         };
         // The admin API's own reading of a list query: one set of rules and limits for both.
-        let query = crate::admin::reports::parse_query(&query)?;
+        let query = ListQuery {
+            within: self.token.limited_to().map(<[String]>::to_vec),
+            ..crate::admin::reports::parse_query(&query)?
+        };
         self.audit(Name::ListReports, "").await?;
         let page = self
             .state
@@ -232,6 +249,7 @@ impl Agent {
         let id = report_id(&args.id)?;
         let budget = max_chars(args.max_chars)?;
         self.audit(Name::GetReport, &id).await?;
+        self.reach(&id).await?;
         let link = format!("{}/app/reports/{id}", self.base);
         let (markdown, document) = {
             let id = id.clone();
@@ -280,6 +298,7 @@ impl Agent {
     async fn screenshot(&self, args: ReportId) -> Outcome {
         let id = report_id(&args.id)?;
         self.audit(Name::GetScreenshot, &id).await?;
+        self.reach(&id).await?;
         let (exists, media) = {
             let id = id.clone();
             self.state
@@ -347,6 +366,7 @@ impl Agent {
             })?),
         };
         self.audit(Name::GetDomSnapshot, &id).await?;
+        self.reach(&id).await?;
         let html = match rebuilt_snapshot(&self.state, id.clone()).await {
             Ok(Snapshot::Html(html)) => html,
             Ok(Snapshot::Unavailable(why)) => return Err(Failure::Tool(why)),
@@ -379,6 +399,7 @@ impl Agent {
     async fn set_status(&self, args: StatusArgs) -> Outcome {
         let id = report_id(&args.id)?;
         self.audit(Name::UpdateReportStatus, &id).await?;
+        self.reach(&id).await?;
         let actor = Actor::token(&self.token.prefix);
         let change = TriageChange {
             status: Some(args.status.as_str().to_owned()),
@@ -421,6 +442,7 @@ impl Agent {
             )));
         }
         self.audit(Name::AddComment, &id).await?;
+        self.reach(&id).await?;
         let actor = Actor::token(&self.token.prefix);
         let entry = {
             let id = id.clone();

@@ -4,6 +4,7 @@
 //! filtered, searched list.
 
 use bugcap_protocol::Report;
+use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 use serde::Serialize;
 
@@ -115,6 +116,8 @@ pub(super) fn add_in(
 /// What to list: every filter is optional; the list is newest first.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
+    /// Only these projects' reports (a token limited to them); `None`: every project.
+    pub within: Option<Vec<String>>,
     pub project: Option<String>,
     pub environment: Option<String>,
     /// Any of these triage statuses.
@@ -203,6 +206,13 @@ pub fn match_expression(words: &str) -> Option<String> {
 
 impl Store {
     /// The reports `query` selects, newest first, at most `query.limit`.
+    /// The project a report belongs to; `None` when there is no such report.
+    pub fn project_of(&self, report_id: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT project FROM inbox WHERE id = ?1")?;
+        Ok(stmt.query_row([report_id], |r| r.get(0)).optional()?)
+    }
+
     pub fn list_reports(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
         let mut sql = String::from(
             "SELECT i.report_row, i.id, i.title, i.project, i.environment, i.triage,
@@ -233,6 +243,11 @@ impl Store {
             sql.push_str(clause);
             args.extend(values);
         };
+        if let Some(within) = &query.within {
+            let marks = vec!["?"; within.len()].join(", ");
+            let values = within.iter().cloned().map(Value::from).collect();
+            and(&format!("i.project IN ({marks})"), values);
+        }
         if let Some(project) = &query.project {
             and("i.project = ?", vec![project.clone().into()]);
         }

@@ -86,6 +86,20 @@ pub struct AdminToken {
     pub id: i64,
     pub prefix: String,
     pub scopes: Vec<Scope>,
+    /// The projects whose reports it reaches; empty: every project.
+    pub projects: Vec<String>,
+}
+
+impl AdminToken {
+    /// Whether it may see reports of `project`.
+    pub fn reaches(&self, project: &str) -> bool {
+        self.projects.is_empty() || self.projects.iter().any(|p| p == project)
+    }
+
+    /// The projects it is limited to, `None` when it reaches every one.
+    pub fn limited_to(&self) -> Option<&[String]> {
+        (!self.projects.is_empty()).then_some(self.projects.as_slice())
+    }
 }
 
 /// What `tokens list` shows.
@@ -93,6 +107,8 @@ pub struct AdminToken {
 pub struct TokenInfo {
     pub prefix: String,
     pub scopes: Vec<String>,
+    /// The projects it is limited to; empty: every project.
+    pub projects: Vec<String>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -293,19 +309,28 @@ impl Store {
     }
 
     /// Creates an admin token and returns its plaintext, which is never stored or shown again.
-    pub fn create_admin_token(&self, scopes: &[Scope]) -> Result<(String, TokenInfo), StoreError> {
+    /// `projects` limits it to those projects' reports; empty: every project.
+    pub fn create_admin_token(
+        &self,
+        scopes: &[Scope],
+        projects: &[String],
+    ) -> Result<(String, TokenInfo), StoreError> {
         let token = secret::generate(SecretKind::AdminToken)
             .map_err(|e| StoreError::Random(e.to_string()))?;
         let scope_names: Vec<String> = scopes.iter().map(|s| s.as_str().to_owned()).collect();
+        let projects_json =
+            serde_json::to_string(projects).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_ms();
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO admin_tokens (prefix, hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO admin_tokens (prefix, hash, scopes, projects, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 secret::prefix(&token),
                 secret::hash(&token),
                 scope_names.join(" "),
+                projects_json,
                 now
             ],
         )?;
@@ -313,12 +338,21 @@ impl Store {
             &tx,
             "token.create",
             secret::prefix(&token),
-            &format!("scopes={}", scope_names.join(" ")),
+            &format!(
+                "scopes={} projects={}",
+                scope_names.join(" "),
+                if projects.is_empty() {
+                    "*".to_owned()
+                } else {
+                    projects.join(",")
+                }
+            ),
         )?;
         tx.commit()?;
         let info = TokenInfo {
             prefix: secret::prefix(&token).to_owned(),
             scopes: scope_names,
+            projects: projects.to_vec(),
             created_at: now,
             last_used_at: None,
             revoked_at: None,
@@ -328,38 +362,52 @@ impl Store {
 
     /// Finds the active admin token matching a presented secret (constant-time hash compare).
     pub fn find_admin_token(&self, presented: &str) -> Result<Option<AdminToken>, StoreError> {
-        let found =
-            self.find_by_secret(SecretKind::AdminToken, "admin_tokens", "scopes", presented)?;
-        let Some((id, [scopes])) = found else {
+        let found = self.find_by_secret(
+            SecretKind::AdminToken,
+            "admin_tokens",
+            "scopes, projects",
+            presented,
+        )?;
+        let Some((id, [scopes, projects])) = found else {
             return Ok(None);
         };
-        let scopes = parse_scopes(&scopes)?;
         Ok(Some(AdminToken {
             id,
             prefix: secret::prefix(presented).to_owned(),
-            scopes,
+            scopes: parse_scopes(&scopes)?,
+            projects: parse_projects(&projects)?,
         }))
     }
 
     pub fn list_admin_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT prefix, scopes, created_at, last_used_at, revoked_at FROM admin_tokens ORDER BY id",
+            "SELECT prefix, scopes, created_at, last_used_at, revoked_at, projects
+             FROM admin_tokens ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(TokenInfo {
-                prefix: r.get(0)?,
-                scopes: r
-                    .get::<_, String>(1)?
-                    .split_whitespace()
-                    .map(str::to_owned)
-                    .collect(),
-                created_at: r.get(2)?,
-                last_used_at: r.get(3)?,
-                revoked_at: r.get(4)?,
-            })
+            Ok((
+                TokenInfo {
+                    prefix: r.get(0)?,
+                    scopes: r
+                        .get::<_, String>(1)?
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
+                    projects: Vec::new(),
+                    created_at: r.get(2)?,
+                    last_used_at: r.get(3)?,
+                    revoked_at: r.get(4)?,
+                },
+                r.get::<_, String>(5)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.map(|row| {
+            let (mut info, projects) = row?;
+            info.projects = parse_projects(&projects)?;
+            Ok(info)
+        })
+        .collect()
     }
 
     pub fn revoke_admin_token(&self, prefix: &str) -> Result<(), StoreError> {
@@ -390,6 +438,12 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A token's stored project list.
+fn parse_projects(json: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("a token's projects are not a list: {e}")))
 }
 
 /// Records use at minute resolution. The write happens only when the stored time is stale:

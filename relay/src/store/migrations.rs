@@ -215,6 +215,11 @@ CREATE TABLE thumbnails (
     made_at     INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Admin tokens limited to some projects (`tokens create --project`): a JSON array of project
+-- names. Empty, as for every token made before, reaches every project.
+ALTER TABLE admin_tokens ADD COLUMN projects TEXT NOT NULL DEFAULT '[]';
+"#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
