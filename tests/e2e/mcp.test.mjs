@@ -86,7 +86,7 @@ test("an agent with a read token lists, reads and sees a report filed from the p
     assert.match(text, /The list stays empty/);
     assert.match(text, /\*\*Failed requests \(1\)\*\*/);
     assert.match(text, /`GET` `\S*\/api\/notes\S*` → `404` in \d+ ms/);
-    assert.match(text, /Last console lines/);
+    assert.match(text, /\*\*Console errors and warnings \(1\)\*\*\n\n```text\n\[warn\] Loading notes returned 404/);
     const json = JSON.parse(text.split("```json\n")[1].split("\n```")[0]);
     assert.equal(json.id, reportId);
     assert.ok(json.report.network.some((n) => n.status === 404));

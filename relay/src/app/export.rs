@@ -123,11 +123,13 @@ pub fn markdown(r: &ReportView, link: &str) -> String {
         .iter()
         .filter(|c| matches!(c.level, "error" | "warn" | "assert"))
         .collect();
+    // When every line is loud and all of them fit, the second list would repeat the first.
+    let all_shown = loud.len() == r.console.len() && loud.len() <= LAST_CONSOLE_LINES;
     if !loud.is_empty() {
         let _ = writeln!(out, "**Console errors and warnings ({})**\n", loud.len());
         block(&mut out, &console_lines(loud.into_iter(), 30));
     }
-    if !r.console.is_empty() {
+    if !r.console.is_empty() && !all_shown {
         let shown = r.console.len().min(LAST_CONSOLE_LINES);
         let _ = writeln!(
             out,
