@@ -69,6 +69,18 @@ fn debug_logs_contain_no_keys_tokens_or_report_bodies() {
         "GET /v1/reports/{id} HTTP/1.1\r\nhost: x\r\nconnection: close\r\nauthorization: Bearer {token}\r\n\r\n"
     ));
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // An agent reading the report over MCP: the SDK would log the whole tool result at debug.
+    let call = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"get_report","arguments":{{"id":"{id}"}}}}}}"#
+    );
+    let answer = send(format!(
+        "POST /mcp HTTP/1.1\r\nhost: x\r\nconnection: close\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\ncontent-length: {}\r\n\r\n{call}",
+        call.len()
+    ));
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.contains("distinctive-feedback-text-7731"),
+        "{answer}"
+    );
 
     let _ = child.kill();
     let _ = child.wait();
