@@ -392,6 +392,20 @@ fn bad_arguments_and_bad_requests_get_clear_errors_never_a_500() {
         &list,
     );
     assert_eq!(res.status, 400, "{}", res.text());
+    // Stateless: no stream to open and no session to end.
+    let auth = format!("Bearer {writer}");
+    for method in ["GET", "DELETE"] {
+        let res = relay.raw(
+            method,
+            "/mcp",
+            &[
+                ("authorization", &auth),
+                ("accept", "application/json, text/event-stream"),
+            ],
+            b"",
+        );
+        assert_eq!(res.status, 405, "{method}");
+    }
     // A browser page (any Origin) is refused: agents do not send one.
     let res = rpc(
         &relay,
