@@ -126,7 +126,7 @@ fn main() {
         change(&mut query);
         query
     };
-    let queries: [(&str, ListQuery); 10] = [
+    let queries: [(&str, ListQuery); 12] = [
         ("first page, newest first", first.clone()),
         (
             "second page (cursor)",
@@ -150,6 +150,14 @@ fn main() {
         (
             "search: three words, one from errors",
             with(|q| q.search = Some("coupon shipping undefined".into())),
+        ),
+        (
+            "search: a two-letter word prefix",
+            with(|q| q.search = Some("co".into())),
+        ),
+        (
+            "search: a three-letter word prefix",
+            with(|q| q.search = Some("inv".into())),
         ),
         (
             "project + environment",

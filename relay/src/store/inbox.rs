@@ -90,27 +90,83 @@ pub(super) fn add_in(
         listing.error_count,
         listing.failed_requests,
     ])?;
-    let lines = |messages: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::new();
-        for message in messages {
-            text.push_str(message);
-            text.push('\n');
+    SearchRow::of(report).insert(conn, rowid)
+}
+
+/// A report's entry in the full-text index.
+pub(super) struct SearchRow<'a> {
+    text: &'a str,
+    title: &'a str,
+    url: &'a str,
+    /// Console messages and error messages, one per line.
+    console: String,
+    errors: String,
+}
+
+/// `messages`, one per line.
+fn lines<'a>(messages: impl Iterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for message in messages {
+        text.push_str(message);
+        text.push('\n');
+    }
+    text
+}
+
+impl<'a> SearchRow<'a> {
+    fn of(report: &'a Report) -> SearchRow<'a> {
+        SearchRow {
+            text: &report.feedback.text,
+            title: &report.page.title,
+            url: &report.page.url,
+            console: lines(report.console.iter().map(|c| c.message.as_str())),
+            errors: lines(report.errors.iter().map(|e| e.message.as_str())),
         }
-        text
-    };
-    conn.prepare_cached(
-        "INSERT INTO reports_search (rowid, text, title, url, console, errors)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
-        rowid,
-        report.feedback.text,
-        report.page.title,
-        report.page.url,
-        lines(&mut report.console.iter().map(|c| c.message.as_str())),
-        lines(&mut report.errors.iter().map(|e| e.message.as_str())),
-    ])?;
-    Ok(())
+    }
+
+    /// The same from a stored report read as JSON (a migration refilling the index), where a
+    /// missing field is empty text.
+    pub(super) fn of_json(report: &'a serde_json::Value) -> SearchRow<'a> {
+        let text = |pointer: &str| {
+            report
+                .pointer(pointer)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+        };
+        let messages = |list: &str| {
+            lines(
+                report
+                    .get(list)
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|entry| entry.get("message").and_then(|m| m.as_str())),
+            )
+        };
+        SearchRow {
+            text: text("/feedback/text"),
+            title: text("/page/title"),
+            url: text("/page/url"),
+            console: messages("console"),
+            errors: messages("errors"),
+        }
+    }
+
+    pub(super) fn insert(&self, conn: &rusqlite::Connection, rowid: i64) -> Result<(), StoreError> {
+        conn.prepare_cached(
+            "INSERT INTO reports_search (rowid, text, title, url, console, errors)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(rusqlite::params![
+            rowid,
+            self.text,
+            self.title,
+            self.url,
+            self.console,
+            self.errors,
+        ])?;
+        Ok(())
+    }
 }
 
 /// What to list: every filter is optional; the list is newest first.

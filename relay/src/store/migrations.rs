@@ -2,6 +2,9 @@
 
 use rusqlite::Connection;
 
+use super::StoreError;
+use super::inbox::SearchRow;
+
 const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE widget_keys (
@@ -220,16 +223,51 @@ CREATE TABLE thumbnails (
 -- names. Empty, as for every token made before, reaches every project.
 ALTER TABLE admin_tokens ADD COLUMN projects TEXT NOT NULL DEFAULT '[]';
 "#,
+    r#"
+-- The search index without its 2- and 3-character prefix indexes: they tripled the terms every
+-- report wrote to the index, the largest part of the writer's time, to speed up searches for
+-- words of two or three letters, which a scan of the index's terms answers quickly enough.
+-- Contentless, so it is filled again from the reports' bodies, in Rust (`refill_search`):
+-- bodies are LZ4 blobs that SQL cannot read.
+DROP TABLE reports_search;
+CREATE VIRTUAL TABLE reports_search USING fts5(
+    text, title, url, console, errors,
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+"#,
 ];
 
-pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+/// What SQL cannot do in a migration, run right after the migration at that index.
+fn after(index: usize, tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    match index {
+        8 => refill_search(tx),
+        _ => Ok(()),
+    }
+}
+
+/// Fills the (emptied) search index from every stored report's body.
+fn refill_search(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut read = tx.prepare("SELECT rowid, body FROM reports")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let rowid: i64 = row.get(0)?;
+        let json = super::body::unpack(row.get_ref(1)?)?;
+        let report: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        SearchRow::of_json(&report).insert(tx, rowid)?;
+    }
+    Ok(())
+}
+
+pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in (0_i64..).zip(MIGRATIONS).skip(current.max(0) as usize) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
+        after(i, &tx)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
-    tx.commit()
+    Ok(tx.commit()?)
 }
 
 #[cfg(test)]
@@ -340,5 +378,63 @@ mod tests {
             assert_eq!(found(words), 1, "{words}");
         }
         assert_eq!(found("absent"), 0);
+    }
+
+    /// A database at schema version 8, whose bodies are LZ4 blobs SQL cannot read, keeps every
+    /// report searchable when the index is made again without its prefix indexes, short words
+    /// included.
+    #[test]
+    fn the_search_index_is_refilled_from_packed_bodies() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO widget_keys (id, prefix, hash, project, environment, origins, created_at)
+             VALUES (1, 'bc_pub_abcde', 'h', 'shop', 'staging', '[]', 0);",
+        )
+        .unwrap();
+        let body = serde_json::json!({
+            "feedback": { "text": "The UI freezes on save" },
+            "page": { "url": "https://shop.example/cart", "title": "Cart" },
+            "console": [{ "message": "quantity mismatch detected" }],
+            "errors": [{ "message": "TypeError: x is undefined" }]
+        });
+        conn.execute(
+            "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
+             VALUES ('r1', 1, 'shop', 'staging', 'received', 5, ?1)",
+            [super::super::body::pack(&body.to_string())],
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let found = |words: &str| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM reports_search WHERE reports_search MATCH ?1",
+                [super::super::inbox::match_expression(words).unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        for words in [
+            "freezes",
+            "UI",
+            "sa",
+            "mism",
+            "TypeError undefined",
+            "shop.example",
+            "cart",
+        ] {
+            assert_eq!(found(words), 1, "{words}");
+        }
+        assert_eq!(found("absent"), 0);
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'reports_search'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!sql.contains("prefix"), "{sql}");
     }
 }
