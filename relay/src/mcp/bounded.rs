@@ -102,17 +102,9 @@ fn drop_old_entries(value: &mut Value) -> usize {
     }
 }
 
-/// `text` cut at a character boundary to at most `max` bytes, and whether it was.
-pub fn truncate(text: &str, max: usize) -> (&str, bool) {
-    if text.len() <= max {
-        return (text, false);
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    (&text[..end], true)
-}
+/// `text` cut at a character boundary to at most `max` bytes, and whether it was: the
+/// redaction engine's own cut, so there is one.
+pub use bugcap_protocol::redact::body::cap as truncate;
 
 #[cfg(test)]
 mod tests {

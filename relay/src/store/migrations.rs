@@ -305,20 +305,27 @@ mod tests {
         assert_eq!(scopes, ["reports:read", "", "reports:read"]);
     }
 
-    /// A database from before the inbox (schema version 3) with one report in it gets the
-    /// inbox's columns and search index filled from the stored body.
-    #[test]
-    fn reports_stored_before_the_inbox_are_listed_and_searchable_after_the_upgrade() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..3] {
+    /// A database at schema `version` with one widget key (id 1, project `shop`).
+    fn with_a_key_at(version: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..version] {
             conn.execute_batch(sql).unwrap();
         }
-        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
         conn.execute_batch(
             "INSERT INTO widget_keys (id, prefix, hash, project, environment, origins, created_at)
              VALUES (1, 'bc_pub_abcde', 'h', 'shop', 'staging', '[]', 0);",
         )
         .unwrap();
+        conn
+    }
+
+    /// A database from before the inbox (schema version 3) with one report in it gets the
+    /// inbox's columns and search index filled from the stored body.
+    #[test]
+    fn reports_stored_before_the_inbox_are_listed_and_searchable_after_the_upgrade() {
+        let mut conn = with_a_key_at(3);
         let body = serde_json::json!({
             "feedback": { "text": "\n  Cart total is wrong  \nsteps follow", "category": "Bug" },
             "page": { "url": "https://shop.example/cart", "title": "Cart" },
@@ -385,16 +392,7 @@ mod tests {
     /// included.
     #[test]
     fn the_search_index_is_refilled_from_packed_bodies() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..8] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 8).unwrap();
-        conn.execute_batch(
-            "INSERT INTO widget_keys (id, prefix, hash, project, environment, origins, created_at)
-             VALUES (1, 'bc_pub_abcde', 'h', 'shop', 'staging', '[]', 0);",
-        )
-        .unwrap();
+        let mut conn = with_a_key_at(8);
         let body = serde_json::json!({
             "feedback": { "text": "The UI freezes on save" },
             "page": { "url": "https://shop.example/cart", "title": "Cart" },
