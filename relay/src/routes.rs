@@ -9,7 +9,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
 
 use crate::http::response::{self, Body};
-use crate::http::{ApiError, cors};
+use crate::http::{ApiError, cors, request_base};
 use crate::state::AppState;
 use crate::{admin, ingest};
 
@@ -265,23 +265,6 @@ async fn with_cors(
     };
     cors::decorate(&mut res, readable_by.as_deref());
     res
-}
-
-/// `scheme://host[:port]` the client reached the relay at, for the local store's upload URLs
-/// when no public URL is configured. Only a plain host name or address is taken from `Host`.
-pub(crate) fn request_base(state: &AppState, headers: &hyper::HeaderMap) -> String {
-    let scheme = if state.hsts { "https" } else { "http" };
-    let host = headers
-        .get(hyper::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    format!("{scheme}://{host}")
 }
 
 fn request_origin(req: &Request<Incoming>) -> Option<String> {

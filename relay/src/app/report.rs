@@ -12,8 +12,8 @@ use super::view::{ActivityView, ReportView, Stored, times};
 use super::{AppError, Page, dom, export, field, render, see_other, signed_in, writer};
 use crate::admin::triage::{MAX_COMMENT_CHARS, parse_change};
 use crate::admin::{media, shares};
+use crate::http::request_base;
 use crate::http::response::{self, Body};
-use crate::routes::request_base;
 use crate::state::AppState;
 use crate::store::{
     Activity, MediaRow, MediaState, Scope, Session, ShareInfo, Store, StoreError, StoredReport,

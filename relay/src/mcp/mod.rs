@@ -27,8 +27,8 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 
 use crate::auth::admin;
 use crate::http::ApiError;
+use crate::http::request_base;
 use crate::http::response::{self, Body};
-use crate::routes::request_base;
 use crate::state::AppState;
 use crate::store::Scope;
 
