@@ -37,6 +37,8 @@ command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 # A virtual display: headless Chromium has no screen capture, so the test of the real-pixels
 # screenshot runs a headed Chromium on Xvfb.
 command -v Xvfb >/dev/null || missing_debs+=(xvfb)
+# The relay's Postgres backend is tested against throwaway clusters (initdb, pg_ctl).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing_debs+=(postgresql)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   say "installing ${missing_debs[*]} (Debian packages)"
   as_root apt-get update -qq

@@ -2,7 +2,7 @@
 //! block (the decompressed size first), because a realistic report's JSON packs several times
 //! smaller and every byte not written costs twice (to the WAL, then to the database file).
 //! Rows written before this are JSON text, told apart by SQLite's type of the value, and read
-//! as they are. SQL over `body` (`json_extract`) therefore only works on those old rows: a
+//! as they are (Postgres stores only blobs: it came after). SQL over `body` (`json_extract`) therefore only works on those old rows: a
 //! migration that needs a body's fields reads them in Rust.
 
 use rusqlite::types::ValueRef;
@@ -16,6 +16,44 @@ const MAX_UNPACKED: usize = 256 * 1024 * 1024;
 /// The stored form of a report's JSON.
 pub fn pack(json: &str) -> Vec<u8> {
     lz4_flex::compress_prepend_size(json.as_bytes())
+}
+
+/// A body as read from either database, unpacked after the row is read (and any lock let go).
+pub enum Packed {
+    Text(Vec<u8>),
+    Blob(Vec<u8>),
+}
+
+impl Packed {
+    pub fn unpack(&self) -> Result<String, StoreError> {
+        unpack(match self {
+            Packed::Text(text) => ValueRef::Text(text),
+            Packed::Blob(blob) => ValueRef::Blob(blob),
+        })
+    }
+}
+
+impl rusqlite::types::FromSql for Packed {
+    fn column_result(value: ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value {
+            ValueRef::Text(text) => Ok(Packed::Text(text.to_vec())),
+            ValueRef::Blob(blob) => Ok(Packed::Blob(blob.to_vec())),
+            _ => Err(rusqlite::types::FromSqlError::InvalidType),
+        }
+    }
+}
+
+impl<'a> tokio_postgres::types::FromSql<'a> for Packed {
+    fn from_sql(
+        ty: &tokio_postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Packed::Blob(Vec::<u8>::from_sql(ty, raw)?))
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        <Vec<u8> as tokio_postgres::types::FromSql>::accepts(ty)
+    }
 }
 
 /// The JSON of a stored body, packed or (older rows) text.

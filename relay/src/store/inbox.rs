@@ -4,10 +4,9 @@
 //! filtered, searched list.
 
 use bugcap_protocol::Report;
-use rusqlite::OptionalExtension;
-use rusqlite::types::Value;
 use serde::Serialize;
 
+use super::db::{Arg, Db, Dialect, Param, args};
 use super::{Store, StoreError, WidgetKey};
 
 /// The team's status of a report.
@@ -63,7 +62,7 @@ pub fn title(text: &str, page_title: &str) -> String {
 /// Adds the report just stored at `rowid` to the inbox and to the full-text index, in the
 /// caller's transaction.
 pub(super) fn add_in(
-    conn: &rusqlite::Connection,
+    db: &Db<'_>,
     rowid: i64,
     id: &str,
     key: &WidgetKey,
@@ -71,26 +70,26 @@ pub(super) fn add_in(
     report: &Report,
 ) -> Result<(), StoreError> {
     let listing = Listing::of(report);
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO inbox (report_row, id, project, environment, received_at, title, page_url,
                             category, reporter_email, reporter_id, error_count, failed_requests)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(rusqlite::params![
-        rowid,
-        id,
-        key.project,
-        key.environment.as_str(),
-        received_at,
-        listing.title,
-        listing.page_url,
-        listing.category,
-        listing.reporter_email,
-        listing.reporter_id,
-        listing.error_count,
-        listing.failed_requests,
-    ])?;
-    SearchRow::of(report).insert(conn, rowid)
+        args![
+            rowid,
+            id,
+            key.project,
+            key.environment.as_str(),
+            received_at,
+            listing.title,
+            listing.page_url,
+            listing.category,
+            listing.reporter_email,
+            listing.reporter_id,
+            listing.error_count,
+            listing.failed_requests,
+        ],
+    )?;
+    SearchRow::of(report).insert(db, rowid)
 }
 
 /// A report's entry in the full-text index.
@@ -152,21 +151,72 @@ impl<'a> SearchRow<'a> {
         }
     }
 
-    pub(super) fn insert(&self, conn: &rusqlite::Connection, rowid: i64) -> Result<(), StoreError> {
-        conn.prepare_cached(
-            "INSERT INTO reports_search (rowid, text, title, url, console, errors)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(rusqlite::params![
-            rowid,
-            self.text,
-            self.title,
-            self.url,
-            self.console,
-            self.errors,
-        ])?;
+    pub(super) fn insert(&self, db: &Db<'_>, rowid: i64) -> Result<(), StoreError> {
+        match db.dialect() {
+            Dialect::Sqlite => db.execute(
+                "INSERT INTO reports_search (rowid, text, title, url, console, errors)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![
+                    rowid,
+                    self.text,
+                    self.title,
+                    self.url,
+                    self.console,
+                    self.errors,
+                ],
+            )?,
+            Dialect::Postgres => {
+                let mut words = String::new();
+                for part in [
+                    self.text,
+                    self.title,
+                    self.url,
+                    self.console.as_str(),
+                    self.errors.as_str(),
+                ] {
+                    for word in search_words(part) {
+                        if words.len() + word.len() >= MAX_INDEXED_BYTES {
+                            break;
+                        }
+                        words.push_str(&word);
+                        words.push(' ');
+                    }
+                }
+                db.execute(
+                    "INSERT INTO reports_search (rowid, doc) VALUES (?1, to_tsvector('simple', ?2))",
+                    args![rowid, words],
+                )?
+            }
+        };
         Ok(())
     }
+}
+
+/// The most text of one report the Postgres index holds (a `tsvector` is limited to 1 MB);
+/// words past it are not found by search.
+const MAX_INDEXED_BYTES: usize = 256 * 1024;
+
+/// The words of `text` as SQLite's `unicode61` tokenizer splits them: runs of letters and
+/// digits, lowercased. Postgres is given these (never its own parser's URL and email tokens),
+/// so a search finds the same reports on both.
+fn search_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// `words` as a Postgres `tsquery`: each word split as indexed, its parts a phrase, its last
+/// part a prefix, all words required; as [`match_expression`] does for SQLite. Only letters
+/// and digits reach the query, so nothing the user types is query syntax.
+pub fn tsquery(words: &str) -> Option<String> {
+    let terms: Vec<String> = words
+        .split_whitespace()
+        .filter_map(|word| {
+            let parts: Vec<String> = search_words(word).collect();
+            (!parts.is_empty()).then(|| format!("{}:*", parts.join(" <-> ")))
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" & "))
 }
 
 /// What to list: every filter is optional; the list is newest first.
@@ -264,44 +314,58 @@ impl Store {
     /// The reports `query` selects, newest first, at most `query.limit`.
     /// The project a report belongs to; `None` when there is no such report.
     pub fn project_of(&self, report_id: &str) -> Result<Option<String>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT project FROM inbox WHERE id = ?1")?;
-        Ok(stmt.query_row([report_id], |r| r.get(0)).optional()?)
+        self.conn()?.query_row(
+            "SELECT project FROM inbox WHERE id = ?1",
+            args![report_id],
+            |r| r.get(0),
+        )
     }
 
     pub fn list_reports(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
+        let conn = self.conn()?;
+        let dialect = conn.dialect();
         let mut sql = String::from(
             "SELECT i.report_row, i.id, i.title, i.project, i.environment, i.triage,
                     (SELECT r.status FROM reports r WHERE r.rowid = i.report_row),
                     i.received_at, i.page_url, i.category, i.reporter_email, i.reporter_id,
                     i.error_count, i.failed_requests, i.assignee, i.labels",
         );
-        let mut args: Vec<Value> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
         // A search walks the index's matches newest first (ordered by the index's own rowid, so
         // the index yields them in that order) and stops at the page's end; without one, the
         // table is walked the same way.
-        let order = match query.search.as_deref().and_then(match_expression) {
+        let search = query.search.as_deref().and_then(|words| match dialect {
+            Dialect::Sqlite => match_expression(words),
+            Dialect::Postgres => tsquery(words),
+        });
+        let order = match search {
             Some(words) => {
-                sql.push_str(
-                    " FROM reports_search s JOIN inbox i ON i.report_row = s.rowid
-                     WHERE s.reports_search MATCH ?",
-                );
+                sql.push_str(match dialect {
+                    Dialect::Sqlite => {
+                        " FROM reports_search s JOIN inbox i ON i.report_row = s.rowid
+                         WHERE s.reports_search MATCH ?"
+                    }
+                    Dialect::Postgres => {
+                        " FROM reports_search s JOIN inbox i ON i.report_row = s.rowid
+                         WHERE s.doc @@ to_tsquery('simple', ?)"
+                    }
+                });
                 args.push(words.into());
                 " ORDER BY s.rowid DESC LIMIT ?"
             }
             None => {
-                sql.push_str(" FROM inbox i WHERE 1");
+                sql.push_str(" FROM inbox i WHERE 1 = 1");
                 " ORDER BY i.report_row DESC LIMIT ?"
             }
         };
-        let mut and = |clause: &str, values: Vec<Value>| {
+        let mut and = |clause: &str, values: Vec<Arg>| {
             sql.push_str(" AND ");
             sql.push_str(clause);
             args.extend(values);
         };
         if let Some(within) = &query.within {
             let marks = vec!["?"; within.len()].join(", ");
-            let values = within.iter().cloned().map(Value::from).collect();
+            let values = within.iter().cloned().map(Arg::from).collect();
             and(&format!("i.project IN ({marks})"), values);
         }
         if let Some(project) = &query.project {
@@ -312,7 +376,7 @@ impl Store {
         }
         if !query.status.is_empty() {
             let marks = vec!["?"; query.status.len()].join(", ");
-            let values = query.status.iter().cloned().map(Value::from).collect();
+            let values = query.status.iter().cloned().map(Arg::from).collect();
             and(&format!("i.triage IN ({marks})"), values);
         }
         if let Some(since) = query.since {
@@ -325,7 +389,7 @@ impl Store {
             // A range, not LIKE: no wildcard in the prefix can widen it, and the comparison is
             // exact (case-sensitive), as URLs are.
             and(
-                "substr(i.page_url, 1, length(?)) = ?",
+                "substr(i.page_url, 1, length(CAST(? AS TEXT))) = ?",
                 vec![prefix.clone().into(), prefix.clone().into()],
             );
         }
@@ -353,7 +417,10 @@ impl Store {
         }
         if let Some(label) = &query.label {
             and(
-                "EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)",
+                match dialect {
+                    Dialect::Sqlite => "EXISTS (SELECT 1 FROM json_each(i.labels) WHERE value = ?)",
+                    Dialect::Postgres => "jsonb_exists(CAST(i.labels AS jsonb), ?)",
+                },
                 vec![label.clone().into()],
             );
         }
@@ -364,32 +431,29 @@ impl Store {
         // One more than asked, to know whether another page follows.
         args.push((query.limit as i64 + 1).into());
 
-        let conn = self.conn();
-        let mut statement = conn.prepare(&sql)?;
-        let mut rows: Vec<(i64, ListedReport)> = statement
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((
-                    r.get(0)?,
-                    ListedReport {
-                        id: r.get(1)?,
-                        title: r.get(2)?,
-                        project: r.get(3)?,
-                        environment: r.get(4)?,
-                        status: r.get(5)?,
-                        delivery: r.get(6)?,
-                        received_at: r.get(7)?,
-                        page_url: r.get(8)?,
-                        category: r.get(9)?,
-                        reporter_email: r.get(10)?,
-                        reporter_id: r.get(11)?,
-                        errors: r.get(12)?,
-                        failed_requests: r.get(13)?,
-                        assignee: r.get(14)?,
-                        labels: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
-                    },
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
+        let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+        let mut rows: Vec<(i64, ListedReport)> = conn.query_map(&sql, &params, |r| {
+            Ok((
+                r.get(0)?,
+                ListedReport {
+                    id: r.get(1)?,
+                    title: r.get(2)?,
+                    project: r.get(3)?,
+                    environment: r.get(4)?,
+                    status: r.get(5)?,
+                    delivery: r.get(6)?,
+                    received_at: r.get(7)?,
+                    page_url: r.get(8)?,
+                    category: r.get(9)?,
+                    reporter_email: r.get(10)?,
+                    reporter_id: r.get(11)?,
+                    errors: r.get(12)?,
+                    failed_requests: r.get(13)?,
+                    assignee: r.get(14)?,
+                    labels: serde_json::from_str(&r.get::<String>(15)?).unwrap_or_default(),
+                },
+            ))
+        })?;
         let more = rows.len() > query.limit;
         rows.truncate(query.limit);
         let next = rows

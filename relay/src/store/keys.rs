@@ -1,10 +1,10 @@
 //! Widget keys and admin tokens at rest: prefix, SHA-256 hash and settings, never the secret.
 
 use bugcap_protocol::Environment;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::audit::audit;
+use super::db::{Db, args};
 use super::{Store, StoreError, now_ms};
 use crate::auth::origin::OriginPattern;
 use crate::auth::secret::{self, SecretKind};
@@ -123,12 +123,12 @@ impl Store {
         let origins_json =
             serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_ms();
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO widget_keys (prefix, hash, project, environment, origins, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            args![
                 secret::prefix(&key),
                 secret::hash(&key),
                 new.project,
@@ -195,27 +195,25 @@ impl Store {
         if !secret::is_well_formed(kind, presented) {
             return Ok(None);
         }
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, hash, last_used_at, {columns} FROM {table} WHERE prefix = ?1 AND revoked_at IS NULL"
-        ))?;
-        // Read every candidate first: the statement's read transaction must end before the
-        // last-used write, or SQLite refuses the upgrade while the writer thread commits.
-        let rows = stmt
-            .query_map([secret::prefix(presented)], |r| {
+        let conn = self.conn()?;
+        let rows = conn.query_map(
+            &format!(
+                "SELECT id, hash, last_used_at, {columns} FROM {table} WHERE prefix = ?1 AND revoked_at IS NULL"
+            ),
+            args![secret::prefix(presented)],
+            |r| {
                 let mut values: [String; N] = std::array::from_fn(|_| String::new());
                 for (k, value) in values.iter_mut().enumerate() {
                     *value = r.get(3 + k)?;
                 }
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<i64>>(2)?,
                     values,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        drop(stmt);
+            },
+        )?;
         let Some((id, _, last_used, values)) = rows
             .into_iter()
             .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
@@ -228,61 +226,46 @@ impl Store {
 
     /// Every origin pattern of every active key: the set CORS preflights may be answered for.
     pub fn active_origin_patterns(&self) -> Result<Vec<OriginPattern>, StoreError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT origins FROM widget_keys WHERE revoked_at IS NULL")?;
+        let lists = self.conn()?.query_map(
+            "SELECT origins FROM widget_keys WHERE revoked_at IS NULL",
+            args![],
+            |r| r.get::<String>(0),
+        )?;
         let mut out = Vec::new();
-        for origins in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            out.extend(parse_origins(&origins?)?);
+        for origins in lists {
+            out.extend(parse_origins(&origins)?);
         }
         Ok(out)
     }
 
     pub fn list_widget_keys(&self) -> Result<Vec<KeyInfo>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        self.conn()?.query_map(
             "SELECT prefix, project, environment, origins, created_at, last_used_at, revoked_at
              FROM widget_keys ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (prefix, project, environment, origins, created_at, last_used_at, revoked_at) =
-                row?;
-            Ok(KeyInfo {
-                prefix,
-                project,
-                environment,
-                origins: serde_json::from_str(&origins)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                created_at,
-                last_used_at,
-                revoked_at,
-            })
-        })
-        .collect()
+            args![],
+            |r| {
+                Ok(KeyInfo {
+                    prefix: r.get(0)?,
+                    project: r.get(1)?,
+                    environment: r.get(2)?,
+                    origins: serde_json::from_str(&r.get::<String>(3)?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    created_at: r.get(4)?,
+                    last_used_at: r.get(5)?,
+                    revoked_at: r.get(6)?,
+                })
+            },
+        )
     }
 
     /// Creates a successor of the active key `prefix` with the same project, environment and
     /// origins. The old key keeps working until it is revoked, so pages can be redeployed first.
     pub fn rotate_widget_key(&self, prefix: &str) -> Result<(String, KeyInfo), StoreError> {
-        let settings: Option<(String, String, String)> = self
-            .conn()
-            .query_row(
-                "SELECT project, environment, origins FROM widget_keys WHERE prefix = ?1 AND revoked_at IS NULL",
-                [prefix],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let settings: Option<(String, String, String)> = self.conn()?.query_row(
+            "SELECT project, environment, origins FROM widget_keys WHERE prefix = ?1 AND revoked_at IS NULL",
+            args![prefix],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let (project, environment, origins) = settings
             .ok_or_else(|| StoreError::NotFound(format!("no active key with prefix {prefix}")))?;
         let new = NewWidgetKey {
@@ -291,7 +274,7 @@ impl Store {
             origins: parse_origins(&origins)?,
         };
         let (key, info) = self.create_widget_key(&new)?;
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         audit(
             &tx,
@@ -321,12 +304,12 @@ impl Store {
         let projects_json =
             serde_json::to_string(projects).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_ms();
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO admin_tokens (prefix, hash, scopes, projects, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
+            args![
                 secret::prefix(&token),
                 secret::hash(&token),
                 scope_names.join(" "),
@@ -380,34 +363,25 @@ impl Store {
     }
 
     pub fn list_admin_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        self.conn()?.query_map(
             "SELECT prefix, scopes, created_at, last_used_at, revoked_at, projects
              FROM admin_tokens ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                TokenInfo {
+            args![],
+            |r| {
+                Ok(TokenInfo {
                     prefix: r.get(0)?,
                     scopes: r
-                        .get::<_, String>(1)?
+                        .get::<String>(1)?
                         .split_whitespace()
                         .map(str::to_owned)
                         .collect(),
-                    projects: Vec::new(),
+                    projects: parse_projects(&r.get::<String>(5)?)?,
                     created_at: r.get(2)?,
                     last_used_at: r.get(3)?,
                     revoked_at: r.get(4)?,
-                },
-                r.get::<_, String>(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (mut info, projects) = row?;
-            info.projects = parse_projects(&projects)?;
-            Ok(info)
-        })
-        .collect()
+                })
+            },
+        )
     }
 
     pub fn revoke_admin_token(&self, prefix: &str) -> Result<(), StoreError> {
@@ -415,20 +389,18 @@ impl Store {
     }
 
     fn revoke(&self, table: &str, action: &str, prefix: &str) -> Result<(), StoreError> {
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let changed = tx.execute(
             &format!("UPDATE {table} SET revoked_at = ?1 WHERE prefix = ?2 AND revoked_at IS NULL"),
-            params![now_ms(), prefix],
+            args![now_ms(), prefix],
         )?;
         if changed == 0 {
-            let exists: Option<i64> = tx
-                .query_row(
-                    &format!("SELECT id FROM {table} WHERE prefix = ?1"),
-                    [prefix],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let exists: Option<i64> = tx.query_row(
+                &format!("SELECT id FROM {table} WHERE prefix = ?1"),
+                args![prefix],
+                |r| r.get(0),
+            )?;
             return Err(StoreError::NotFound(match exists {
                 Some(_) => format!("{prefix} is already revoked"),
                 None => format!("no key or token with prefix {prefix}"),
@@ -449,14 +421,14 @@ fn parse_projects(json: &str) -> Result<Vec<String>, StoreError> {
 /// Records use at minute resolution. The write happens only when the stored time is stale:
 /// an UPDATE takes SQLite's write lock even when it changes nothing, and would queue every
 /// request behind the report writer. Best effort: a busy database must not fail the request.
-fn touch_last_used(conn: &rusqlite::Connection, table: &str, id: i64, last_used: Option<i64>) {
+fn touch_last_used(conn: &Db<'_>, table: &str, id: i64, last_used: Option<i64>) {
     let now = now_ms();
     if last_used.is_some_and(|t| now - t < 60_000) {
         return;
     }
     let result = conn.execute(
         &format!("UPDATE {table} SET last_used_at = ?1 WHERE id = ?2"),
-        params![now, id],
+        args![now, id],
     );
     if let Err(e) = result {
         tracing::warn!(error = %e, table, "could not record last use");

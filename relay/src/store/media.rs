@@ -2,8 +2,8 @@
 //! against the object store) or `missing` (the grace period ran out).
 
 use bugcap_protocol::Report;
-use rusqlite::{OptionalExtension, params};
 
+use super::db::{Db, Row, args};
 use super::{Store, StoreError, WidgetKey, now_ms};
 use crate::media::ObjectRef;
 
@@ -57,19 +57,11 @@ impl MediaRow {
 }
 
 /// Records a report's declared attachments inside the writer's transaction.
-pub(super) fn declare_in(
-    conn: &rusqlite::Connection,
-    key: &WidgetKey,
-    report: &Report,
-) -> Result<(), StoreError> {
+pub(super) fn declare_in(db: &Db<'_>, key: &WidgetKey, report: &Report) -> Result<(), StoreError> {
     if report.attachments.is_empty() {
         return Ok(());
     }
     let id = report.id.to_string();
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO media (report_id, name, content_type, size, sha256, object_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for a in &report.attachments {
         // Every part is validated: project from the key, environment an enum, id a UUID,
         // name from a safe alphabet that cannot start with '.'.
@@ -80,19 +72,23 @@ pub(super) fn declare_in(
             id,
             a.name
         );
-        insert.execute(params![
-            id,
-            a.name,
-            a.content_type,
-            a.size as i64,
-            a.sha256,
-            object_key
-        ])?;
+        db.execute(
+            "INSERT INTO media (report_id, name, content_type, size, sha256, object_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            args![
+                id,
+                a.name,
+                a.content_type,
+                a.size as i64,
+                a.sha256,
+                object_key
+            ],
+        )?;
     }
     Ok(())
 }
 
-fn row_to_media(r: &rusqlite::Row<'_>) -> rusqlite::Result<(MediaRowRaw, i64)> {
+fn row_to_media(r: &Row<'_>) -> Result<(MediaRowRaw, i64), StoreError> {
     Ok((
         MediaRowRaw {
             report_id: r.get(0)?,
@@ -141,21 +137,19 @@ const SELECT_MEDIA: &str = "SELECT m.report_id, m.name, m.content_type, m.size, 
 impl Store {
     /// The id of the widget key that filed `report_id`.
     pub fn report_key_id(&self, report_id: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT key_id FROM reports WHERE id = ?1")?
-            .query_row([report_id], |r| r.get(0))
-            .optional()?)
+        self.conn()?.query_row(
+            "SELECT key_id FROM reports WHERE id = ?1",
+            args![report_id],
+            |r| r.get(0),
+        )
     }
 
     pub fn media(&self, report_id: &str, name: &str) -> Result<Option<MediaRow>, StoreError> {
-        let conn = self.conn();
-        let raw = conn
-            .prepare_cached(&format!(
-                "{SELECT_MEDIA} WHERE m.report_id = ?1 AND m.name = ?2"
-            ))?
-            .query_row(params![report_id, name], row_to_media)
-            .optional()?;
+        let raw = self.conn()?.query_row(
+            &format!("{SELECT_MEDIA} WHERE m.report_id = ?1 AND m.name = ?2"),
+            args![report_id, name],
+            row_to_media,
+        )?;
         raw.map(|(raw, key_id)| raw.into_row(key_id)).transpose()
     }
 
@@ -170,26 +164,27 @@ impl Store {
             return Ok(out);
         }
         let marks = vec!["?"; report_ids.len()].join(", ");
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT report_id, min(name) FROM media
-             WHERE report_id IN ({marks}) AND state = 'complete' AND name LIKE 'screenshot.%'
-               AND content_type LIKE 'image/%'
-             GROUP BY report_id"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(report_ids), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (id, name) = row?;
-            out.insert(id, name);
-        }
+        let params: Vec<&dyn super::db::Param> = report_ids
+            .iter()
+            .map(|id| id as &dyn super::db::Param)
+            .collect();
+        let rows = self.conn()?.query_map(
+            &format!(
+                "SELECT report_id, min(name) FROM media
+                 WHERE report_id IN ({marks}) AND state = 'complete' AND name LIKE 'screenshot.%'
+                   AND content_type LIKE 'image/%'
+                 GROUP BY report_id"
+            ),
+            &params,
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )?;
+        out.extend(rows);
         Ok(out)
     }
 
     /// Every declared attachment of a report.
     pub fn media_of(&self, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
-        media_rows(&self.conn(), report_id)
+        media_rows(&self.conn()?, report_id)
     }
 
     /// The live upload URL's signing time, or a new one (`now`) when none is live. A compare-
@@ -201,47 +196,47 @@ impl Store {
         now: i64,
         ttl_secs: i64,
     ) -> Result<i64, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         conn.execute(
             "UPDATE media SET url_issued_at = ?3, url_expires_at = ?4
              WHERE report_id = ?1 AND name = ?2 AND state = 'declared'
                AND (url_expires_at IS NULL OR url_expires_at < ?3)",
-            params![report_id, name, now, now + ttl_secs],
+            args![report_id, name, now, now + ttl_secs],
         )?;
-        let issued_at: Option<i64> = conn.query_row(
+        let issued_at: Option<Option<i64>> = conn.query_row(
             "SELECT url_issued_at FROM media WHERE report_id = ?1 AND name = ?2",
-            params![report_id, name],
+            args![report_id, name],
             |r| r.get(0),
         )?;
-        issued_at.ok_or_else(|| StoreError::NotFound("media".into()))
+        issued_at
+            .flatten()
+            .ok_or_else(|| StoreError::NotFound("media".into()))
     }
 
     /// Marks an attachment complete; when it was the report's last one, the report is ready
     /// for delivery. Returns the attachment's state afterwards: `Missing` when the grace period
     /// ended while its object was being checked (the object is then deleted by the expiry).
     pub fn complete_media(&self, report_id: &str, name: &str) -> Result<MediaState, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         tx.execute(
             "UPDATE media SET state = 'complete', completed_at = ?3
              WHERE report_id = ?1 AND name = ?2 AND state = 'declared'",
-            params![report_id, name, now_ms()],
+            args![report_id, name, now_ms()],
         )?;
-        let waiting: i64 = tx.query_row(
+        let waiting: i64 = tx.query_value(
             "SELECT count(*) FROM media WHERE report_id = ?1 AND state = 'declared'",
-            [report_id],
-            |r| r.get(0),
+            args![report_id],
         )?;
         if waiting == 0 {
             tx.execute(
                 "UPDATE reports SET status = 'received' WHERE id = ?1 AND status = 'awaiting_media'",
-                [report_id],
+                args![report_id],
             )?;
         }
-        let state: String = tx.query_row(
+        let state: String = tx.query_value(
             "SELECT state FROM media WHERE report_id = ?1 AND name = ?2",
-            params![report_id, name],
-            |r| r.get(0),
+            args![report_id, name],
         )?;
         tx.commit()?;
         if waiting == 0 {
@@ -253,8 +248,8 @@ impl Store {
     /// Gives up on a report's outstanding media (the grace period ran out): they are marked
     /// `missing` and returned, so their (possibly partial or foreign) objects can be deleted.
     pub fn expire_media(&self, report_id: &str) -> Result<Vec<ObjectRef>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         // Read and mark in one transaction, so an attachment completed meanwhile is neither
         // marked missing nor has its object deleted.
         let outstanding: Vec<ObjectRef> = media_rows(&tx, report_id)?
@@ -264,24 +259,23 @@ impl Store {
             .collect();
         tx.execute(
             "UPDATE media SET state = 'missing' WHERE report_id = ?1 AND state = 'declared'",
-            [report_id],
+            args![report_id],
         )?;
         tx.execute(
             "UPDATE reports SET status = 'received' WHERE id = ?1 AND status = 'awaiting_media'",
-            [report_id],
+            args![report_id],
         )?;
         tx.commit()?;
         Ok(outstanding)
     }
 }
 
-fn media_rows(conn: &rusqlite::Connection, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT_MEDIA} WHERE m.report_id = ?1 ORDER BY m.name"
-    ))?;
-    let rows = stmt
-        .query_map([report_id], row_to_media)?
-        .collect::<Result<Vec<_>, _>>()?;
+fn media_rows(db: &Db<'_>, report_id: &str) -> Result<Vec<MediaRow>, StoreError> {
+    let rows = db.query_map(
+        &format!("{SELECT_MEDIA} WHERE m.report_id = ?1 ORDER BY m.name"),
+        args![report_id],
+        row_to_media,
+    )?;
     rows.into_iter()
         .map(|(raw, key_id)| raw.into_row(key_id))
         .collect()

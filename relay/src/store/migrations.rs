@@ -254,7 +254,7 @@ fn refill_search(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
         let json = super::body::unpack(row.get_ref(1)?)?;
         let report: serde_json::Value =
             serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        SearchRow::of_json(&report).insert(tx, rowid)?;
+        SearchRow::of_json(&report).insert(&super::db::Db::borrowed(tx), rowid)?;
     }
     Ok(())
 }

@@ -1,4 +1,6 @@
-//! Durable storage of keys, tokens and reports in SQLite (WAL, `synchronous=FULL`).
+//! Durable storage of keys, tokens and reports: in SQLite (WAL, `synchronous=FULL`) for one
+//! relay, or in PostgreSQL for several relays sharing one database. Every query is written
+//! once, against [`db::Db`], and runs on both.
 //!
 //! A report is acknowledged only after its transaction is committed and fsync'd, so a 201 means
 //! the report survives a crash or power loss. Methods are blocking; async callers go through
@@ -6,11 +8,13 @@
 
 mod audit;
 mod body;
+pub mod db;
 mod inbox;
 mod keys;
 mod media;
 mod migrations;
 mod outbox;
+mod postgres;
 mod reports;
 mod sessions;
 mod shares;
@@ -20,12 +24,13 @@ mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, MAX_AUDIT_ENTRIES};
+use db::{Db, PgPool};
 pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
@@ -45,6 +50,11 @@ use crate::metrics::StoreMetrics;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// The database cannot be reached now (Postgres down, no pooled connection in time).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("cannot create data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -60,17 +70,64 @@ pub enum StoreError {
     NotFound(String),
 }
 
+impl StoreError {
+    /// Whether the database could not be reached (rather than refusing one statement): the
+    /// request is answered 503 and may be retried as it is.
+    pub fn is_connection(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Postgres(e) => e.as_db_error().is_none(),
+            _ => false,
+        }
+    }
+}
+
 /// The relay's durable state. Cheap to clone; clones share one read/admin connection and the
 /// report writer (which has its own connection).
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    backend: Backend,
     writer: Arc<Writer>,
     /// Signalled when a report may have become due for delivery (stored without media, or its
     /// last attachment arrived), so the delivery worker wakes for work instead of polling.
     outbox_changed: Arc<tokio::sync::Notify>,
     /// Commit time and batch sizes of the report writer.
     pub metrics: StoreMetrics,
+}
+
+/// Where the store's data lives.
+#[derive(Clone)]
+enum Backend {
+    /// One relay: the shared read/admin connection to the SQLite file.
+    Sqlite(Arc<Mutex<Connection>>),
+    /// Several relays: a pool of connections to one Postgres database.
+    Postgres(Arc<PgPool>),
+}
+
+/// Where a relay keeps its data: a SQLite file in its data directory, or a Postgres database.
+#[derive(Debug, Clone)]
+pub enum Location {
+    Sqlite(PathBuf),
+    /// A `postgres://` URL. Its password is never printed (see [`Location::describe`]).
+    Postgres(String),
+}
+
+impl Location {
+    /// The database URL if given, else the data directory's SQLite file.
+    pub fn of(database_url: Option<&str>, data_dir: &Path) -> Location {
+        match database_url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => Location::Postgres(url.trim().to_owned()),
+            None => Location::Sqlite(data_dir.to_owned()),
+        }
+    }
+
+    /// For a log line: the path, or the URL without its userinfo.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::Sqlite(dir) => dir.join(DB_FILE).display().to_string(),
+            Location::Postgres(url) => postgres::redacted(url),
+        }
+    }
 }
 
 /// Opens a connection with the pragmas every connection needs.
@@ -89,7 +146,8 @@ fn connect(db: &Path) -> Result<Connection, StoreError> {
 pub const DB_FILE: &str = "bugcap.sqlite3";
 
 impl Store {
-    /// Opens (creating if needed) the store under `data_dir` and brings its schema up to date.
+    /// Opens (creating if needed) the SQLite store under `data_dir` and brings its schema up
+    /// to date.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_owned(),
@@ -104,13 +162,45 @@ impl Store {
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let metrics = StoreMetrics::default();
         let outbox_changed = Arc::new(tokio::sync::Notify::new());
-        let writer = Writer::start(&db, metrics.clone(), outbox_changed.clone())?;
+        let writer = Writer::sqlite(&db, metrics.clone(), outbox_changed.clone())?;
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
+            backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
             writer: Arc::new(writer),
             outbox_changed,
             metrics,
         })
+    }
+
+    /// Opens the store at `location`, bringing its schema up to date.
+    pub fn open_at(location: &Location) -> Result<Store, StoreError> {
+        match location {
+            Location::Sqlite(dir) => Store::open(dir),
+            Location::Postgres(url) => Store::open_postgres(url),
+        }
+    }
+
+    /// Connects to a Postgres database shared with other relays and brings its schema up to
+    /// date (safe when several relays start at once).
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let pool = Arc::new(postgres::connect(url)?);
+        postgres::migrate(&pool)?;
+        let metrics = StoreMetrics::default();
+        let outbox_changed = Arc::new(tokio::sync::Notify::new());
+        let writer = Writer::postgres(pool.clone(), metrics.clone(), outbox_changed.clone())?;
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+            writer: Arc::new(writer),
+            outbox_changed,
+            metrics,
+        })
+    }
+
+    /// Which database this store speaks to.
+    pub fn dialect(&self) -> db::Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => db::Dialect::Sqlite,
+            Backend::Postgres(_) => db::Dialect::Postgres,
+        }
     }
 
     /// Runs blocking store work off the async runtime.
@@ -131,17 +221,18 @@ impl Store {
         self.outbox_changed.notified().await;
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
-        // back), so a poisoned lock is still safe to use.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// A connection: the shared SQLite one under its lock, or one from the Postgres pool.
+    fn conn(&self) -> Result<Db<'_>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(conn) => Ok(Db::lock(conn)),
+            Backend::Postgres(pool) => Db::postgres(pool),
+        }
     }
 
     /// A cheap query that proves the database answers (for `/readyz`).
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        self.conn()?
+            .query_value::<i64>("SELECT CAST(1 AS BIGINT)", db::args![])?;
         Ok(())
     }
 }

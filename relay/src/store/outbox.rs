@@ -2,8 +2,7 @@
 //! worker. A row is due once its report's media are complete (or its grace period is over) and
 //! its retry time has come; it leaves the queue only when delivery succeeded.
 
-use rusqlite::params;
-
+use super::db::args;
 use super::{Store, StoreError, now_ms};
 
 /// A report ready to go out.
@@ -19,25 +18,22 @@ impl Store {
     /// Up to `limit` due rows, oldest first.
     pub fn due_deliveries(&self, grace_ms: i64, limit: usize) -> Result<Vec<Due>, StoreError> {
         let now = now_ms();
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT o.report_id, o.attempts, r.status = 'awaiting_media'
+        self.conn()?.query_map(
+            "SELECT o.report_id, o.attempts, r.status
              FROM outbox o JOIN reports r ON r.id = o.report_id
              WHERE o.delivered_at IS NULL
                AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?1)
                AND (r.status != 'awaiting_media' OR r.received_at <= ?2)
              ORDER BY o.id LIMIT ?3",
-        )?;
-        let rows = stmt
-            .query_map(params![now, now - grace_ms, limit as i64], |r| {
+            args![now, now - grace_ms, limit as i64],
+            |r| {
                 Ok(Due {
                     report_id: r.get(0)?,
                     attempts: r.get(1)?,
-                    media_overdue: r.get(2)?,
+                    media_overdue: r.get::<String>(2)? == "awaiting_media",
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     /// Records what became of a batch of deliveries, in one transaction (one fsync for the
@@ -47,25 +43,27 @@ impl Store {
             return Ok(());
         }
         let now = now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         for (report_id, outcome) in outcomes {
             match outcome {
                 Settled::Done(status) => {
-                    tx.prepare_cached(
+                    tx.execute(
                         "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1,
                          last_error = NULL WHERE report_id = ?1",
-                    )?
-                    .execute(params![report_id, now])?;
-                    tx.prepare_cached("UPDATE reports SET status = ?2 WHERE id = ?1")?
-                        .execute(params![report_id, status.as_str()])?;
+                        args![report_id, now],
+                    )?;
+                    tx.execute(
+                        "UPDATE reports SET status = ?2 WHERE id = ?1",
+                        args![report_id, status.as_str()],
+                    )?;
                 }
                 Settled::Retry { in_ms, error } => {
-                    tx.prepare_cached(
+                    tx.execute(
                         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2,
                          last_error = ?3 WHERE report_id = ?1",
-                    )?
-                    .execute(params![report_id, now + in_ms, error])?;
+                        args![report_id, now + in_ms, error],
+                    )?;
                 }
             }
         }
@@ -76,19 +74,17 @@ impl Store {
     /// When the earliest row that is not due yet becomes due (a retry's time, or the end of a
     /// report's wait for its media), so the worker sleeps exactly until then.
     pub fn next_delivery_at(&self, grace_ms: i64) -> Result<Option<i64>, StoreError> {
-        let conn = self.conn();
-        let retry: Option<i64> = conn
-            .prepare_cached(
-                "SELECT min(next_attempt_at) FROM outbox
-                 WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL",
-            )?
-            .query_row([], |r| r.get(0))?;
-        let media: Option<i64> = conn
-            .prepare_cached(
-                "SELECT min(r.received_at) FROM outbox o JOIN reports r ON r.id = o.report_id
-                 WHERE o.delivered_at IS NULL AND r.status = 'awaiting_media'",
-            )?
-            .query_row([], |r| r.get(0))?;
+        let conn = self.conn()?;
+        let retry: Option<i64> = conn.query_value(
+            "SELECT min(next_attempt_at) FROM outbox
+             WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL",
+            args![],
+        )?;
+        let media: Option<i64> = conn.query_value(
+            "SELECT min(r.received_at) FROM outbox o JOIN reports r ON r.id = o.report_id
+             WHERE o.delivered_at IS NULL AND r.status = 'awaiting_media'",
+            args![],
+        )?;
         Ok([retry, media.map(|t| t + grace_ms)]
             .into_iter()
             .flatten()

@@ -2,9 +2,10 @@
 //! a retry from the same key idempotent.
 
 use bugcap_protocol::Report;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::body::Packed;
+use super::db::{Db, args};
 use super::{Store, StoreError, now_ms};
 use crate::store::WidgetKey;
 
@@ -77,13 +78,11 @@ impl Store {
     /// connection's lock; unpacking and checking it happen after, so key checks and other
     /// reads do not wait for them.
     pub fn get_report_json(&self, id: &str) -> Result<Option<StoredReport<RawReport>>, StoreError> {
-        let row = {
-            let conn = self.conn();
-            conn.prepare_cached(
-                "SELECT r.id, r.status, r.project, r.environment, r.received_at, k.prefix, r.body
-                 FROM reports r JOIN widget_keys k ON k.id = r.key_id WHERE r.id = ?1",
-            )?
-            .query_row([id], |r| {
+        let row = self.conn()?.query_row(
+            "SELECT r.id, r.status, r.project, r.environment, r.received_at, k.prefix, r.body
+             FROM reports r JOIN widget_keys k ON k.id = r.key_id WHERE r.id = ?1",
+            args![id],
+            |r| {
                 Ok(StoredReport {
                     id: r.get(0)?,
                     status: r.get(1)?,
@@ -91,13 +90,12 @@ impl Store {
                     environment: r.get(3)?,
                     received_at: r.get(4)?,
                     key_prefix: r.get(5)?,
-                    report: r.get::<_, rusqlite::types::Value>(6)?,
+                    report: r.get::<Packed>(6)?,
                 })
-            })
-            .optional()?
-        };
+            },
+        )?;
         row.map(|stored| {
-            let json = super::body::unpack((&stored.report).into())?;
+            let json = stored.report.unpack()?;
             let report = serde_json::value::RawValue::from_string(json)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             Ok(stored.with(report))
@@ -124,47 +122,57 @@ impl<R> StoredReport<R> {
 /// Inserts a report and its outbox row inside the caller's transaction (or savepoint). The
 /// client-chosen id makes a retry from the same key idempotent; another key's id is a conflict.
 pub(super) fn insert_in(
-    conn: &rusqlite::Connection,
+    db: &Db<'_>,
     key: &WidgetKey,
     report: &Report,
     body: &[u8],
 ) -> Result<InsertOutcome, StoreError> {
-    // Cached statements: the writer runs these for every report, so parse the SQL once.
     let id = report.id.to_string();
-    let existing: Option<(i64, String)> = conn
-        .prepare_cached("SELECT key_id, status FROM reports WHERE id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    if let Some((key_id, status)) = existing {
-        return Ok(if key_id == key.id {
-            InsertOutcome::AlreadyStored { status }
-        } else {
-            InsertOutcome::IdTakenByAnotherKey
-        });
-    }
     let status = if report.attachments.is_empty() {
         "received"
     } else {
         "awaiting_media"
     };
     let now = now_ms();
-    conn.prepare_cached(
+    // The database decides which of two relays (or requests) storing one id wins: the
+    // conflicting insert changes nothing and the row that is there is read back.
+    let rowid: Option<i64> = db.query_row(
         "INSERT INTO reports (id, key_id, project, environment, status, received_at, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        id,
-        key.id,
-        key.project,
-        key.environment.as_str(),
-        status,
-        now,
-        body
-    ])?;
-    super::inbox::add_in(conn, conn.last_insert_rowid(), &id, key, now, report)?;
-    conn.prepare_cached("INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)")?
-        .execute(params![id, now])?;
-    super::media::declare_in(conn, key, report)?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO NOTHING RETURNING rowid",
+        args![
+            id,
+            key.id,
+            key.project,
+            key.environment.as_str(),
+            status,
+            now,
+            body
+        ],
+        |r| r.get(0),
+    )?;
+    let Some(rowid) = rowid else {
+        let (key_id, status): (i64, String) = db
+            .query_row(
+                "SELECT key_id, status FROM reports WHERE id = ?1",
+                args![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("report {id} conflicted but is not there"))
+            })?;
+        return Ok(if key_id == key.id {
+            InsertOutcome::AlreadyStored { status }
+        } else {
+            InsertOutcome::IdTakenByAnotherKey
+        });
+    };
+    super::inbox::add_in(db, rowid, &id, key, now, report)?;
+    db.execute(
+        "INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)",
+        args![id, now],
+    )?;
+    super::media::declare_in(db, key, report)?;
     Ok(InsertOutcome::Created {
         status: status.to_owned(),
     })

@@ -2,8 +2,7 @@
 //! until it expires, its owner signs out, or the user or token behind it is disabled or revoked
 //! (checked on every request, so revoking a token ends its sessions at once).
 
-use rusqlite::params;
-
+use super::db::args;
 use super::keys::parse_scopes;
 use super::users::User;
 use super::{AdminToken, Scope, Store, StoreError, now_ms};
@@ -59,10 +58,10 @@ impl Store {
             Owner::User(id) => (Some(id), None),
             Owner::Token(id) => (None, Some(id)),
         };
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO sessions (prefix, hash, user_id, token_id, csrf, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+            args![
                 secret::prefix(&cookie),
                 secret::hash(&cookie),
                 user_id,
@@ -81,29 +80,27 @@ impl Store {
         if !secret::is_well_formed(SecretKind::Session, presented) {
             return Ok(None);
         }
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let rows = self.conn()?.query_map(
             "SELECT s.id, s.hash, s.csrf, s.expires_at,
                     u.name, u.scopes, t.prefix, t.scopes
              FROM sessions s
              LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
              LEFT JOIN admin_tokens t ON t.id = s.token_id AND t.revoked_at IS NULL
              WHERE s.prefix = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2",
-        )?;
-        let rows = stmt
-            .query_map(params![secret::prefix(presented), now_ms()], |r| {
+            args![secret::prefix(presented), now_ms()],
+            |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<i64>(3)?,
+                    r.get::<Option<String>>(4)?,
+                    r.get::<Option<String>>(5)?,
+                    r.get::<Option<String>>(6)?,
+                    r.get::<Option<String>>(7)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         let Some((id, _, csrf, expires_at, user, user_scopes, token, token_scopes)) = rows
             .into_iter()
             .find(|(_, hash, ..)| secret::matches_hash(presented, hash))
@@ -127,9 +124,9 @@ impl Store {
 
     /// Ends a session (sign-out): its cookie is refused from the next request on.
     pub fn end_session(&self, id: i64) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.conn()?.execute(
             "UPDATE sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-            params![now_ms(), id],
+            args![now_ms(), id],
         )?;
         Ok(())
     }
@@ -137,18 +134,17 @@ impl Store {
     /// Forgets sessions that ended more than a day ago; call periodically.
     pub fn prune_sessions(&self) -> Result<usize, StoreError> {
         let cutoff = now_ms() - 86_400_000;
-        Ok(self.conn().execute(
+        self.conn()?.execute(
             "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1",
-            [cutoff],
-        )?)
+            args![cutoff],
+        )
     }
 
     /// How many sessions are open now (for tests and `users list`).
     pub fn open_sessions(&self) -> Result<i64, StoreError> {
-        Ok(self.conn().query_row(
+        self.conn()?.query_value(
             "SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?1",
-            [now_ms()],
-            |r| r.get(0),
-        )?)
+            args![now_ms()],
+        )
     }
 }

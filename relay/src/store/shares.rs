@@ -1,9 +1,9 @@
 //! Read-only share links: an unguessable secret that opens one report and nothing else. Only
 //! the secret's SHA-256 is stored; revoking a link stops it on the next request.
 
-use rusqlite::params;
 use serde::Serialize;
 
+use super::db::args;
 use super::triage::{Actor, log_in};
 use super::{Store, StoreError, now_ms};
 use crate::auth::secret::{self, SecretKind};
@@ -30,20 +30,23 @@ impl Store {
     ) -> Result<Option<(String, ShareInfo)>, StoreError> {
         let token = secret::generate(SecretKind::ShareLink)
             .map_err(|e| StoreError::Random(e.to_string()))?;
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM reports WHERE id = ?1)",
-            [report_id],
-            |r| r.get(0),
-        )?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
+        let exists = tx
+            .query_row(
+                "SELECT id FROM reports WHERE id = ?1",
+                args![report_id],
+                |_| Ok(()),
+            )?
+            .is_some();
         if !exists {
             return Ok(None);
         }
         let now = now_ms();
-        tx.execute(
-            "INSERT INTO shares (report_id, prefix, hash, created_at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
+        let id: i64 = tx.query_value(
+            "INSERT INTO shares (report_id, prefix, hash, created_at, actor) VALUES (?1, ?2, ?3, ?4, ?5)
+             RETURNING id",
+            args![
                 report_id,
                 secret::prefix(&token),
                 secret::hash(&token),
@@ -51,7 +54,6 @@ impl Store {
                 actor.name
             ],
         )?;
-        let id = tx.last_insert_rowid();
         let prefix = secret::prefix(&token).to_owned();
         log_in(
             &tx,
@@ -74,22 +76,21 @@ impl Store {
 
     /// The share links of a report, newest first, revoked ones included.
     pub fn shares_of(&self, report_id: &str) -> Result<Vec<ShareInfo>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        self.conn()?.query_map(
             "SELECT id, prefix, created_at, actor, last_used_at, revoked_at FROM shares
              WHERE report_id = ?1 ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map([report_id], |r| {
-            Ok(ShareInfo {
-                id: r.get(0)?,
-                prefix: r.get(1)?,
-                created_at: r.get(2)?,
-                created_by: r.get(3)?,
-                last_used_at: r.get(4)?,
-                revoked_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            args![report_id],
+            |r| {
+                Ok(ShareInfo {
+                    id: r.get(0)?,
+                    prefix: r.get(1)?,
+                    created_at: r.get(2)?,
+                    created_by: r.get(3)?,
+                    last_used_at: r.get(4)?,
+                    revoked_at: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// Revokes share link `share_id` of `report_id`. False when the report has no such active
@@ -100,12 +101,12 @@ impl Store {
         share_id: i64,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         let changed = tx.execute(
             "UPDATE shares SET revoked_at = ?1
              WHERE id = ?2 AND report_id = ?3 AND revoked_at IS NULL",
-            params![now_ms(), share_id, report_id],
+            args![now_ms(), share_id, report_id],
         )?;
         if changed == 0 {
             return Ok(false);

@@ -1,9 +1,9 @@
 //! The team's work on a report: its status, assignee and labels, internal comments, and the
 //! activity log that records every change with who made it and when.
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
+use super::db::{Db, args};
 use super::{Store, StoreError, now_ms};
 
 /// Who did something: a signed-in user, or a script with an admin token (named by its prefix,
@@ -69,27 +69,27 @@ fn corrupt(e: serde_json::Error) -> StoreError {
 
 /// Appends to `report_id`'s activity inside the caller's transaction.
 pub(super) fn log_in(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     report_id: &str,
     actor: &Actor,
     kind: &str,
     detail: &serde_json::Value,
 ) -> Result<Activity, StoreError> {
     let at = now_ms();
-    tx.prepare_cached(
+    let id: i64 = tx.query_value(
         "INSERT INTO activity (report_id, at, actor_kind, actor, kind, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        report_id,
-        at,
-        actor.kind,
-        actor.name,
-        kind,
-        detail.to_string()
-    ])?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        args![
+            report_id,
+            at,
+            actor.kind,
+            actor.name,
+            kind,
+            detail.to_string()
+        ],
+    )?;
     Ok(Activity {
-        id: tx.last_insert_rowid(),
+        id,
         at,
         actor: actor.clone(),
         kind: kind.to_owned(),
@@ -97,20 +97,18 @@ pub(super) fn log_in(
     })
 }
 
-fn triage_in(tx: &Transaction<'_>, report_id: &str) -> Result<Option<Triage>, StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT triage, assignee, labels FROM inbox WHERE id = ?1",
-            [report_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )
-        .optional()?;
+fn triage_in(tx: &Db<'_>, report_id: &str) -> Result<Option<Triage>, StoreError> {
+    let row = tx.query_row(
+        "SELECT triage, assignee, labels FROM inbox WHERE id = ?1",
+        args![report_id],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<Option<String>>(1)?,
+                r.get::<String>(2)?,
+            ))
+        },
+    )?;
     row.map(|(status, assignee, labels)| {
         Ok(Triage {
             status,
@@ -124,9 +122,7 @@ fn triage_in(tx: &Transaction<'_>, report_id: &str) -> Result<Option<Triage>, St
 impl Store {
     /// The triage state of a report, `None` when there is no such report.
     pub fn triage_of(&self, report_id: &str) -> Result<Option<Triage>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        triage_in(&tx, report_id)
+        triage_in(&self.conn()?, report_id)
     }
 
     /// Applies `change` to every report in `ids`, all or none: `None` (and nothing changed) when
@@ -138,8 +134,8 @@ impl Store {
         actor: &Actor,
         change: &TriageChange,
     ) -> Result<Option<Vec<Triage>>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(mut triage) = triage_in(&tx, id)? else {
@@ -148,7 +144,7 @@ impl Store {
             if let Some(status) = change.status.as_ref().filter(|s| **s != triage.status) {
                 tx.execute(
                     "UPDATE inbox SET triage = ?1 WHERE id = ?2",
-                    params![status, id],
+                    args![status, id],
                 )?;
                 let detail = serde_json::json!({ "from": triage.status, "to": status });
                 log_in(&tx, id, actor, "status", &detail)?;
@@ -157,7 +153,7 @@ impl Store {
             if let Some(assignee) = change.assignee.as_ref().filter(|a| **a != triage.assignee) {
                 tx.execute(
                     "UPDATE inbox SET assignee = ?1 WHERE id = ?2",
-                    params![assignee, id],
+                    args![assignee, id],
                 )?;
                 let detail = serde_json::json!({ "from": triage.assignee, "to": assignee });
                 log_in(&tx, id, actor, "assignee", &detail)?;
@@ -167,7 +163,7 @@ impl Store {
                 let json = serde_json::to_string(labels).map_err(corrupt)?;
                 tx.execute(
                     "UPDATE inbox SET labels = ?1 WHERE id = ?2",
-                    params![json, id],
+                    args![json, id],
                 )?;
                 let detail = serde_json::json!({ "from": triage.labels, "to": labels });
                 log_in(&tx, id, actor, "labels", &detail)?;
@@ -186,8 +182,8 @@ impl Store {
         actor: &Actor,
         body: &str,
     ) -> Result<Option<Activity>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut conn = self.conn()?;
+        let tx = conn.write_transaction()?;
         if triage_in(&tx, report_id)?.is_none() {
             return Ok(None);
         }
@@ -204,23 +200,21 @@ impl Store {
 
     /// A report's activity, oldest first.
     pub fn activity_of(&self, report_id: &str) -> Result<Vec<Activity>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let rows = self.conn()?.query_map(
             "SELECT id, at, actor_kind, actor, kind, detail FROM activity
              WHERE report_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([report_id], |r| {
+            args![report_id],
+            |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<i64>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         rows.into_iter()
             .map(|(id, at, actor_kind, actor, kind, detail)| {
                 Ok(Activity {

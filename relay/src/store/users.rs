@@ -4,10 +4,10 @@
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::audit::audit;
+use super::db::args;
 use super::keys::parse_scopes;
 use super::{Scope, Store, StoreError, now_ms};
 
@@ -94,31 +94,27 @@ impl Store {
         let hash = hash_password(password)?;
         let scope_names: Vec<String> = scopes.iter().map(|s| s.as_str().to_owned()).collect();
         let now = now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(StoreError::from)?;
-        let taken: bool = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
-                [name],
-                |r| r.get(0),
-            )
-            .map_err(StoreError::from)?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let taken = tx
+            .query_row("SELECT id FROM users WHERE name = ?1", args![name], |_| {
+                Ok(())
+            })?
+            .is_some();
         if taken {
             return Err(UserError::Taken(name.to_owned()));
         }
         tx.execute(
             "INSERT INTO users (name, password_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, hash, scope_names.join(" "), now],
-        )
-        .map_err(StoreError::from)?;
+            args![name, hash, scope_names.join(" "), now],
+        )?;
         audit(
             &tx,
             "user.create",
             name,
             &format!("scopes={}", scope_names.join(" ")),
-        )
-        .map_err(StoreError::from)?;
-        tx.commit().map_err(StoreError::from)?;
+        )?;
+        tx.commit()?;
         Ok(UserInfo {
             name: name.to_owned(),
             scopes: scope_names,
@@ -131,22 +127,19 @@ impl Store {
     /// The active account `name` when `password` is its password. Blocking and deliberately
     /// slow (argon2): call from the store's worker, after the sign-in rate limit.
     pub fn check_password(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT id, name, password_hash, scopes FROM users
+        let row = self.conn()?.query_row(
+            "SELECT id, name, password_hash, scopes FROM users
                  WHERE name = ?1 AND disabled_at IS NULL",
-                [name.trim()],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
+            args![name.trim()],
+            |r| {
+                Ok((
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                ))
+            },
+        )?;
         let Some((id, name, hash, scopes)) = row else {
             verify(password, decoy_hash());
             return Ok(None);
@@ -154,9 +147,9 @@ impl Store {
         if password.chars().count() > MAX_PASSWORD_CHARS || !verify(password, &hash) {
             return Ok(None);
         }
-        self.conn().execute(
+        self.conn()?.execute(
             "UPDATE users SET last_sign_in_at = ?1 WHERE id = ?2",
-            params![now_ms(), id],
+            args![now_ms(), id],
         )?;
         Ok(Some(User {
             id,
@@ -166,34 +159,33 @@ impl Store {
     }
 
     pub fn list_users(&self) -> Result<Vec<UserInfo>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        self.conn()?.query_map(
             "SELECT name, scopes, created_at, last_sign_in_at, disabled_at FROM users ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(UserInfo {
-                name: r.get(0)?,
-                scopes: r
-                    .get::<_, String>(1)?
-                    .split_whitespace()
-                    .map(str::to_owned)
-                    .collect(),
-                created_at: r.get(2)?,
-                last_sign_in_at: r.get(3)?,
-                disabled_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            args![],
+            |r| {
+                Ok(UserInfo {
+                    name: r.get(0)?,
+                    scopes: r
+                        .get::<String>(1)?
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
+                    created_at: r.get(2)?,
+                    last_sign_in_at: r.get(3)?,
+                    disabled_at: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// Disables an account and ends its sessions at once.
     pub fn disable_user(&self, name: &str) -> Result<(), StoreError> {
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let now = now_ms();
         let changed = tx.execute(
             "UPDATE users SET disabled_at = ?1 WHERE name = ?2 AND disabled_at IS NULL",
-            params![now, name],
+            args![now, name],
         )?;
         if changed == 0 {
             return Err(StoreError::NotFound(format!(
@@ -203,7 +195,7 @@ impl Store {
         tx.execute(
             "UPDATE sessions SET revoked_at = ?1
              WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE name = ?2)",
-            params![now, name],
+            args![now, name],
         )?;
         audit(&tx, "user.disable", name, "")?;
         tx.commit()?;
@@ -216,25 +208,22 @@ impl Store {
             return Err(UserError::BadPassword);
         }
         let hash = hash_password(password)?;
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(StoreError::from)?;
-        let changed = tx
-            .execute(
-                "UPDATE users SET password_hash = ?1 WHERE name = ?2",
-                params![hash, name],
-            )
-            .map_err(StoreError::from)?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET password_hash = ?1 WHERE name = ?2",
+            args![hash, name],
+        )?;
         if changed == 0 {
             return Err(StoreError::NotFound(format!("no account named {name}")).into());
         }
         tx.execute(
             "UPDATE sessions SET revoked_at = ?1
              WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE name = ?2)",
-            params![now_ms(), name],
-        )
-        .map_err(StoreError::from)?;
-        audit(&tx, "user.password", name, "").map_err(StoreError::from)?;
-        tx.commit().map_err(StoreError::from)?;
+            args![now_ms(), name],
+        )?;
+        audit(&tx, "user.password", name, "")?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -7,9 +7,10 @@ use std::path::Path;
 use std::sync::{Arc, mpsc};
 
 use bugcap_protocol::Report;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use tokio::sync::{Notify, oneshot};
 
+use super::db::{Db, PgPool};
 use super::reports::{InsertOutcome, insert_in};
 use super::{StoreError, WidgetKey};
 use crate::metrics::StoreMetrics;
@@ -31,14 +32,23 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(5
 /// Handle to the writer thread; cheap to share.
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
-    // Dropping it stops the checkpointer.
-    _checkpointer: mpsc::Sender<()>,
+    // Dropping it stops the checkpointer (SQLite only).
+    _checkpointer: Option<mpsc::Sender<()>>,
+}
+
+/// The database the writer commits to.
+enum Target {
+    /// Its own SQLite connection.
+    Sqlite(Connection),
+    /// A connection from the pool, taken for each batch (so a restarted database is simply
+    /// reconnected to).
+    Postgres(Arc<PgPool>),
 }
 
 impl Writer {
-    /// Starts the writer on its own connection to `db`.
+    /// Starts the writer on its own connection to the SQLite file `db`, and the checkpointer.
     /// `outbox_changed` is signalled after every commit that stored a new report.
-    pub fn start(
+    pub fn sqlite(
         db: &Path,
         stats: StoreMetrics,
         outbox_changed: Arc<Notify>,
@@ -47,20 +57,38 @@ impl Writer {
         // The writer never checkpoints: an automatic checkpoint would run inside a commit and
         // hold every report of that batch for tens of milliseconds. A separate thread does it.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let (jobs, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("bugcap-writer".into())
-            .spawn(move || run(conn, rx, &stats, &outbox_changed))
-            .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
         let checkpoint_conn = super::connect(db)?;
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("bugcap-checkpoint".into())
             .spawn(move || checkpoint_until(&checkpoint_conn, &stopped))
             .map_err(|e| StoreError::Corrupt(format!("cannot start the checkpointer: {e}")))?;
+        Writer::start(Target::Sqlite(conn), stats, outbox_changed, Some(stop))
+    }
+
+    /// Starts the writer on the Postgres pool. Postgres checkpoints by itself.
+    pub fn postgres(
+        pool: Arc<PgPool>,
+        stats: StoreMetrics,
+        outbox_changed: Arc<Notify>,
+    ) -> Result<Writer, StoreError> {
+        Writer::start(Target::Postgres(pool), stats, outbox_changed, None)
+    }
+
+    fn start(
+        target: Target,
+        stats: StoreMetrics,
+        outbox_changed: Arc<Notify>,
+        checkpointer: Option<mpsc::Sender<()>>,
+    ) -> Result<Writer, StoreError> {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("bugcap-writer".into())
+            .spawn(move || run(target, rx, &stats, &outbox_changed))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer {
             jobs,
-            _checkpointer: stop,
+            _checkpointer: checkpointer,
         })
     }
 
@@ -94,12 +122,7 @@ fn checkpoint_until(conn: &Connection, stopped: &mpsc::Receiver<()>) {
     }
 }
 
-fn run(
-    mut conn: Connection,
-    rx: mpsc::Receiver<Job>,
-    stats: &StoreMetrics,
-    outbox_changed: &Notify,
-) {
+fn run(target: Target, rx: mpsc::Receiver<Job>, stats: &StoreMetrics, outbox_changed: &Notify) {
     // Ends when every sender is gone (the store was dropped).
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -110,7 +133,13 @@ fn run(
             }
         }
         let started = std::time::Instant::now();
-        let results = commit_batch(&mut conn, &batch);
+        let results = match &target {
+            Target::Sqlite(conn) => commit_batch(&mut Db::borrowed(conn), &batch),
+            Target::Postgres(pool) => match Db::postgres(pool) {
+                Ok(mut db) => commit_batch(&mut db, &batch),
+                Err(e) => fail_all(&batch, &e),
+            },
+        };
         stats
             .commit_seconds
             .observe(started.elapsed().as_secs_f64());
@@ -128,32 +157,34 @@ fn run(
     }
 }
 
-fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Result<InsertOutcome, StoreError>> {
-    let fail_all = |e: rusqlite::Error| {
-        let message = e.to_string();
-        batch
-            .iter()
-            .map(|_| Err(StoreError::Corrupt(message.clone())))
-            .collect()
-    };
-    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+/// The same failure for every job of a batch (none of it was committed).
+fn fail_all(batch: &[Job], e: &StoreError) -> Vec<Result<InsertOutcome, StoreError>> {
+    let message = e.to_string();
+    batch
+        .iter()
+        .map(|_| Err(StoreError::Unavailable(message.clone())))
+        .collect()
+}
+
+fn commit_batch(db: &mut Db<'_>, batch: &[Job]) -> Vec<Result<InsertOutcome, StoreError>> {
+    let tx = match db.write_transaction() {
         Ok(tx) => tx,
-        Err(e) => return fail_all(e),
+        Err(e) => return fail_all(batch, &e),
     };
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
-        let outcome = match tx.savepoint() {
-            Ok(sp) => match insert_in(&sp, &job.key, &job.report, &job.body) {
-                Ok(outcome) => sp.commit().map(|()| outcome).map_err(StoreError::from),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(StoreError::from(e)),
-        };
+        let outcome = tx.savepoint(|db| insert_in(db, &job.key, &job.report, &job.body));
+        if let Err(e) = &outcome
+            && e.is_connection()
+        {
+            // The connection failed, not the report: the transaction is gone with it.
+            return fail_all(batch, e);
+        }
         results.push(outcome);
     }
     // Only now is anything acknowledged: a failed commit fails every job in the batch.
     match tx.commit() {
         Ok(()) => results,
-        Err(e) => fail_all(e),
+        Err(e) => fail_all(batch, &e),
     }
 }
