@@ -18,7 +18,7 @@ use crate::limit::rate::{Rate, RateLimits};
 use crate::media::{LocalStore, ObjectStore, S3Store};
 use crate::server;
 use crate::state::AppState;
-use crate::store::{KeyInfo, NewWidgetKey, Scope, Store, TokenInfo};
+use crate::store::{KeyInfo, Location, NewWidgetKey, Scope, Store, TokenInfo};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,8 +35,25 @@ pub struct Cli {
         default_value = "./bugcap-data"
     )]
     pub data_dir: PathBuf,
+    /// Keep the relay's data in this Postgres database (postgres://user:password@host/db),
+    /// shared by every relay given the same URL, instead of SQLite in the data directory.
+    /// Prefer the environment variable: a flag's value shows in the process list.
+    #[arg(
+        long,
+        global = true,
+        env = "BUGCAP_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Where this relay's data lives.
+    fn location(&self) -> Location {
+        Location::of(self.database_url.as_deref(), &self.data_dir)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +79,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// See and replay the delivery outbox: reports waiting, retrying, and dead letters.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Bring the database's schema up to date and exit (`serve` does it too, at start; run
+    /// this first in a deploy step to keep it out of the relays' start).
+    Migrate,
     /// Redact a report, any JSON document or plain text from stdin to stdout, as ingest would.
     Redact {
         /// Redaction config (JSON): emails, ip_addresses, extra_keys, extra_patterns, headers.
@@ -133,6 +156,14 @@ pub struct ServeArgs {
     /// Webhook signing secret, whsec_ + base64; prefer the environment variable to a flag.
     #[arg(long, env = "BUGCAP_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
+    /// Seconds a relay holds the reports it is delivering; a relay that dies holding some
+    /// leaves them to the others after this, 30-3600 [default: 120].
+    #[arg(long, env = "BUGCAP_DELIVERY_LEASE_SECS")]
+    pub delivery_lease_secs: Option<u64>,
+    /// Hours a report's delivery is retried before it becomes a dead letter (see `outbox
+    /// list`), 1-8760 [default: 72].
+    #[arg(long, env = "BUGCAP_DELIVERY_HORIZON_HOURS")]
+    pub delivery_horizon_hours: Option<u64>,
 }
 
 impl ServeArgs {
@@ -156,6 +187,8 @@ impl ServeArgs {
             s3_secret_access_key: self.s3_secret_access_key.clone(),
             webhook_url: self.webhook_url.clone(),
             webhook_secret: self.webhook_secret.clone(),
+            delivery_lease_secs: self.delivery_lease_secs,
+            delivery_horizon_hours: self.delivery_horizon_hours,
         }
     }
 }
@@ -216,6 +249,30 @@ pub enum TokensCommand {
     },
     Revoke {
         prefix: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Reports not delivered yet, oldest first: attempts, next try, last error, lease.
+    List {
+        /// Only dead letters (retried past the horizon).
+        #[arg(long)]
+        dead: bool,
+        /// How many to show (at most 1000).
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put dead letters back in the queue, due now: one report, or all of them.
+    Replay {
+        /// The report id; with --all, every dead letter.
+        report_id: Option<String>,
+        #[arg(long, conflicts_with = "report_id")]
+        all: bool,
         #[arg(long)]
         json: bool,
     },
@@ -289,17 +346,24 @@ pub enum CliError {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    let location = cli.location();
     match cli.command {
-        Command::Serve(args) => serve(cli.data_dir, *args),
-        Command::Keys(cmd) => keys(&Store::open(&cli.data_dir)?, cmd),
-        Command::Tokens(cmd) => tokens(&Store::open(&cli.data_dir)?, cmd),
-        Command::Users(cmd) => users(&Store::open(&cli.data_dir)?, cmd),
-        Command::Audit { limit, json } => audit(&Store::open(&cli.data_dir)?, limit, json),
+        Command::Serve(args) => serve(cli.data_dir, &location, *args),
+        Command::Keys(cmd) => keys(&Store::open_at(&location)?, cmd),
+        Command::Tokens(cmd) => tokens(&Store::open_at(&location)?, cmd),
+        Command::Users(cmd) => users(&Store::open_at(&location)?, cmd),
+        Command::Audit { limit, json } => audit(&Store::open_at(&location)?, limit, json),
+        Command::Outbox(cmd) => outbox(&Store::open_at(&location)?, cmd),
+        Command::Migrate => {
+            Store::open_at(&location)?;
+            println!("the schema of {} is up to date", location.describe());
+            Ok(())
+        }
         Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
     }
 }
 
-fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
+fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), CliError> {
     let file = match &args.config {
         Some(path) => config::read_file(path)?,
         None => FileConfig::default(),
@@ -309,7 +373,8 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         Redactor::new(&settings.redaction).map_err(|e| CliError::Usage(e.to_string()))?;
     let trusted_proxies =
         TrustedProxies::parse(&settings.trusted_proxies).map_err(CliError::Usage)?;
-    let store = Store::open(&data_dir)?;
+    let store = Store::open_at(location)?;
+    let database = location.describe();
     let store_metrics = store.metrics.clone();
     let objects = match &settings.media_backend {
         MediaBackend::Local => {
@@ -344,24 +409,36 @@ fn serve(data_dir: PathBuf, args: ServeArgs) -> Result<(), CliError> {
         objects,
         media_policy: settings.media_policy.clone(),
         upload_timeout: UPLOAD_TIMEOUT,
+        delivery: settings.delivery,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        tokio::spawn(crate::delivery::run(state.clone(), webhook));
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let delivery = tokio::spawn(crate::delivery::run(state.clone(), webhook, stopping));
         let listener = server::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
-        tracing::info!(%addr, data_dir = %data_dir.display(), "relay listening");
+        tracing::info!(%addr, data_dir = %data_dir.display(), %database, "relay listening");
         // The one line on stdout: scripts and tests read the bound address from it.
         println!("bugcap-relay listening on http://{addr}");
-        server::serve(
+        let served = server::serve(
             listener,
             state,
             settings.max_connections,
             server::shutdown_signal(),
         )
-        .await
+        .await;
+        // The delivery worker finishes its requests in flight and releases what it holds, so
+        // another relay can take it at once; a send cannot take longer than this.
+        let _ = stop.send(true);
+        let grace = crate::delivery::webhook::SEND_TIMEOUT + std::time::Duration::from_secs(5);
+        if tokio::time::timeout(grace, delivery).await.is_err() {
+            tracing::warn!(
+                "the delivery worker did not stop in time; its leases run out by themselves"
+            );
+        }
+        served
     })?;
     Ok(())
 }
@@ -468,6 +545,74 @@ fn tokens(store: &Store, cmd: TokensCommand) -> Result<(), CliError> {
         TokensCommand::Revoke { prefix, json } => {
             store.revoke_admin_token(&prefix)?;
             report_revoked(&prefix, json);
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds since the epoch as an RFC 3339 time, or `-`.
+fn time(ms: Option<i64>) -> String {
+    ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map_or_else(|| "-".into(), |t| t.to_string())
+}
+
+fn outbox(store: &Store, cmd: OutboxCommand) -> Result<(), CliError> {
+    match cmd {
+        OutboxCommand::List { dead, limit, json } => {
+            let entries = store.outbox_entries(dead, limit.min(1000))?;
+            if json {
+                println!("{}", serde_json::to_string(&entries).unwrap_or_default());
+            } else if entries.is_empty() {
+                println!(
+                    "{}",
+                    if dead {
+                        "no dead letters"
+                    } else {
+                        "the outbox is empty"
+                    }
+                );
+            } else {
+                for e in &entries {
+                    let state = if e.dead_at.is_some() {
+                        format!("dead since {}", time(e.dead_at))
+                    } else if let Some(by) = &e.leased_by {
+                        format!("being delivered by {by} until {}", time(e.leased_until))
+                    } else {
+                        format!("next try {}", time(e.next_attempt_at))
+                    };
+                    println!(
+                        "{}  {:<12} attempts {:<3} {state}  {}",
+                        e.report_id,
+                        e.project,
+                        e.attempts,
+                        e.last_error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        OutboxCommand::Replay {
+            report_id,
+            all,
+            json,
+        } => {
+            if report_id.is_none() && !all {
+                return Err(CliError::Usage(
+                    "name a report id, or --all for every dead letter".into(),
+                ));
+            }
+            let replayed = store.replay_dead(report_id.as_deref())?;
+            if report_id.is_some() && replayed == 0 {
+                return Err(CliError::Usage(
+                    "that report is not a dead letter (see outbox list --dead)".into(),
+                ));
+            }
+            if json {
+                println!("{}", json!({ "replayed": replayed }));
+            } else {
+                println!(
+                    "{replayed} report(s) back in the queue; a running relay delivers them within seconds"
+                );
+            }
         }
     }
     Ok(())

@@ -20,6 +20,10 @@ pub const DEFAULT_RATE_PER_KEY: u32 = 600;
 pub const DEFAULT_KEY_BURST: u32 = 100;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+/// How long a relay holds the outbox rows it is delivering before another may take them.
+pub const DEFAULT_LEASE_SECS: u64 = 120;
+/// How long a report's delivery is retried before it becomes a dead letter: three days.
+pub const DEFAULT_HORIZON_HOURS: u64 = 72;
 
 /// The TOML file. Every key is optional; unknown keys are an error, so typos are caught.
 #[derive(Debug, Default, Deserialize)]
@@ -31,6 +35,32 @@ pub struct FileConfig {
     pub redaction: Option<RedactionConfig>,
     pub media: MediaSection,
     pub webhook: WebhookSection,
+    pub delivery: DeliverySection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliverySection {
+    pub lease_secs: Option<u64>,
+    pub horizon_hours: Option<u64>,
+}
+
+/// How the delivery worker shares the outbox and when it gives up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryPolicy {
+    /// How long rows taken for delivery are held; longer than one send may take.
+    pub lease: Duration,
+    /// Retries end (the row becomes a dead letter) once a report is this old.
+    pub horizon: Duration,
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> DeliveryPolicy {
+        DeliveryPolicy {
+            lease: Duration::from_secs(DEFAULT_LEASE_SECS),
+            horizon: Duration::from_secs(DEFAULT_HORIZON_HOURS * 3600),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,6 +144,8 @@ pub struct Overrides {
     pub s3_secret_access_key: Option<String>,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
+    pub delivery_lease_secs: Option<u64>,
+    pub delivery_horizon_hours: Option<u64>,
 }
 
 /// Where media are kept.
@@ -154,6 +186,7 @@ pub struct Settings {
     pub media_policy: MediaPolicy,
     pub public_url: Option<String>,
     pub webhook: Option<WebhookSettings>,
+    pub delivery: DeliveryPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,8 +292,35 @@ impl Settings {
             media_backend: media_backend(flags, file.media.backend.as_deref(), file.media.s3)?,
             public_url: flags.public_url.clone().or(file.media.public_url),
             webhook: webhook(flags, file.webhook)?,
+            delivery: delivery(flags, &file.delivery)?,
         })
     }
+}
+
+fn delivery(flags: &Overrides, file: &DeliverySection) -> Result<DeliveryPolicy, ConfigError> {
+    let lease = flags
+        .delivery_lease_secs
+        .or(file.lease_secs)
+        .unwrap_or(DEFAULT_LEASE_SECS);
+    // A lease must outlast one webhook request (15 s) with room to settle it.
+    if !(30..=3600).contains(&lease) {
+        return Err(ConfigError::Setting(
+            "delivery.lease_secs must be 30-3600".into(),
+        ));
+    }
+    let horizon = flags
+        .delivery_horizon_hours
+        .or(file.horizon_hours)
+        .unwrap_or(DEFAULT_HORIZON_HOURS);
+    if horizon == 0 || horizon > 24 * 365 {
+        return Err(ConfigError::Setting(
+            "delivery.horizon_hours must be 1-8760".into(),
+        ));
+    }
+    Ok(DeliveryPolicy {
+        lease: Duration::from_secs(lease),
+        horizon: Duration::from_secs(horizon * 3600),
+    })
 }
 
 fn media_policy(flags: &Overrides, file: &MediaSection) -> Result<MediaPolicy, ConfigError> {

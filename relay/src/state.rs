@@ -27,4 +27,6 @@ pub struct AppState {
     pub media_policy: MediaPolicy,
     /// How long a client may take to upload one attachment to the local store.
     pub upload_timeout: std::time::Duration,
+    /// Outbox leases and the retry horizon.
+    pub delivery: crate::config::DeliveryPolicy,
 }

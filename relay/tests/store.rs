@@ -7,8 +7,8 @@ mod support;
 use bugcap_protocol::{Environment, Report};
 use bugcap_relay::auth::origin::OriginPattern;
 use bugcap_relay::store::{
-    Actor, InsertOutcome, ListQuery, MediaState, NewWidgetKey, Scope, Settled, Store, Thumbnail,
-    TriageChange, WidgetKey,
+    Actor, DoneStatus, InsertOutcome, ListQuery, MediaState, NewWidgetKey, Scope, Settled,
+    Settlement, Store, Thumbnail, TriageChange, WidgetKey,
 };
 use serde_json::json;
 use support::postgres::Postgres;
@@ -60,6 +60,8 @@ on_both!(
     triage_changes_and_comments_are_logged,
     media_complete_the_report_and_expire,
     the_outbox_yields_due_reports_and_settles_them,
+    an_expired_lease_passes_the_row_on,
+    retries_end_in_a_dead_letter_that_can_be_replayed,
     accounts_sessions_and_share_links,
     thumbnails_are_kept_and_replaced,
     two_stores_on_one_database_store_an_id_once,
@@ -472,31 +474,56 @@ fn the_outbox_yields_due_reports_and_settles_them(b: Backend) {
     for n in 1..=3 {
         insert(store, &key, report(&id(n), "x", json!({})));
     }
-    let due = store.due_deliveries(600_000, 10).unwrap();
+    let due = store.claim_deliveries("a", 60_000, 600_000, 10).unwrap();
     let ids: Vec<&str> = due.iter().map(|d| d.report_id.as_str()).collect();
     assert_eq!(ids, [id(1), id(2), id(3)], "oldest first");
     assert!(due.iter().all(|d| d.attempts == 0 && !d.media_overdue));
-    store
-        .settle_deliveries(&[
-            (
-                id(1),
-                Settled::Done(bugcap_relay::store::DoneStatus::Delivered),
-            ),
-            (
-                id(2),
-                Settled::Retry {
-                    in_ms: 60_000,
-                    error: "the webhook answered 500".into(),
-                },
-            ),
-        ])
+    assert!(
+        store
+            .claim_deliveries("b", 60_000, 600_000, 10)
+            .unwrap()
+            .is_empty(),
+        "leased rows are nobody else's"
+    );
+    let settled = store
+        .settle_deliveries(
+            "a",
+            3_600_000,
+            &[
+                (id(1), Settled::Done(DoneStatus::Delivered)),
+                (
+                    id(2),
+                    Settled::Retry {
+                        in_ms: 60_000,
+                        error: "the webhook answered 500".into(),
+                    },
+                ),
+                (id(3), Settled::Released),
+            ],
+        )
         .unwrap();
-    let due = store.due_deliveries(600_000, 10).unwrap();
-    let ids: Vec<&str> = due.iter().map(|d| d.report_id.as_str()).collect();
-    assert_eq!(ids, [id(3)]);
+    assert_eq!(settled, Settlement::default());
     assert_eq!(
         store.get_report(&id(1)).unwrap().unwrap().status,
         "delivered"
+    );
+    // Released: free for anyone at once, not counted as an attempt.
+    let due = store.claim_deliveries("b", 60_000, 600_000, 10).unwrap();
+    let ids: Vec<&str> = due.iter().map(|d| d.report_id.as_str()).collect();
+    assert_eq!(ids, [id(3)]);
+    assert_eq!(due[0].attempts, 0);
+    // Only the holder of a lease settles it.
+    let settled = store
+        .settle_deliveries(
+            "a",
+            3_600_000,
+            &[(id(3), Settled::Done(DoneStatus::Delivered))],
+        )
+        .unwrap();
+    assert_eq!(settled.lost, [id(3)]);
+    assert_eq!(
+        store.get_report(&id(3)).unwrap().unwrap().status,
+        "received"
     );
     let next = store.next_delivery_at(600_000).unwrap().unwrap();
     let now = bugcap_relay::store::now_ms();
@@ -504,6 +531,99 @@ fn the_outbox_yields_due_reports_and_settles_them(b: Backend) {
         next > now + 50_000 && next <= now + 60_000,
         "{next} vs {now}"
     );
+}
+
+/// A lease that runs out (its relay died) frees the row for another relay.
+fn an_expired_lease_passes_the_row_on(b: Backend) {
+    let store = &b.store;
+    let (_, key) = new_key(store, "shop");
+    insert(store, &key, report(&id(1), "x", json!({})));
+    assert_eq!(
+        store
+            .claim_deliveries("dead", 1, 600_000, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let due = store
+        .claim_deliveries("alive", 60_000, 600_000, 10)
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    let settled = store
+        .settle_deliveries(
+            "dead",
+            3_600_000,
+            &[(id(1), Settled::Done(DoneStatus::Delivered))],
+        )
+        .unwrap();
+    assert_eq!(
+        settled.lost,
+        [id(1)],
+        "the dead relay's late outcome is not recorded"
+    );
+    store
+        .settle_deliveries(
+            "alive",
+            3_600_000,
+            &[(id(1), Settled::Done(DoneStatus::Delivered))],
+        )
+        .unwrap();
+    assert_eq!(
+        store.get_report(&id(1)).unwrap().unwrap().status,
+        "delivered"
+    );
+}
+
+/// Retries end at the horizon in a dead letter, which is listed and replayed.
+fn retries_end_in_a_dead_letter_that_can_be_replayed(b: Backend) {
+    let store = &b.store;
+    let (_, key) = new_key(store, "shop");
+    insert(store, &key, report(&id(1), "x", json!({})));
+    insert(store, &key, report(&id(2), "y", json!({})));
+    store.claim_deliveries("a", 60_000, 600_000, 10).unwrap();
+    let failed = |id: String| {
+        (
+            id,
+            Settled::Retry {
+                in_ms: 1000,
+                error: "the webhook answered 503".into(),
+            },
+        )
+    };
+    // A horizon of 0: any failure is past it. A long one: the row is retried.
+    let settled = store.settle_deliveries("a", 0, &[failed(id(1))]).unwrap();
+    assert_eq!(settled.dead, [id(1)]);
+    let settled = store
+        .settle_deliveries("a", 3_600_000, &[failed(id(2))])
+        .unwrap();
+    assert!(settled.dead.is_empty());
+    assert_eq!(
+        store.get_report(&id(1)).unwrap().unwrap().status,
+        "undeliverable"
+    );
+    let dead = store.outbox_entries(true, 10).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].report_id, id(1));
+    assert_eq!(dead[0].attempts, 1);
+    assert_eq!(
+        dead[0].last_error.as_deref(),
+        Some("the webhook answered 503")
+    );
+    assert_eq!(store.outbox_entries(false, 10).unwrap().len(), 2);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let due = store.claim_deliveries("a", 60_000, 600_000, 10).unwrap();
+    let ids: Vec<&str> = due.iter().map(|d| d.report_id.as_str()).collect();
+    assert_eq!(ids, [id(2)], "a dead letter is not retried");
+    assert_eq!(store.replay_dead(Some(&id(1))).unwrap(), 1);
+    assert_eq!(store.replay_dead(None).unwrap(), 0);
+    assert_eq!(
+        store.get_report(&id(1)).unwrap().unwrap().status,
+        "received"
+    );
+    let due = store.claim_deliveries("b", 60_000, 600_000, 10).unwrap();
+    assert_eq!(due[0].report_id, id(1));
+    assert_eq!(due[0].attempts, 0);
 }
 
 fn accounts_sessions_and_share_links(b: Backend) {
@@ -626,7 +746,16 @@ fn two_stores_on_one_database_store_an_id_once(b: Backend) {
         })
         .unwrap();
     assert_eq!(all.reports.len(), 20);
-    assert_eq!(second.due_deliveries(0, 100).unwrap().len(), 20);
+    assert_eq!(
+        second.claim_deliveries("b", 60_000, 0, 100).unwrap().len(),
+        20
+    );
+    assert!(
+        b.store
+            .claim_deliveries("a", 60_000, 0, 100)
+            .unwrap()
+            .is_empty()
+    );
     // Revoked on one relay, refused on the other at its next request.
     b.store.revoke_widget_key(&key.prefix).unwrap();
     assert!(second.find_widget_key(&secret).unwrap().is_none());

@@ -44,7 +44,7 @@ pub struct Webhook {
 impl Webhook {
     pub fn new(url: String, secret: &str) -> Result<Webhook, String> {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
+            .timeout(SEND_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             // A redirect would re-send the report somewhere the team did not configure.
             .redirect(reqwest::redirect::Policy::none())
@@ -57,8 +57,8 @@ impl Webhook {
         })
     }
 
-    /// Posts one message; `Err` holds a log-safe reason (never the URL or the body).
-    pub async fn send(&self, id: &str, body: Vec<u8>) -> Result<(), String> {
+    /// Posts one message; a failure says why in log-safe words (never the URL or the body).
+    pub async fn send(&self, id: &str, body: Vec<u8>) -> Result<(), Failure> {
         let timestamp = jiff::Timestamp::now().as_second();
         let signature = sign(&self.key, id, timestamp, &body);
         let res = self
@@ -71,13 +71,56 @@ impl Webhook {
             .body(body)
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        if res.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("the webhook answered {}", res.status().as_u16()))
+            .map_err(|e| Failure {
+                reason: e.without_url().to_string(),
+                retry_after: None,
+                gone: false,
+            })?;
+        let status = res.status();
+        if status.is_success() {
+            return Ok(());
         }
+        Err(Failure {
+            reason: format!("the webhook answered {}", status.as_u16()),
+            retry_after: res
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry_after),
+            // Standard Webhooks: 410 Gone means the endpoint was removed on purpose.
+            gone: status == reqwest::StatusCode::GONE,
+        })
     }
+}
+
+/// The longest one delivery request may take, connection included.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Why a send failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Log-safe: no URL, no body.
+    pub reason: String,
+    /// The receiver's `Retry-After`: no retry before it.
+    pub retry_after: Option<Duration>,
+    /// 410: the endpoint is gone and must not be sent to again.
+    pub gone: bool,
+}
+
+/// Longest `Retry-After` believed: a receiver cannot park deliveries for longer than a day.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
+/// `Retry-After` as seconds or an HTTP date, from now.
+fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+        let secs = at.as_second() - jiff::Timestamp::now().as_second();
+        Duration::from_secs(secs.max(0) as u64)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -92,6 +135,27 @@ mod tests {
         assert_eq!(
             sign(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_a_date_and_capped() {
+        assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(retry_after("99999999"), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after("soon"), None);
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(300);
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&later)
+            .unwrap();
+        let wait = retry_after(&date).unwrap();
+        assert!(
+            wait > Duration::from_secs(290) && wait <= Duration::from_secs(300),
+            "{wait:?}"
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
         );
     }
 

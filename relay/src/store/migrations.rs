@@ -235,6 +235,14 @@ CREATE VIRTUAL TABLE reports_search USING fts5(
     content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
 "#,
+    r#"
+-- Several relays drain one outbox: a row is leased to the relay delivering it until
+-- `leased_until`. A row whose retries outlast the horizon becomes a dead letter (`dead_at`),
+-- out of the queue until `bugcap-relay outbox replay`.
+ALTER TABLE outbox ADD COLUMN leased_by TEXT;
+ALTER TABLE outbox ADD COLUMN leased_until INTEGER;
+ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
+"#,
 ];
 
 /// What SQL cannot do in a migration, run right after the migration at that index.

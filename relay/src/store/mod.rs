@@ -34,7 +34,7 @@ use db::{Db, PgPool};
 pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};
 pub use media::{MediaRow, MediaState};
-pub use outbox::{DoneStatus, Due, Settled};
+pub use outbox::{DoneStatus, Due, OutboxEntry, Settled, Settlement};
 pub use reports::{InsertOutcome, RawReport, StoredReport};
 pub use sessions::{SESSION_HOURS, Session};
 pub use shares::ShareInfo;

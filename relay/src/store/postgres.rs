@@ -118,8 +118,9 @@ pub fn migrate(pool: &PgPool) -> Result<(), StoreError> {
 }
 
 /// The schema, one migration per entry, applied in order. The first is everything SQLite's
-/// nine migrations made.
-const MIGRATIONS: &[&str] = &[r#"
+/// first nine migrations made.
+const MIGRATIONS: &[&str] = &[
+    r#"
 -- Case-insensitive equality, as SQLite's NOCASE: account names, reporters' emails.
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 
@@ -278,7 +279,14 @@ CREATE TABLE thumbnails (
     jpeg      BYTEA NOT NULL,
     made_at   BIGINT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- As SQLite's migration 10: outbox leases and dead letters.
+ALTER TABLE outbox ADD COLUMN leased_by TEXT,
+                   ADD COLUMN leased_until BIGINT,
+                   ADD COLUMN dead_at BIGINT;
+"#,
+];
 
 #[cfg(test)]
 mod tests {
