@@ -79,6 +79,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// Run the retention sweep.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// See and replay the delivery outbox: reports waiting, retrying, and dead letters.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -164,6 +170,71 @@ pub struct ServeArgs {
     /// list`), 1-8760 [default: 72].
     #[arg(long, env = "BUGCAP_DELIVERY_HORIZON_HOURS")]
     pub delivery_horizon_hours: Option<u64>,
+    /// Delete reports and their media this many days after they arrived [default: never].
+    #[arg(long, env = "BUGCAP_RETENTION_DAYS")]
+    pub retention_days: Option<u64>,
+    /// Delete audit entries this many days old [default: never].
+    #[arg(long, env = "BUGCAP_AUDIT_RETENTION_DAYS")]
+    pub audit_retention_days: Option<u64>,
+}
+
+/// Where a command that deletes media finds the object store (as `serve` would).
+#[derive(Debug, Args)]
+pub struct StorageArgs {
+    /// The relay's TOML config file (its [media] section).
+    #[arg(long, env = "BUGCAP_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[arg(long, env = "BUGCAP_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "BUGCAP_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+}
+
+impl StorageArgs {
+    /// The settings `serve` would resolve, with `overrides` for the rest.
+    fn settings(&self, overrides: Overrides) -> Result<Settings, CliError> {
+        let file = match &self.config {
+            Some(path) => config::read_file(path)?,
+            None => FileConfig::default(),
+        };
+        Ok(Settings::resolve(
+            &Overrides {
+                s3_access_key_id: self.s3_access_key_id.clone(),
+                s3_secret_access_key: self.s3_secret_access_key.clone(),
+                ..overrides
+            },
+            file,
+        )?)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// Delete a report, its media and everything about it (a user's data-deletion request).
+    Delete {
+        report_id: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Delete now what is older than the retention settings allow (serve does it hourly).
+    Sweep {
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// Reports older than this many days, with their media [default: the config's].
+        #[arg(long, env = "BUGCAP_RETENTION_DAYS")]
+        retention_days: Option<u64>,
+        /// Audit entries older than this many days [default: the config's].
+        #[arg(long, env = "BUGCAP_AUDIT_RETENTION_DAYS")]
+        audit_retention_days: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl ServeArgs {
@@ -189,6 +260,8 @@ impl ServeArgs {
             webhook_secret: self.webhook_secret.clone(),
             delivery_lease_secs: self.delivery_lease_secs,
             delivery_horizon_hours: self.delivery_horizon_hours,
+            retention_days: self.retention_days,
+            audit_retention_days: self.audit_retention_days,
         }
     }
 }
@@ -343,6 +416,8 @@ pub enum CliError {
     Media(#[from] crate::media::MediaError),
     #[error(transparent)]
     User(#[from] crate::store::UserError),
+    #[error(transparent)]
+    Retention(#[from] crate::retention::RetentionError),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -354,6 +429,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Users(cmd) => users(&Store::open_at(&location)?, cmd),
         Command::Audit { limit, json } => audit(&Store::open_at(&location)?, limit, json),
         Command::Outbox(cmd) => outbox(&Store::open_at(&location)?, cmd),
+        Command::Reports(cmd) => reports(&cli.data_dir, &location, cmd),
+        Command::Retention(cmd) => retention(&cli.data_dir, &location, cmd),
         Command::Migrate => {
             Store::open_at(&location)?;
             println!("the schema of {} is up to date", location.describe());
@@ -376,12 +453,7 @@ fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), 
     let store = Store::open_at(location)?;
     let database = location.describe();
     let store_metrics = store.metrics.clone();
-    let objects = match &settings.media_backend {
-        MediaBackend::Local => {
-            ObjectStore::Local(LocalStore::open(&data_dir, settings.public_url.clone())?)
-        }
-        MediaBackend::S3(config) => ObjectStore::S3(S3Store::new(config)?),
-    };
+    let objects = object_store(&data_dir, &settings)?;
     let webhook = settings
         .webhook
         .as_ref()
@@ -416,7 +488,20 @@ fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), 
         .build()?;
     runtime.block_on(async move {
         let (stop, stopping) = tokio::sync::watch::channel(false);
-        let delivery = tokio::spawn(crate::delivery::run(state.clone(), webhook, stopping));
+        let instance = crate::instance::name();
+        tracing::info!(%instance, "relay starting");
+        let delivery = tokio::spawn(crate::delivery::run(
+            state.clone(),
+            webhook,
+            instance.clone(),
+            stopping.clone(),
+        ));
+        tokio::spawn(crate::retention::run(
+            state.clone(),
+            settings.retention,
+            instance,
+            stopping,
+        ));
         let listener = server::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, data_dir = %data_dir.display(), %database, "relay listening");
@@ -440,6 +525,90 @@ fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), 
         }
         served
     })?;
+    Ok(())
+}
+
+/// Where media live, as the settings say.
+fn object_store(data_dir: &std::path::Path, settings: &Settings) -> Result<ObjectStore, CliError> {
+    Ok(match &settings.media_backend {
+        MediaBackend::Local => {
+            ObjectStore::Local(LocalStore::open(data_dir, settings.public_url.clone())?)
+        }
+        MediaBackend::S3(config) => ObjectStore::S3(S3Store::new(config)?),
+    })
+}
+
+/// Runs async work (object-store requests) from a command.
+fn block_on<T>(work: impl std::future::Future<Output = T>) -> Result<T, CliError> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(work))
+}
+
+fn reports(
+    data_dir: &std::path::Path,
+    location: &Location,
+    cmd: ReportsCommand,
+) -> Result<(), CliError> {
+    let ReportsCommand::Delete {
+        report_id,
+        storage,
+        json,
+    } = cmd;
+    let settings = storage.settings(Overrides::default())?;
+    let objects = object_store(data_dir, &settings)?;
+    let store = Store::open_at(location)?;
+    let deleted = block_on(crate::retention::delete_report(
+        &store, &objects, &report_id, "request",
+    ))??;
+    let Some(objects) = deleted else {
+        return Err(CliError::Usage(format!("no report {report_id}")));
+    };
+    if json {
+        println!("{}", json!({ "deleted": report_id, "objects": objects }));
+    } else {
+        println!("deleted report {report_id} and {objects} attachment(s)");
+    }
+    Ok(())
+}
+
+fn retention(
+    data_dir: &std::path::Path,
+    location: &Location,
+    cmd: RetentionCommand,
+) -> Result<(), CliError> {
+    let RetentionCommand::Sweep {
+        storage,
+        retention_days,
+        audit_retention_days,
+        json,
+    } = cmd;
+    let settings = storage.settings(Overrides {
+        retention_days,
+        audit_retention_days,
+        ..Overrides::default()
+    })?;
+    if settings.retention.is_off() {
+        return Err(CliError::Usage(
+            "nothing to sweep: give --retention-days or --audit-retention-days (or [retention] in the config)".into(),
+        ));
+    }
+    let objects = object_store(data_dir, &settings)?;
+    let store = Store::open_at(location)?;
+    let swept = block_on(crate::retention::sweep(
+        &store,
+        &objects,
+        &settings.retention,
+    ))??;
+    if json {
+        println!("{}", serde_json::to_string(&swept).unwrap_or_default());
+    } else {
+        println!(
+            "deleted {} report(s) with {} attachment(s), and {} audit entries",
+            swept.reports, swept.objects, swept.audit_entries
+        );
+    }
     Ok(())
 }
 

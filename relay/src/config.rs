@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::media::S3Config;
 use crate::media::policy::{MAX_UPLOAD_TTL, MediaPolicy};
+use crate::retention::RetentionPolicy;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_RATE_PER_IP: u32 = 30;
@@ -36,6 +37,16 @@ pub struct FileConfig {
     pub media: MediaSection,
     pub webhook: WebhookSection,
     pub delivery: DeliverySection,
+    pub retention: RetentionSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSection {
+    /// Delete reports (and their media) received more than this many days ago.
+    pub report_days: Option<u64>,
+    /// Delete audit entries older than this many days.
+    pub audit_days: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +157,8 @@ pub struct Overrides {
     pub webhook_secret: Option<String>,
     pub delivery_lease_secs: Option<u64>,
     pub delivery_horizon_hours: Option<u64>,
+    pub retention_days: Option<u64>,
+    pub audit_retention_days: Option<u64>,
 }
 
 /// Where media are kept.
@@ -187,6 +200,7 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub webhook: Option<WebhookSettings>,
     pub delivery: DeliveryPolicy,
+    pub retention: RetentionPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -293,8 +307,26 @@ impl Settings {
             public_url: flags.public_url.clone().or(file.media.public_url),
             webhook: webhook(flags, file.webhook)?,
             delivery: delivery(flags, &file.delivery)?,
+            retention: retention(flags, &file.retention)?,
         })
     }
+}
+
+/// Ages in days, 1-36500 each; absent: kept forever.
+fn retention(flags: &Overrides, file: &RetentionSection) -> Result<RetentionPolicy, ConfigError> {
+    let days = |value: Option<u64>, name: &str| -> Result<Option<Duration>, ConfigError> {
+        match value {
+            None => Ok(None),
+            Some(d) if (1..=36_500).contains(&d) => Ok(Some(Duration::from_secs(d * 86_400))),
+            Some(_) => Err(ConfigError::Setting(format!(
+                "retention.{name} must be 1-36500 days (leave it out to keep forever)"
+            ))),
+        }
+    };
+    Ok(RetentionPolicy {
+        reports: days(flags.retention_days.or(file.report_days), "report_days")?,
+        audit: days(flags.audit_retention_days.or(file.audit_days), "audit_days")?,
+    })
 }
 
 fn delivery(flags: &Overrides, file: &DeliverySection) -> Result<DeliveryPolicy, ConfigError> {

@@ -282,6 +282,57 @@ impl Cluster {
         self.pg.psql("bugcap", sql).parse().unwrap()
     }
 
+    /// Asks `grant_on` for the screenshot's upload URL, PUTs it to the bucket, completes it on
+    /// `complete_on`.
+    fn upload_screenshot(&self, id: &str, grant_on: usize, complete_on: usize) {
+        let grant = self.post(
+            grant_on,
+            &format!("/v1/reports/{id}/media/upload-url"),
+            &json!({ "name": "screenshot.png", "content_type": "image/png", "size": PNG.len(), "sha256": sha256_hex(PNG) }),
+        );
+        assert_eq!(
+            grant.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&grant.body)
+        );
+        let grant = grant.json();
+        let headers: Vec<(String, String)> = grant["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let put = request_url("PUT", grant["url"].as_str().unwrap(), &headers, PNG);
+        assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+        let done = self.post(
+            complete_on,
+            &format!("/v1/reports/{id}/media/complete"),
+            &json!({ "name": "screenshot.png" }),
+        );
+        assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+    }
+
+    /// Files a report with a screenshot through relay 0, uploaded to the bucket; its id.
+    fn file_with_screenshot(&self) -> String {
+        let mut report = fresh_report();
+        report["attachments"] = json!([{ "name": "screenshot.png", "content_type": "image/png", "size": PNG.len(), "sha256": sha256_hex(PNG) }]);
+        assert_eq!(self.post(0, "/v1/reports", &report).status, 201);
+        let id = report["id"].as_str().unwrap().to_owned();
+        self.upload_screenshot(&id, 0, 0);
+        id
+    }
+
+    fn object_exists(&self, id: &str) -> bool {
+        self.s3
+            .object_path(&format!("shop/staging/{id}/screenshot.png"))
+            .exists()
+    }
+
     /// Every relay's log, for the lease lines.
     fn logs(&self) -> String {
         self.relays
@@ -336,36 +387,7 @@ fn three_relays_store_each_report_once_and_deliver_every_one() {
         );
         if with_media {
             // The upload URL from one relay, the upload to the bucket, the completion on a third.
-            let grant = cluster.post(
-                (n + 1) % 3,
-                &format!("/v1/reports/{id}/media/upload-url"),
-                &json!({ "name": "screenshot.png", "content_type": "image/png", "size": PNG.len(), "sha256": sha256_hex(PNG) }),
-            );
-            assert_eq!(
-                grant.status,
-                200,
-                "{}",
-                String::from_utf8_lossy(&grant.body)
-            );
-            let grant = grant.json();
-            let headers: Vec<(String, String)> = grant["headers"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-                .collect();
-            let headers: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let put = request_url("PUT", grant["url"].as_str().unwrap(), &headers, PNG);
-            assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
-            let done = cluster.post(
-                (n + 2) % 3,
-                &format!("/v1/reports/{id}/media/complete"),
-                &json!({ "name": "screenshot.png" }),
-            );
-            assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+            cluster.upload_screenshot(&id, (n + 1) % 3, (n + 2) % 3);
         }
         ids.push(id);
     }
@@ -538,4 +560,73 @@ fn a_key_revoked_through_one_relay_is_refused_by_every_relay_at_once() {
             String::from_utf8_lossy(&res.body)
         );
     }
+}
+
+#[test]
+fn the_retention_sweep_and_a_deletion_request_remove_reports_and_their_objects() {
+    let cluster = Cluster::start(1, 0);
+    let (old, new, forget) = (
+        cluster.file_with_screenshot(),
+        cluster.file_with_screenshot(),
+        cluster.file_with_screenshot(),
+    );
+    for id in [&old, &new, &forget] {
+        assert!(cluster.object_exists(id));
+    }
+    // Forty days pass for one report and for the audit log.
+    let days_40 = 40 * 86_400_000_i64;
+    cluster.pg.psql(
+        "bugcap",
+        &format!("UPDATE reports SET received_at = received_at - {days_40} WHERE id = '{old}'"),
+    );
+    cluster.pg.psql(
+        "bugcap",
+        &format!("UPDATE audit_log SET at = at - {days_40}"),
+    );
+    let config = cluster.s3.write_config(cluster.dir.path());
+    let config = config.to_str().unwrap();
+    let swept = cli(
+        &cluster.url,
+        &[
+            "retention",
+            "sweep",
+            "--config",
+            config,
+            "--retention-days",
+            "30",
+            "--audit-retention-days",
+            "30",
+        ],
+    );
+    assert_eq!(swept["reports"], 1, "{swept}");
+    assert_eq!(swept["objects"], 1, "{swept}");
+    assert!(swept["audit_entries"].as_u64().unwrap() >= 1, "{swept}");
+    assert!(
+        !cluster.object_exists(&old),
+        "the bucket object went with its report"
+    );
+    assert!(cluster.object_exists(&new));
+    let left = |id: &str| cluster.count(&format!("SELECT count(*) FROM reports WHERE id = '{id}'"));
+    assert_eq!((left(&old), left(&new)), (0, 1));
+    assert_eq!(
+        cluster.count(&format!(
+            "SELECT count(*) FROM media WHERE report_id = '{old}'"
+        )),
+        0
+    );
+    // A user's data-deletion request, for one report.
+    let deleted = cli(
+        &cluster.url,
+        &["reports", "delete", &forget, "--config", config],
+    );
+    assert_eq!(deleted["objects"], 1);
+    assert!(!cluster.object_exists(&forget));
+    assert_eq!(left(&forget), 0);
+    let missing = Command::new(BIN)
+        .args(["reports", "delete", &forget, "--config", config])
+        .env("BUGCAP_DATABASE_URL", &cluster.url)
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no report"));
 }

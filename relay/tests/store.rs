@@ -65,6 +65,8 @@ on_both!(
     accounts_sessions_and_share_links,
     thumbnails_are_kept_and_replaced,
     two_stores_on_one_database_store_an_id_once,
+    deleting_a_report_leaves_nothing_of_it,
+    one_relay_at_a_time_takes_a_sweep,
 );
 
 fn block_on<T>(work: impl Future<Output = T>) -> T {
@@ -759,4 +761,106 @@ fn two_stores_on_one_database_store_an_id_once(b: Backend) {
     // Revoked on one relay, refused on the other at its next request.
     b.store.revoke_widget_key(&key.prefix).unwrap();
     assert!(second.find_widget_key(&secret).unwrap().is_none());
+}
+
+/// A data-deletion request: after it, nothing the store kept about the report is left.
+fn deleting_a_report_leaves_nothing_of_it(b: Backend) {
+    let store = &b.store;
+    let (_, key) = new_key(store, "shop");
+    let media = json!({ "attachments": [
+        { "name": "screenshot.png", "content_type": "image/png", "size": 10, "sha256": "a".repeat(64) }
+    ]});
+    insert(
+        store,
+        &key,
+        report(&id(1), "Delete me: ana@example.com", media),
+    );
+    insert(store, &key, report(&id(2), "Keep me", json!({})));
+    let ana = Actor::user("ana");
+    store
+        .change_triage(
+            &[id(1)],
+            &ana,
+            &TriageChange {
+                labels: Some(vec!["gdpr".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .add_comment(&id(1), &ana, "asked to be forgotten")
+        .unwrap();
+    let (link, _) = store.create_share(&id(1), &ana).unwrap().unwrap();
+    store.save_thumbnail(&id(1), Some(&[1, 2, 3])).unwrap();
+    store.complete_media(&id(1), "screenshot.png").unwrap();
+
+    assert_eq!(store.delete_report(&id(1), "request").unwrap(), Some(()));
+    assert_eq!(store.delete_report(&id(1), "request").unwrap(), None);
+    assert!(store.get_report(&id(1)).unwrap().is_none());
+    assert!(store.media_of(&id(1)).unwrap().is_empty());
+    assert!(store.activity_of(&id(1)).unwrap().is_empty());
+    assert!(store.shares_of(&id(1)).unwrap().is_empty());
+    assert_eq!(store.shared_report_id(&link).unwrap(), None);
+    assert_eq!(store.thumbnail(&id(1)).unwrap(), Thumbnail::Unmade);
+    assert!(store.triage_of(&id(1)).unwrap().is_none());
+    let search = |words: &str| {
+        store
+            .list_reports(&ListQuery {
+                search: Some(words.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .reports
+            .len()
+    };
+    assert_eq!(search("forgotten delete"), 0);
+    assert_eq!(search("keep"), 1);
+    let left: Vec<String> = store
+        .claim_deliveries("a", 60_000, 0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.report_id)
+        .collect();
+    assert_eq!(left, [id(2)], "its outbox row is gone too");
+    let entry = &store.audit_log(1).unwrap()[0];
+    assert_eq!(
+        (entry.action.as_str(), entry.subject.as_str()),
+        ("report.delete", id(1).as_str())
+    );
+
+    // What the sweep picks: received before a time, oldest first; audit entries by age.
+    let later = bugcap_relay::store::now_ms() + 1000;
+    assert_eq!(store.reports_received_before(later, 10).unwrap(), [id(2)]);
+    assert!(store.reports_received_before(0, 10).unwrap().is_empty());
+    assert!(store.prune_audit(later).unwrap() >= 2);
+    assert!(store.audit_log(10).unwrap().is_empty());
+}
+
+/// The retention sweep's turn: one relay holds it; the others wait for its release and for the
+/// interval to pass.
+fn one_relay_at_a_time_takes_a_sweep(b: Backend) {
+    let store = &b.store;
+    assert!(store.take_sweep("retention", "a", 60_000, 0).unwrap());
+    assert!(
+        !store.take_sweep("retention", "b", 60_000, 0).unwrap(),
+        "held by a"
+    );
+    store.release_sweep("retention", "b").unwrap();
+    assert!(
+        !store.take_sweep("retention", "b", 60_000, 0).unwrap(),
+        "only a releases it"
+    );
+    store.release_sweep("retention", "a").unwrap();
+    assert!(
+        !store
+            .take_sweep("retention", "b", 60_000, 3_600_000)
+            .unwrap(),
+        "it ran less than an hour ago"
+    );
+    assert!(store.take_sweep("retention", "b", 60_000, 0).unwrap());
+    // A lease that ran out (its relay died) passes on.
+    assert!(store.take_sweep("other", "c", 1, 0).unwrap());
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    assert!(store.take_sweep("other", "d", 60_000, 0).unwrap());
 }

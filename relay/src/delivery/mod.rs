@@ -41,24 +41,6 @@ const MAX_SLEEP: Duration = Duration::from_secs(5);
 const AFTER_ERROR: Duration = Duration::from_secs(1);
 const MAX_BACKOFF_MS: i64 = 3_600_000;
 
-/// The worker's name in the outbox's leases: host, process and a random part, so two relays
-/// (or a restarted one) never share one.
-fn worker_name() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| h.trim().chars().take(64).collect::<String>())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "relay".into());
-    let mut random = [0u8; 4];
-    let _ = getrandom::fill(&mut random);
-    format!(
-        "{host}/{}/{}",
-        std::process::id(),
-        crate::hex::encode(&random)
-    )
-}
-
 /// The webhook and whether it answered 410.
 struct Endpoint {
     webhook: Webhook,
@@ -66,8 +48,12 @@ struct Endpoint {
 }
 
 /// Runs until `stop` turns true, then finishes what it holds and returns.
-pub async fn run(state: Arc<AppState>, webhook: Option<Webhook>, mut stop: watch::Receiver<bool>) {
-    let owner = worker_name();
+pub async fn run(
+    state: Arc<AppState>,
+    webhook: Option<Webhook>,
+    owner: String,
+    mut stop: watch::Receiver<bool>,
+) {
     tracing::info!(worker = %owner, "delivery worker started");
     let endpoint = webhook.map(|webhook| {
         Arc::new(Endpoint {

@@ -243,6 +243,18 @@ ALTER TABLE outbox ADD COLUMN leased_by TEXT;
 ALTER TABLE outbox ADD COLUMN leased_until INTEGER;
 ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
 "#,
+    r#"
+-- Periodic jobs that one relay of many runs at a time (the retention sweep), and the indexes
+-- that find what the sweep deletes without reading everything.
+CREATE TABLE sweeps (
+    name         TEXT PRIMARY KEY,
+    leased_by    TEXT,
+    leased_until INTEGER,
+    last_run_at  INTEGER
+);
+CREATE INDEX reports_received_at ON reports(received_at);
+CREATE INDEX audit_log_at ON audit_log(at);
+"#,
 ];
 
 /// What SQL cannot do in a migration, run right after the migration at that index.

@@ -16,6 +16,7 @@ mod migrations;
 mod outbox;
 mod postgres;
 mod reports;
+mod retention;
 mod sessions;
 mod shares;
 mod thumbnails;

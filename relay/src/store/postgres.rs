@@ -286,6 +286,17 @@ ALTER TABLE outbox ADD COLUMN leased_by TEXT,
                    ADD COLUMN leased_until BIGINT,
                    ADD COLUMN dead_at BIGINT;
 "#,
+    r#"
+-- As SQLite's migration 11: periodic jobs and the retention sweep's indexes.
+CREATE TABLE sweeps (
+    name         TEXT PRIMARY KEY,
+    leased_by    TEXT,
+    leased_until BIGINT,
+    last_run_at  BIGINT
+);
+CREATE INDEX reports_received_at ON reports(received_at);
+CREATE INDEX audit_log_at ON audit_log(at);
+"#,
 ];
 
 #[cfg(test)]
