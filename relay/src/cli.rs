@@ -88,6 +88,16 @@ pub enum Command {
     /// See and replay the delivery outbox: reports waiting, retrying, and dead letters.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Copy this data directory's SQLite store into a Postgres database (keys, tokens,
+    /// accounts, reports, triage, audit log, outbox), then compare counts. Safe to run again:
+    /// rows already copied are skipped. Media files stay where they are (see docs/relay.md).
+    MigrateStore {
+        /// The Postgres database (postgres://user:password@host/db); its schema is created.
+        #[arg(long, env = "BUGCAP_MIGRATE_TO", hide_env_values = true)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Bring the database's schema up to date and exit (`serve` does it too, at start; run
     /// this first in a deploy step to keep it out of the relays' start).
     Migrate,
@@ -431,6 +441,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Outbox(cmd) => outbox(&Store::open_at(&location)?, cmd),
         Command::Reports(cmd) => reports(&cli.data_dir, &location, cmd),
         Command::Retention(cmd) => retention(&cli.data_dir, &location, cmd),
+        Command::MigrateStore { to, json } => migrate_store(&cli.data_dir, &to, json),
         Command::Migrate => {
             Store::open_at(&location)?;
             println!("the schema of {} is up to date", location.describe());
@@ -525,6 +536,46 @@ fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), 
         }
         served
     })?;
+    Ok(())
+}
+
+fn migrate_store(data_dir: &std::path::Path, to: &str, json: bool) -> Result<(), CliError> {
+    if !data_dir.join(crate::store::DB_FILE).exists() {
+        return Err(CliError::Usage(format!(
+            "no SQLite store in {}: give the relay's --data-dir",
+            data_dir.display()
+        )));
+    }
+    let source = Store::open(data_dir)?;
+    let destination = Store::open_postgres(to)?;
+    let copied = source.copy_to(&destination)?;
+    let short: Vec<&crate::store::Copied> =
+        copied.iter().filter(|c| c.destination < c.source).collect();
+    if json {
+        println!(
+            "{}",
+            json!({ "tables": copied, "complete": short.is_empty() })
+        );
+    } else {
+        for c in &copied {
+            println!(
+                "{:<14} {:>9} copied  {:>9} in Postgres",
+                c.table, c.source, c.destination
+            );
+        }
+    }
+    if let Some(c) = short.first() {
+        return Err(CliError::Usage(format!(
+            "{} has {} rows in Postgres, fewer than the {} in SQLite: run migrate-store again",
+            c.table, c.destination, c.source
+        )));
+    }
+    if !json {
+        println!(
+            "done: start the relays with BUGCAP_DATABASE_URL set to {}",
+            crate::store::Location::Postgres(to.to_owned()).describe()
+        );
+    }
     Ok(())
 }
 

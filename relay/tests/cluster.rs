@@ -156,6 +156,29 @@ struct RelayProc {
     log: PathBuf,
 }
 
+impl RelayProc {
+    /// A started `serve`, once it printed the address it listens on.
+    fn adopt(mut child: Child, log: PathBuf) -> RelayProc {
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .trim_start_matches("http://")
+            .to_owned();
+        assert!(
+            addr.contains(':'),
+            "the relay did not start: {line:?} {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        RelayProc { child, addr, log }
+    }
+}
+
 impl Drop for RelayProc {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -220,7 +243,7 @@ impl Cluster {
             .dir
             .path()
             .join(format!("relay-{n}-{}.log", support::uuid_v4()));
-        let mut child = Command::new(BIN)
+        let child = Command::new(BIN)
             .arg("--data-dir")
             .arg(&data)
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])
@@ -245,23 +268,7 @@ impl Cluster {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap()
-            .trim_start_matches("http://")
-            .to_owned();
-        assert!(
-            addr.contains(':'),
-            "relay {n} did not start: {line:?} {}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        RelayProc { child, addr, log }
+        RelayProc::adopt(child, log)
     }
 
     fn post(&self, relay: usize, path: &str, body: &Value) -> Response {
@@ -629,4 +636,157 @@ fn the_retention_sweep_and_a_deletion_request_remove_reports_and_their_objects()
         .unwrap();
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no report"));
+}
+
+#[test]
+fn a_sqlite_relay_moves_to_postgres_with_every_report_key_and_media_row() {
+    use support::Relay;
+    // A relay on SQLite, with keys, a token, an account, reports (one with a screenshot in its
+    // local media folder), triage and a comment.
+    let mut relay = Relay::start_in(tempfile::tempdir().unwrap(), &["--rate-per-ip", "0"]);
+    let key = relay.create_key(&[ORIGIN]);
+    let writer = relay.create_token("reports:write");
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let mut report = fresh_report();
+        report["feedback"]["text"] = format!("Checkout total wrong, case {n}").into();
+        if n == 0 {
+            report["attachments"] = json!([{ "name": "screenshot.png", "content_type": "image/png", "size": PNG.len(), "sha256": sha256_hex(PNG) }]);
+        }
+        assert_eq!(relay.post_report(&key, Some(ORIGIN), &report).status, 201);
+        ids.push(report["id"].as_str().unwrap().to_owned());
+    }
+    let patched = relay.admin(
+        "PATCH",
+        &format!("/v1/reports/{}", ids[1]),
+        &writer,
+        Some(&json!({ "status": "triaged", "labels": ["checkout"] })),
+    );
+    assert_eq!(
+        patched.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&patched.body)
+    );
+    let commented = relay.admin(
+        "POST",
+        &format!("/v1/reports/{}/comments", ids[1]),
+        &writer,
+        Some(&json!({ "body": "seen it" })),
+    );
+    assert_eq!(
+        commented.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&commented.body)
+    );
+    let data_dir = relay.dir();
+    // Stopped, as an operator would before moving it.
+    relay.stop();
+
+    let pg = Postgres::start();
+    let url = pg.database("bugcap");
+    let migrate = |dir: &std::path::Path| {
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["migrate-store", "--to", &url, "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = migrate(&data_dir);
+    assert_eq!(first["complete"], true, "{first}");
+    // Safe to run again: nothing is copied twice.
+    let second = migrate(&data_dir);
+    assert_eq!(first, second);
+    let table = |name: &str| {
+        second["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(table("reports")["destination"], 5);
+    assert_eq!(table("widget_keys")["destination"], 1);
+    assert_eq!(table("media")["destination"], 1);
+    assert_eq!(
+        table("activity")["destination"],
+        table("activity")["source"]
+    );
+
+    // A relay on Postgres, with the same data directory for the local media: the old key, the
+    // old token, the triage, the search index and new rows all work.
+    let moved = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--rate-per-ip", "0"])
+        .env("BUGCAP_DATABASE_URL", &url)
+        .env("BUGCAP_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut moved = RelayProc::adopt(moved, PathBuf::new());
+    let post = |report: &Value| {
+        request(
+            &moved.addr,
+            "POST",
+            "/v1/reports",
+            &[
+                ("content-type", "application/json"),
+                ("x-bugcap-key", &key),
+                ("origin", ORIGIN),
+            ],
+            report.to_string().as_bytes(),
+        )
+    };
+    let fresh = fresh_report();
+    assert_eq!(post(&fresh).status, 201, "the old key works");
+    assert_eq!(post(&json!(null)).status, 422, "bad input is still refused");
+    let auth = format!("Bearer {writer}");
+    let get = |path: &str| request(&moved.addr, "GET", path, &[("authorization", &auth)], b"");
+    let list = get("/v1/reports?limit=50").json();
+    assert_eq!(list["reports"].as_array().unwrap().len(), 6);
+    let found = get("/v1/reports?q=checkout").json();
+    assert_eq!(
+        found["reports"].as_array().unwrap().len(),
+        5,
+        "the search index was rebuilt"
+    );
+    let triaged = get(&format!("/v1/reports/{}", ids[1])).json();
+    assert_eq!(triaged["triage"]["status"], "triaged", "{triaged}");
+    let with_media = get(&format!("/v1/reports/{}", ids[0])).json();
+    assert_eq!(
+        with_media["media"][0]["name"], "screenshot.png",
+        "{with_media}"
+    );
+    // New ids continue after the copied ones.
+    let made = Command::new(BIN)
+        .args([
+            "keys",
+            "create",
+            "--project",
+            "shop",
+            "--env",
+            "staging",
+            "--origin",
+            ORIGIN,
+            "--json",
+        ])
+        .env("BUGCAP_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    moved.child.kill().unwrap();
 }

@@ -199,6 +199,13 @@ impl<'a> Db<'a> {
         }
     }
 
+    /// The SQLite connection itself, for what only SQLite has (reading rows as they are
+    /// stored, when copying a store).
+    pub(super) fn sqlite_connection(&self) -> Result<&Connection, StoreError> {
+        self.sqlite()
+            .ok_or_else(|| StoreError::Corrupt("not a SQLite store".into()))
+    }
+
     fn sqlite(&self) -> Option<&Connection> {
         match &self.handle {
             Handle::Locked(guard) => Some(guard.deref()),

@@ -8,6 +8,7 @@
 
 mod audit;
 mod body;
+mod copy;
 pub mod db;
 mod inbox;
 mod keys;
@@ -31,6 +32,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, MAX_AUDIT_ENTRIES};
+pub use copy::Copied;
 use db::{Db, PgPool};
 pub use inbox::{Cursor, ListPage, ListQuery, ListedReport, TRIAGE, title};
 pub use keys::{AdminToken, KeyInfo, NewWidgetKey, Scope, TokenInfo, WidgetKey};

@@ -142,6 +142,12 @@ impl Relay {
         self.child = child;
     }
 
+    /// `kill -9` the relay and leave it stopped (its data directory stays until the drop).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn dir(&self) -> PathBuf {
         self.data_dir.path().to_owned()
     }
