@@ -149,7 +149,6 @@ fn read_chunk(db: &Db<'_>, table: &str, after: i64) -> Result<(Vec<String>, Rows
     ))?;
     let columns: Vec<String> = stmt
         .column_names()
-        .into_iter()
         .skip(1)
         .map(str::to_owned)
         .collect();
