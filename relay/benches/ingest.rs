@@ -12,6 +12,9 @@
 //!    per second beside ingested per second, and the time for the backlog to reach zero after
 //!    the load stops.
 //! 4. Resident memory with 1,000 open connections.
+//! 5. Several relays: the realistic report on SQLite (one relay) and on one Postgres database
+//!    (a throwaway local cluster, fsync on) with one, two and three relays, the connections
+//!    spread over them.
 //!
 //! Prints figures only. `BUGCAP_BENCH_DELIVERY_SECS` shortens part 3 (default 60).
 
@@ -26,8 +29,10 @@ use hyper::Request;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use support::{ORIGIN, listening_address, start_relay, start_relay_with};
+use support::{ORIGIN, create_key, listening_address, serve, start_relay, start_relay_with};
 
+#[path = "../tests/support/postgres.rs"]
+mod postgres;
 mod support;
 
 const CONNECTIONS: usize = 64;
@@ -161,7 +166,7 @@ enum Pace {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 async fn load(
-    addr: SocketAddr,
+    addrs: Arc<Vec<SocketAddr>>,
     key: Arc<String>,
     template: Arc<Template>,
     pace: Pace,
@@ -172,6 +177,8 @@ async fn load(
     let mut tasks = Vec::new();
     for c in 0..CONNECTIONS {
         let (key, template) = (key.clone(), template.clone());
+        // Spread over the relays as a balancer would.
+        let addr = addrs[c % addrs.len()];
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
             let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -325,7 +332,7 @@ fn measured(
 ) -> (Outcome, f64) {
     let before = cpu_secs(pid);
     let o = rt.block_on(load(
-        addr,
+        Arc::new(vec![addr]),
         key.clone(),
         template.clone(),
         Pace::Closed,
@@ -473,7 +480,7 @@ fn main() {
 
     // 2. Latency at a fixed rate of realistic reports.
     let fixed = rt.block_on(load(
-        relay_addr,
+        Arc::new(vec![relay_addr]),
         key.clone(),
         realistic.clone(),
         Pace::Open {
@@ -517,7 +524,7 @@ fn main() {
     );
     let key = Arc::new(key);
     let ingest = rt.block_on(load(
-        relay_addr,
+        Arc::new(vec![relay_addr]),
         key,
         realistic.clone(),
         Pace::Open { per_second: rate },
@@ -559,4 +566,73 @@ fn main() {
         before as f64 / 1024.0,
         peak as f64 / 1024.0,
     );
+
+    several_relays(&rt, &realistic);
+}
+
+/// Part 5: SQLite with one relay beside Postgres with one, two and three.
+fn several_relays(rt: &tokio::runtime::Runtime, template: &Arc<Template>) {
+    println!(
+        "\nSeveral relays: the realistic report, {CONNECTIONS} connections spread over the relays, {} s per row",
+        DURATION.as_secs()
+    );
+    println!(
+        "  {:<46}{:>9}{:>9}{:>9}{:>11}{:>8}{:>12}",
+        "store, relays", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "commit ms"
+    );
+    let run = |label: &str, relays: Vec<(std::process::Child, SocketAddr)>, key: String| {
+        let addrs: Vec<SocketAddr> = relays.iter().map(|(_, a)| *a).collect();
+        let pids: Vec<u32> = relays.iter().map(|(c, _)| c.id()).collect();
+        let before: f64 = pids.iter().map(|p| cpu_secs(*p)).sum();
+        let o = rt.block_on(load(
+            Arc::new(addrs.clone()),
+            Arc::new(key),
+            template.clone(),
+            Pace::Closed,
+            DURATION,
+        ));
+        let cpu: f64 = pids.iter().map(|p| cpu_secs(*p)).sum::<f64>() - before;
+        // Mean time of one writer commit (a batch of reports), over the relays.
+        let (mut sum, mut count) = (0.0, 0.0);
+        for addr in &addrs {
+            let metrics = metrics_text(*addr);
+            let value = |name: &str| -> f64 {
+                metrics
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.rsplit(' ').next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0)
+            };
+            sum += value("bugcap_store_commit_duration_seconds_sum");
+            count += value("bugcap_store_commit_duration_seconds_count");
+        }
+        println!(
+            "  {label:<46}{:>9.0}{:>9.2}{:>9.2}{:>11.3}{:>8}{:>12.2}",
+            o.rps(),
+            o.pct(0.50).as_secs_f64() * 1e3,
+            o.pct(0.99).as_secs_f64() * 1e3,
+            cpu / o.requests.max(1) as f64 * 1e3,
+            o.errors,
+            sum / count.max(1.0) * 1e3
+        );
+        for (mut child, _) in relays {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        o.rps()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = create_key(dir.path(), &[]);
+    let sqlite = run("SQLite, 1 relay", vec![serve(dir.path(), &[], &[])], key);
+    let pg = postgres::Postgres::start();
+    for n in 1..=3 {
+        let url = pg.database(&format!("bench{n}"));
+        let env = [("BUGCAP_DATABASE_URL", url.as_str())];
+        let dir = tempfile::tempdir().unwrap();
+        let key = create_key(dir.path(), &env);
+        let relays = (0..n).map(|_| serve(dir.path(), &[], &env)).collect();
+        let rps = run(&format!("Postgres, {n} relay(s)"), relays, key);
+        println!("    Postgres, {n} / SQLite, 1: {:.2}x req/s", rps / sqlite);
+    }
 }

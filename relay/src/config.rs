@@ -497,6 +497,35 @@ mod tests {
         assert_eq!(s.redaction.extra_patterns[0].name, "employee_id");
         assert_eq!(s.media_policy, MediaPolicy::default());
         assert!(s.webhook.is_some());
+        assert_eq!(s.delivery, DeliveryPolicy::default());
+        assert_eq!(s.retention.reports, Some(Duration::from_secs(365 * 86_400)));
+        assert_eq!(s.retention.audit, Some(Duration::from_secs(730 * 86_400)));
+    }
+
+    #[test]
+    fn retention_is_off_by_default_and_ranges_are_checked() {
+        let d = Settings::resolve(&Overrides::default(), FileConfig::default()).unwrap();
+        assert!(d.retention.is_off());
+        let bad = [
+            Overrides {
+                retention_days: Some(0),
+                ..Default::default()
+            },
+            Overrides {
+                delivery_lease_secs: Some(5),
+                ..Default::default()
+            },
+            Overrides {
+                delivery_horizon_hours: Some(0),
+                ..Default::default()
+            },
+        ];
+        for flags in bad {
+            assert!(
+                Settings::resolve(&flags, FileConfig::default()).is_err(),
+                "{flags:?}"
+            );
+        }
     }
 
     #[test]

@@ -15,8 +15,16 @@ pub fn start_relay(dir: &std::path::Path) -> (Child, SocketAddr, String) {
 
 /// [`start_relay`] with more `serve` arguments (a webhook, say).
 pub fn start_relay_with(dir: &std::path::Path, extra: &[&str]) -> (Child, SocketAddr, String) {
-    let bin = env!("CARGO_BIN_EXE_bugcap-relay");
-    let out = Command::new(bin)
+    let key = create_key(dir, &[]);
+    let (child, addr) = serve(dir, extra, &[]);
+    (child, addr, key)
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_bugcap-relay");
+
+/// Creates a widget key for [`ORIGIN`] (in `dir`, or the database `env` names).
+pub fn create_key(dir: &std::path::Path, env: &[(&str, &str)]) -> String {
+    let out = Command::new(BIN)
         .args(["--data-dir"])
         .arg(dir)
         .args([
@@ -30,13 +38,18 @@ pub fn start_relay_with(dir: &std::path::Path, extra: &[&str]) -> (Child, Socket
             ORIGIN,
             "--json",
         ])
+        .envs(env.iter().copied())
         .output()
         .unwrap();
-    let key = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["key"]
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["key"]
         .as_str()
         .unwrap()
-        .to_owned();
-    let mut child = Command::new(bin)
+        .to_owned()
+}
+
+/// Serves on a free port with rate limits off, `extra` arguments and `env`.
+pub fn serve(dir: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> (Child, SocketAddr) {
+    let mut child = Command::new(BIN)
         .arg("--data-dir")
         .arg(dir)
         .args([
@@ -50,11 +63,12 @@ pub fn start_relay_with(dir: &std::path::Path, extra: &[&str]) -> (Child, Socket
         ])
         .args(extra)
         .env("BUGCAP_LOG", "error")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let addr = listening_address(&mut child);
-    (child, addr, key)
+    (child, addr)
 }
 
 /// The address a server child announces as its first line on stdout (`… http://ADDR`).

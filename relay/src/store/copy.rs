@@ -147,11 +147,7 @@ fn read_chunk(db: &Db<'_>, table: &str, after: i64) -> Result<(Vec<String>, Rows
     let mut stmt = conn.prepare(&format!(
         "SELECT rowid, * FROM {table} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
     ))?;
-    let columns: Vec<String> = stmt
-        .column_names()
-        .skip(1)
-        .map(str::to_owned)
-        .collect();
+    let columns: Vec<String> = stmt.column_names().skip(1).map(str::to_owned).collect();
     let mut rows = stmt.query(rusqlite::params![after, CHUNK])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {

@@ -282,6 +282,12 @@ fn refill_search(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > MIGRATIONS.len() as i64 {
+        return Err(StoreError::Corrupt(format!(
+            "the database's schema is version {current}, newer than this relay's {}: upgrade the relay",
+            MIGRATIONS.len()
+        )));
+    }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         tx.execute_batch(sql)?;
         after(i, &tx)?;
@@ -323,6 +329,16 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(scopes, ["reports:read", "", "reports:read"]);
+    }
+
+    #[test]
+    fn a_schema_newer_than_this_relay_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as i64 + 1)
+            .unwrap();
+        let err = apply(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("upgrade the relay"), "{err}");
     }
 
     /// A database at schema `version` with one widget key (id 1, project `shop`).

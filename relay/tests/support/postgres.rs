@@ -1,7 +1,9 @@
 //! A throwaway PostgreSQL cluster for a test: `initdb` in a temporary directory, the server on a
 //! free loopback port, stopped (immediately) and deleted when the guard drops. Uses Debian's
 //! binaries (`/usr/lib/postgresql/<version>/bin`, or `BUGCAP_PG_BIN`); as root, which `initdb`
-//! refuses, it runs them as the `postgres` user.
+//! refuses, it runs them as the `postgres` user. Shared by the tests and the benchmarks.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,6 +26,13 @@ fn bin_dir() -> PathBuf {
     versions.pop().unwrap_or_else(|| {
         panic!("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run scripts/bootstrap.sh")
     })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn is_root() -> bool {
@@ -94,7 +103,7 @@ impl Postgres {
             ),
             "initdb",
         );
-        let port = super::free_port();
+        let port = free_port();
         let options = format!(
             "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c max_connections=200",
             dir.path().display()
