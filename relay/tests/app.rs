@@ -627,3 +627,33 @@ fn hostile_report_content_is_text_on_every_page() {
     let body = frame.text();
     assert!(!body.contains("alert(4)") && !body.contains("evil.test") && !body.contains("onerror"));
 }
+
+/// A dead letter (delivery retried past the horizon) is marked in the inbox and on its page,
+/// with what to run to send it again.
+#[test]
+fn a_report_that_could_not_be_delivered_says_so_in_the_inbox() {
+    let app = App::start();
+    let key = app.relay.create_key(&[ORIGIN]);
+    let dead = app.file(&key, &fresh_report());
+    let fine = app.file(&key, &fresh_report());
+    // What the delivery worker records when retries outlast the horizon.
+    let db = rusqlite::Connection::open(app.relay.dir().join("bugcap.sqlite3")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.execute(
+        "UPDATE reports SET status = 'undeliverable' WHERE id = ?1",
+        [&dead],
+    )
+    .unwrap();
+    let password = app.user("ana", false);
+    let cookie = app.sign_in("ana", &password);
+    let inbox = app.get("/app/?status=all", Some(&cookie)).text();
+    assert_eq!(inbox.matches("not delivered").count(), 1, "{inbox}");
+    let page = app
+        .get(&format!("/app/reports/{dead}"), Some(&cookie))
+        .text();
+    assert!(page.contains("Not delivered") && page.contains("outbox replay"));
+    let page = app
+        .get(&format!("/app/reports/{fine}"), Some(&cookie))
+        .text();
+    assert!(!page.contains("Not delivered"));
+}

@@ -156,6 +156,7 @@ pub async fn page(state: &AppState, req: Request<Incoming>) -> Page {
                         received_iso,
                         errors: r.errors,
                         failed: r.failed_requests,
+                        undelivered: r.delivery == "undeliverable",
                         status: r.status,
                         assignee: r.assignee,
                         labels: r.labels,

@@ -74,6 +74,8 @@ pub struct Row {
     pub assignee: Option<String>,
     pub labels: Vec<String>,
     pub thumb: Option<String>,
+    /// Its delivery was retried past the horizon (a dead letter).
+    pub undelivered: bool,
 }
 
 #[derive(Template)]
@@ -122,4 +124,6 @@ pub struct ReportPage {
     pub statuses: &'static [&'static str],
     pub shares: Vec<ShareView>,
     pub activity: Vec<ActivityView>,
+    /// The team's page of a dead letter: delivery was retried past the horizon.
+    pub undelivered: bool,
 }

@@ -107,6 +107,7 @@ async fn team_page(
         can_write: session.allows(Scope::ReportsWrite),
         csrf: session.csrf.clone(),
         statuses: &TRIAGE,
+        undelivered: loaded.stored.status == "undeliverable",
         shares: loaded
             .shares
             .iter()
@@ -425,6 +426,7 @@ pub async fn shared_page(state: &AppState, token: String) -> Page {
         statuses: &TRIAGE,
         shares: Vec::new(),
         activity: Vec::new(),
+        undelivered: false,
     };
     Ok(no_referrer(render(state, StatusCode::OK, &page)))
 }
