@@ -3,21 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use bugcap_protocol::Environment;
-use bugcap_protocol::redact::Redactor;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::auth::origin::OriginPattern;
-use crate::config::{self, FileConfig, MediaBackend, Overrides, Settings};
-use crate::delivery::webhook::Webhook;
-use crate::limit::client_ip::TrustedProxies;
-use crate::limit::rate::{Rate, RateLimits};
-use crate::media::{LocalStore, ObjectStore, S3Store};
-use crate::server;
-use crate::state::AppState;
+use crate::config::{self, FileConfig, Overrides, Settings};
 use crate::store::{KeyInfo, Location, NewWidgetKey, Scope, Store, TokenInfo};
 
 #[derive(Debug, Parser)]
@@ -407,11 +399,10 @@ fn parse_env(s: &str) -> Result<Environment, String> {
 }
 
 /// Errors a command reports before exiting non-zero.
-/// The longest a single upload to the local store may take.
-const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    #[error(transparent)]
+    Start(#[from] crate::relay::StartError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
@@ -457,85 +448,7 @@ fn serve(data_dir: PathBuf, location: &Location, args: ServeArgs) -> Result<(), 
         None => FileConfig::default(),
     };
     let settings = Settings::resolve(&args.overrides(), file)?;
-    let redactor =
-        Redactor::new(&settings.redaction).map_err(|e| CliError::Usage(e.to_string()))?;
-    let trusted_proxies =
-        TrustedProxies::parse(&settings.trusted_proxies).map_err(CliError::Usage)?;
-    let store = Store::open_at(location)?;
-    let database = location.describe();
-    let store_metrics = store.metrics.clone();
-    let objects = object_store(&data_dir, &settings)?;
-    let webhook = settings
-        .webhook
-        .as_ref()
-        .map(|w| Webhook::new(w.url.clone(), &w.secret))
-        .transpose()
-        .map_err(CliError::Usage)?;
-    let state = Arc::new(AppState {
-        store,
-        limits: settings.limits,
-        hsts: settings.hsts,
-        redactor,
-        rate_limits: RateLimits::new(
-            Rate {
-                per_minute: settings.rate_per_ip.0,
-                burst: settings.rate_per_ip.1,
-            },
-            Rate {
-                per_minute: settings.rate_per_key.0,
-                burst: settings.rate_per_key.1,
-            },
-        ),
-        trusted_proxies,
-        metrics: crate::metrics::Metrics::new(&store_metrics),
-        body_timeout: settings.body_timeout,
-        objects,
-        media_policy: settings.media_policy.clone(),
-        upload_timeout: UPLOAD_TIMEOUT,
-        delivery: settings.delivery,
-    });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let (stop, stopping) = tokio::sync::watch::channel(false);
-        let instance = crate::instance::name();
-        tracing::info!(%instance, "relay starting");
-        let delivery = tokio::spawn(crate::delivery::run(
-            state.clone(),
-            webhook,
-            instance.clone(),
-            stopping.clone(),
-        ));
-        tokio::spawn(crate::retention::run(
-            state.clone(),
-            settings.retention,
-            instance,
-            stopping,
-        ));
-        let listener = server::bind(settings.listen).await?;
-        let addr = listener.local_addr()?;
-        tracing::info!(%addr, data_dir = %data_dir.display(), %database, "relay listening");
-        // The one line on stdout: scripts and tests read the bound address from it.
-        println!("bugcap-relay listening on http://{addr}");
-        let served = server::serve(
-            listener,
-            state,
-            settings.max_connections,
-            server::shutdown_signal(),
-        )
-        .await;
-        // The delivery worker finishes its requests in flight and releases what it holds, so
-        // another relay can take it at once; a send cannot take longer than this.
-        let _ = stop.send(true);
-        let grace = crate::delivery::webhook::SEND_TIMEOUT + std::time::Duration::from_secs(5);
-        if tokio::time::timeout(grace, delivery).await.is_err() {
-            tracing::warn!(
-                "the delivery worker did not stop in time; its leases run out by themselves"
-            );
-        }
-        served
-    })?;
+    crate::relay::run(&data_dir, location, &settings)?;
     Ok(())
 }
 
@@ -579,16 +492,6 @@ fn migrate_store(data_dir: &std::path::Path, to: &str, json: bool) -> Result<(),
     Ok(())
 }
 
-/// Where media live, as the settings say.
-fn object_store(data_dir: &std::path::Path, settings: &Settings) -> Result<ObjectStore, CliError> {
-    Ok(match &settings.media_backend {
-        MediaBackend::Local => {
-            ObjectStore::Local(LocalStore::open(data_dir, settings.public_url.clone())?)
-        }
-        MediaBackend::S3(config) => ObjectStore::S3(S3Store::new(config)?),
-    })
-}
-
 /// Runs async work (object-store requests) from a command.
 fn block_on<T>(work: impl std::future::Future<Output = T>) -> Result<T, CliError> {
     Ok(tokio::runtime::Builder::new_current_thread()
@@ -608,7 +511,7 @@ fn reports(
         json,
     } = cmd;
     let settings = storage.settings(Overrides::default())?;
-    let objects = object_store(data_dir, &settings)?;
+    let objects = crate::relay::object_store(data_dir, &settings)?;
     let store = Store::open_at(location)?;
     let deleted = block_on(crate::retention::delete_report(
         &store, &objects, &report_id, "request",
@@ -645,7 +548,7 @@ fn retention(
             "nothing to sweep: give --retention-days or --audit-retention-days (or [retention] in the config)".into(),
         ));
     }
-    let objects = object_store(data_dir, &settings)?;
+    let objects = crate::relay::object_store(data_dir, &settings)?;
     let store = Store::open_at(location)?;
     let swept = block_on(crate::retention::sweep(
         &store,

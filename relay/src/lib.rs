@@ -18,6 +18,7 @@ pub mod mcp;
 pub mod media;
 pub mod metrics;
 pub mod redact_cmd;
+pub mod relay;
 pub mod retention;
 pub mod routes;
 pub mod server;

@@ -34,13 +34,15 @@ where
     state
         .store
         .call(move |store| {
-            Ok(admin::authorize(store, &headers, scope).and_then(|token| {
-                for id in &reports {
-                    known_shape(id)?;
-                    within_reach(store, &token, id)?;
-                }
-                work(store, &Actor::token(&token.prefix))
-            }))
+            Ok(admin::authorize(store, &headers, scope)
+                .map_err(ApiError::from)
+                .and_then(|token| {
+                    for id in &reports {
+                        known_shape(id)?;
+                        within_reach(store, &token, id)?;
+                    }
+                    work(store, &Actor::token(&token.prefix))
+                }))
         })
         .await?
 }

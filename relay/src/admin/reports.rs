@@ -51,15 +51,15 @@ pub async fn list(
     let page = state
         .store
         .call(move |store| {
-            Ok(
-                admin::authorize(store, &headers, Scope::ReportsRead).and_then(|token| {
+            Ok(admin::authorize(store, &headers, Scope::ReportsRead)
+                .map_err(ApiError::from)
+                .and_then(|token| {
                     let query = ListQuery {
                         within: token.limited_to().map(<[String]>::to_vec),
                         ..query
                     };
                     Ok(store.list_reports(&query)?)
-                }),
-            )
+                }))
         })
         .await??;
     Ok(json!({

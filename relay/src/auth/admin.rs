@@ -3,7 +3,7 @@
 use hyper::HeaderMap;
 use hyper::header::AUTHORIZATION;
 
-use crate::http::ApiError;
+use super::AuthError;
 use crate::store::{AdminToken, Scope, Store};
 
 /// Blocking: call from the store's worker.
@@ -11,21 +11,24 @@ pub fn authorize(
     store: &Store,
     headers: &HeaderMap,
     needed: Scope,
-) -> Result<AdminToken, ApiError> {
+) -> Result<AdminToken, AuthError> {
     let value = headers
         .get(AUTHORIZATION)
-        .ok_or(ApiError::MissingToken)?
+        .ok_or(AuthError::MissingToken)?
         .to_str()
-        .map_err(|_| ApiError::InvalidToken)?;
-    let (scheme, presented) = value.trim().split_once(' ').ok_or(ApiError::InvalidToken)?;
+        .map_err(|_| AuthError::InvalidToken)?;
+    let (scheme, presented) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(AuthError::InvalidToken)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::InvalidToken);
+        return Err(AuthError::InvalidToken);
     }
     let token = store
         .find_admin_token(presented.trim())?
-        .ok_or(ApiError::InvalidToken)?;
+        .ok_or(AuthError::InvalidToken)?;
     if !token.scopes.iter().any(|s| s.grants(needed)) {
-        return Err(ApiError::InsufficientScope(needed.as_str()));
+        return Err(AuthError::InsufficientScope(needed.as_str()));
     }
     Ok(token)
 }

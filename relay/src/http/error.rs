@@ -159,17 +159,6 @@ impl ApiError {
         }
     }
 
-    /// Places the error's field under `prefix` (`size` becomes `attachments[2].size`).
-    pub fn at(mut self, prefix: &str) -> Self {
-        if let ApiError::MediaTypeNotAllowed { field, .. }
-        | ApiError::MediaTooLarge { field, .. }
-        | ApiError::DeclarationMismatch { field } = &mut self
-        {
-            *field = format!("{prefix}.{field}");
-        }
-        self
-    }
-
     /// The JSON body sent to the client.
     pub fn body(&self) -> serde_json::Value {
         let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
@@ -177,6 +166,49 @@ impl ApiError {
             error["field"] = field.into();
         }
         serde_json::json!({ "error": error })
+    }
+}
+
+/// Refused credentials, as answers.
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match e {
+            AuthError::KeyInQuery => ApiError::KeyInQuery,
+            AuthError::MissingKey => ApiError::MissingKey,
+            AuthError::InvalidKey => ApiError::InvalidKey,
+            AuthError::MissingToken => ApiError::MissingToken,
+            AuthError::InvalidToken => ApiError::InvalidToken,
+            AuthError::InsufficientScope(scope) => ApiError::InsufficientScope(scope),
+            AuthError::OriginNotAllowed(why) => ApiError::OriginNotAllowed(why),
+            AuthError::Store(e) => ApiError::Unavailable(e),
+        }
+    }
+}
+
+/// A declaration the media policy refuses, as answers.
+impl From<crate::media::policy::PolicyError> for ApiError {
+    fn from(e: crate::media::policy::PolicyError) -> Self {
+        use crate::media::policy::PolicyError;
+        match e {
+            PolicyError::TypeNotAllowed { field, allowed } => {
+                ApiError::MediaTypeNotAllowed { field, allowed }
+            }
+            PolicyError::TooLarge { field, limit } => ApiError::MediaTooLarge { field, limit },
+        }
+    }
+}
+
+/// A refused upload to the local store, as answers.
+impl From<crate::media::local::UploadError> for ApiError {
+    fn from(e: crate::media::local::UploadError) -> Self {
+        use crate::media::local::UploadError;
+        match e {
+            UploadError::SignatureInvalid => ApiError::SignatureInvalid,
+            UploadError::UrlExpired => ApiError::UrlExpired,
+            UploadError::Mismatch(what) => ApiError::UploadMismatch(what),
+            UploadError::Storage(e) => ApiError::ObjectStore(e),
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub async fn serve(state: Arc<AppState>, req: Request<Incoming>) -> Response<Bod
         .call(move |store| Ok(admin::authorize(store, &headers, Scope::ReportsRead)))
         .await
         .map_err(ApiError::from)
-        .and_then(|r| r);
+        .and_then(|r| r.map_err(ApiError::from));
     let token = match token {
         Ok(token) => token,
         Err(e) => return refused(&e),

@@ -18,12 +18,25 @@ use tokio::io::AsyncWriteExt;
 
 use super::{DigestCheck, MediaError, ObjectRef, Verdict};
 use crate::hex;
-use crate::http::ApiError;
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// The path prefix of upload and download URLs.
 pub const UPLOAD_PATH: &str = "/v1/uploads";
+
+/// Why an upload to the local store was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the upload URL's signature does not match this request")]
+    SignatureInvalid,
+    #[error("the upload URL has expired")]
+    UrlExpired,
+    /// The bytes differ from the declaration: `length` or `checksum`.
+    #[error("the uploaded bytes do not match the declared {0}")]
+    Mismatch(&'static str),
+    #[error(transparent)]
+    Storage(MediaError),
+}
 
 pub struct LocalStore {
     root: PathBuf,
@@ -85,14 +98,14 @@ impl LocalStore {
     }
 
     /// Constant-time check of `signature_hex` against what this request would be signed with.
-    pub fn check(&self, s: &Signed<'_>, signature_hex: &str, now: i64) -> Result<(), ApiError> {
-        let presented = hex::decode(signature_hex).ok_or(ApiError::SignatureInvalid)?;
+    pub fn check(&self, s: &Signed<'_>, signature_hex: &str, now: i64) -> Result<(), UploadError> {
+        let presented = hex::decode(signature_hex).ok_or(UploadError::SignatureInvalid)?;
         self.mac(s)
             .verify_slice(&presented)
-            .map_err(|_| ApiError::SignatureInvalid)?;
+            .map_err(|_| UploadError::SignatureInvalid)?;
         // Checked after the signature, so a forged expiry reads as a bad signature.
         if now > s.expires {
-            return Err(ApiError::UrlExpired);
+            return Err(UploadError::UrlExpired);
         }
         Ok(())
     }
@@ -141,10 +154,10 @@ impl LocalStore {
 
     /// Streams an upload into a temporary file, then renames it into place only if it is
     /// exactly the declared length and checksum. Anything else leaves nothing behind.
-    pub async fn receive(&self, obj: &ObjectRef, body: Incoming) -> Result<(), ApiError> {
+    pub async fn receive(&self, obj: &ObjectRef, body: Incoming) -> Result<(), UploadError> {
         let mut name = [0u8; 16];
         getrandom::fill(&mut name).map_err(|e| {
-            ApiError::ObjectStore(MediaError::Io(std::io::Error::other(e.to_string())))
+            UploadError::Storage(MediaError::Io(std::io::Error::other(e.to_string())))
         })?;
         let tmp = self.root.join("tmp").join(hex::encode(&name));
         let result = self.write_checked(obj, body, &tmp).await;
@@ -159,8 +172,8 @@ impl LocalStore {
         obj: &ObjectRef,
         mut body: Incoming,
         tmp: &Path,
-    ) -> Result<(), ApiError> {
-        let io = |e: std::io::Error| ApiError::ObjectStore(MediaError::Io(e));
+    ) -> Result<(), UploadError> {
+        let io = |e: std::io::Error| UploadError::Storage(MediaError::Io(e));
         let mut file = tokio::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -169,18 +182,18 @@ impl LocalStore {
             .map_err(io)?;
         let mut digest = DigestCheck::default();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|_| ApiError::UploadMismatch("length"))?;
+            let frame = frame.map_err(|_| UploadError::Mismatch("length"))?;
             if let Ok(data) = frame.into_data() {
                 if !digest.update(&data, obj.size) {
-                    return Err(ApiError::UploadMismatch("length"));
+                    return Err(UploadError::Mismatch("length"));
                 }
                 file.write_all(&data).await.map_err(io)?;
             }
         }
         match digest.verdict(obj) {
             Verdict::Matches => {}
-            Verdict::WrongChecksum => return Err(ApiError::UploadMismatch("checksum")),
-            _ => return Err(ApiError::UploadMismatch("length")),
+            Verdict::WrongChecksum => return Err(UploadError::Mismatch("checksum")),
+            _ => return Err(UploadError::Mismatch("length")),
         }
         file.sync_all().await.map_err(io)?;
         drop(file);
@@ -265,7 +278,8 @@ mod tests {
         let store = LocalStore::open(dir.path(), None).unwrap();
         let sig = store.sign(&signed("image/png", 10, 100));
         assert!(store.check(&signed("image/png", 10, 100), &sig, 50).is_ok());
-        let bad = |s: &Signed<'_>| store.check(s, &sig, 50).unwrap_err().code();
+        let code = |e: UploadError| crate::http::ApiError::from(e).code();
+        let bad = |s: &Signed<'_>| code(store.check(s, &sig, 50).unwrap_err());
         assert_eq!(bad(&signed("image/jpeg", 10, 100)), "signature_invalid");
         assert_eq!(bad(&signed("image/png", 11, 100)), "signature_invalid");
         assert_eq!(bad(&signed("image/png", 10, 101)), "signature_invalid");
@@ -273,17 +287,19 @@ mod tests {
         other_method.method = "GET";
         assert_eq!(bad(&other_method), "signature_invalid");
         assert_eq!(
-            store
-                .check(&signed("image/png", 10, 100), &sig, 101)
-                .unwrap_err()
-                .code(),
+            code(
+                store
+                    .check(&signed("image/png", 10, 100), &sig, 101)
+                    .unwrap_err()
+            ),
             "url_expired"
         );
         assert_eq!(
-            store
-                .check(&signed("image/png", 10, 100), "zz", 50)
-                .unwrap_err()
-                .code(),
+            code(
+                store
+                    .check(&signed("image/png", 10, 100), "zz", 50)
+                    .unwrap_err()
+            ),
             "signature_invalid"
         );
     }
