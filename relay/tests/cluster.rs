@@ -514,6 +514,51 @@ fn a_relay_killed_mid_ingest_and_mid_delivery_loses_nothing_and_its_leases_pass_
 }
 
 #[test]
+fn a_relay_stopped_with_sigterm_releases_its_leases_at_once() {
+    let mut cluster = Cluster::start(2, 2000);
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let report = fresh_report();
+        assert_eq!(cluster.post(0, "/v1/reports", &report).status, 201);
+        ids.push(report["id"].as_str().unwrap().to_owned());
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cluster.receiver.arrived.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "no delivery started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = cluster.relays[0].child.id();
+    let leased = format!("SELECT count(*) FROM outbox WHERE leased_by LIKE '%/{pid}/%'");
+    assert!(cluster.count(&leased) > 0);
+    let term = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let stopping = Instant::now();
+    cluster.receiver.delay_ms.store(5, Ordering::SeqCst);
+    let exit = cluster.relays[0].child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert_eq!(
+        cluster.count(&leased),
+        0,
+        "it released what it held as it stopped"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while cluster.count("SELECT count(*) FROM outbox WHERE delivered_at IS NULL") > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the other relay did not take the released rows"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Far sooner than its 30 s leases would have run out.
+    assert!(stopping.elapsed() < Duration::from_secs(25));
+    cluster.receiver.wait_for_all(&ids, Duration::from_secs(5));
+    cluster.receiver.assert_no_overlap();
+}
+
+#[test]
 fn relays_answer_503_while_postgres_is_down_and_recover_by_themselves() {
     let cluster = Cluster::start(2, 0);
     let first = fresh_report();

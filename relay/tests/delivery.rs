@@ -20,6 +20,7 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 struct Delivery {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    at: std::time::Instant,
 }
 
 impl Delivery {
@@ -43,7 +44,11 @@ impl Delivery {
             .map_or(0, |(_, v)| v.parse().unwrap());
         let mut body = vec![0; len];
         reader.read_exact(&mut body).unwrap();
-        Delivery { headers, body }
+        Delivery {
+            headers,
+            body,
+            at: std::time::Instant::now(),
+        }
     }
 
     fn header(&self, name: &str) -> &str {
@@ -64,6 +69,11 @@ struct Receiver {
 
 impl Receiver {
     fn start(script: Vec<u16>) -> Receiver {
+        Receiver::start_with(script.into_iter().map(|s| (s, "")).collect())
+    }
+
+    /// Each answer's status and extra header lines (`retry-after: 3\r\n`).
+    fn start_with(script: Vec<(u16, &'static str)>) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hooks/bugcap", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -74,10 +84,10 @@ impl Receiver {
                 let Ok(mut stream) = stream else { continue };
                 let delivery = Delivery::read(&stream);
                 record.lock().unwrap().push(delivery);
-                let status = script.next().unwrap_or(204);
+                let (status, extra) = script.next().unwrap_or((204, ""));
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    "HTTP/1.1 {status} X\r\n{extra}content-length: 0\r\nconnection: close\r\n\r\n"
                 );
             }
         });
@@ -173,6 +183,57 @@ fn reports_are_delivered_signed_and_retried_until_accepted() {
         receiver.seen.lock().unwrap().len(),
         3,
         "no delivery after a 2xx"
+    );
+}
+
+#[test]
+fn a_receiver_s_retry_after_is_honoured() {
+    let receiver = Receiver::start_with(vec![(503, "retry-after: 3\r\n")]);
+    let relay = relay_with_webhook(&receiver.url, &[]);
+    let key = relay.create_key(&[ORIGIN]);
+    assert_eq!(
+        relay
+            .post_report(&key, Some(ORIGIN), &fresh_report())
+            .status,
+        201
+    );
+    let seen = receiver.wait_for(2);
+    let waited = seen[1].at - seen[0].at;
+    // Without it the first retry comes after 1 s.
+    assert!(
+        waited >= Duration::from_millis(2900),
+        "retried after {waited:?}"
+    );
+}
+
+#[test]
+fn a_410_stops_delivery_to_the_webhook_and_keeps_the_reports() {
+    let receiver = Receiver::start(vec![410]);
+    let relay = relay_with_webhook(&receiver.url, &[]);
+    let key = relay.create_key(&[ORIGIN]);
+    let first = fresh_report();
+    assert_eq!(relay.post_report(&key, Some(ORIGIN), &first).status, 201);
+    receiver.wait_for(1);
+    let second = fresh_report();
+    assert_eq!(relay.post_report(&key, Some(ORIGIN), &second).status, 201);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(
+        receiver.seen.lock().unwrap().len(),
+        1,
+        "nothing is sent to an endpoint that answered 410"
+    );
+    let token = relay.create_token("reports:read");
+    for report in [&first, &second] {
+        let stored = relay
+            .get_report(&token, report["id"].as_str().unwrap())
+            .json();
+        assert_eq!(stored["status"], "received", "it waits in the outbox");
+    }
+    let waiting = support::cli(&relay.dir(), &["outbox", "list"]);
+    assert_eq!(waiting.as_array().unwrap().len(), 2, "{waiting}");
+    assert_eq!(
+        waiting[0]["attempts"], 0,
+        "a 410 is not counted as an attempt"
     );
 }
 

@@ -864,3 +864,25 @@ fn one_relay_at_a_time_takes_a_sweep(b: Backend) {
     std::thread::sleep(std::time::Duration::from_millis(10));
     assert!(store.take_sweep("other", "d", 60_000, 0).unwrap());
 }
+
+/// Relays starting together on an empty database: one creates the schema, the others wait for
+/// it under the advisory lock and find nothing left to do.
+#[test]
+fn relays_starting_at_once_on_an_empty_postgres_migrate_it_once() {
+    let pg = Postgres::start();
+    let url = pg.database("bugcap");
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || Store::open_postgres(&url).map(|_| ()))
+        })
+        .collect();
+    for start in starts {
+        start.join().unwrap().unwrap();
+    }
+    let versions = pg.psql(
+        "bugcap",
+        "SELECT string_agg(version::text, ',' ORDER BY version) FROM bugcap_schema",
+    );
+    assert_eq!(versions, "1,2,3");
+}
