@@ -392,6 +392,31 @@ fn metrics_text(addr: SocketAddr) -> String {
     out
 }
 
+/// CPU seconds so far of every Postgres server process on the machine (the bench's throwaway
+/// cluster: its postmaster and backends), 0 when there is none.
+fn postgres_cpu_secs() -> f64 {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    procs
+        .flatten()
+        .filter_map(|p| p.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(cpu_secs)
+        .sum()
+}
+
+/// The value of the first line of OpenMetrics `text` that starts with `name`.
+fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -463,14 +488,7 @@ fn main() {
     if std::env::var_os("BUGCAP_BENCH_DUMP_METRICS").is_some() {
         eprintln!("{metrics}");
     }
-    let value = |name: &str| -> f64 {
-        metrics
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(f64::NAN)
-    };
+    let value = |name: &str| metric(&metrics, name).unwrap_or(f64::NAN);
     let commits = value("bugcap_store_commit_duration_seconds_count");
     println!(
         "  relay store: {commits:.0} commits, {:.1} reports per commit, {:.2} ms per commit on average",
@@ -577,13 +595,21 @@ fn several_relays(rt: &tokio::runtime::Runtime, template: &Arc<Template>) {
         DURATION.as_secs()
     );
     println!(
-        "  {:<46}{:>9}{:>9}{:>9}{:>11}{:>8}{:>12}",
-        "store, relays", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "commit ms"
+        "  {:<30}{:>9}{:>9}{:>9}{:>11}{:>11}{:>8}{:>12}",
+        "store, relays",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "CPU ms/req",
+        "DB ms/req",
+        "errors",
+        "commit ms"
     );
     let run = |label: &str, relays: Vec<(std::process::Child, SocketAddr)>, key: String| {
         let addrs: Vec<SocketAddr> = relays.iter().map(|(_, a)| *a).collect();
         let pids: Vec<u32> = relays.iter().map(|(c, _)| c.id()).collect();
         let before: f64 = pids.iter().map(|p| cpu_secs(*p)).sum();
+        let db_before = postgres_cpu_secs();
         let o = rt.block_on(load(
             Arc::new(addrs.clone()),
             Arc::new(key),
@@ -592,27 +618,22 @@ fn several_relays(rt: &tokio::runtime::Runtime, template: &Arc<Template>) {
             DURATION,
         ));
         let cpu: f64 = pids.iter().map(|p| cpu_secs(*p)).sum::<f64>() - before;
+        let db_cpu = postgres_cpu_secs() - db_before;
         // Mean time of one writer commit (a batch of reports), over the relays.
         let (mut sum, mut count) = (0.0, 0.0);
         for addr in &addrs {
             let metrics = metrics_text(*addr);
-            let value = |name: &str| -> f64 {
-                metrics
-                    .lines()
-                    .find(|l| l.starts_with(name))
-                    .and_then(|l| l.rsplit(' ').next())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0.0)
-            };
+            let value = |name: &str| metric(&metrics, name).unwrap_or(0.0);
             sum += value("bugcap_store_commit_duration_seconds_sum");
             count += value("bugcap_store_commit_duration_seconds_count");
         }
         println!(
-            "  {label:<46}{:>9.0}{:>9.2}{:>9.2}{:>11.3}{:>8}{:>12.2}",
+            "  {label:<30}{:>9.0}{:>9.2}{:>9.2}{:>11.3}{:>11.3}{:>8}{:>12.2}",
             o.rps(),
             o.pct(0.50).as_secs_f64() * 1e3,
             o.pct(0.99).as_secs_f64() * 1e3,
             cpu / o.requests.max(1) as f64 * 1e3,
+            db_cpu / o.requests.max(1) as f64 * 1e3,
             o.errors,
             sum / count.max(1.0) * 1e3
         );

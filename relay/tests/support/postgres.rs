@@ -103,14 +103,12 @@ impl Postgres {
             ),
             "initdb",
         );
-        let port = free_port();
-        let options = format!(
-            "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c max_connections=200",
-            dir.path().display()
-        );
-        let log = dir.path().join("server.log");
-        let pg = Postgres { dir, bin, port };
-        pg.pg_ctl(&["start", "-w", "-o", &options, "-l", log.to_str().unwrap()]);
+        let pg = Postgres {
+            dir,
+            bin,
+            port: free_port(),
+        };
+        pg.restart();
         pg
     }
 
@@ -125,11 +123,12 @@ impl Postgres {
         check(run(&self.bin, "pg_ctl", &all), "pg_ctl");
     }
 
-    /// Stops the server at once (as a crash would) and starts it again on the same port.
+    /// Stops the server at once, as a crash would.
     pub fn stop(&self) {
         self.pg_ctl(&["stop", "-m", "immediate", "-w"]);
     }
 
+    /// Starts the server (again) on its port, waiting until it accepts connections.
     pub fn restart(&self) {
         let options = format!(
             "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c max_connections=200",
@@ -142,20 +141,7 @@ impl Postgres {
 
     /// A new, empty database on this server, and its URL.
     pub fn database(&self, name: &str) -> String {
-        let output = Command::new(self.bin.join("psql"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "bugcap",
-            ])
-            .args(["-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
-            .output()
-            .unwrap();
-        check(output, "CREATE DATABASE");
+        self.psql("postgres", &format!("CREATE DATABASE {name}"));
         self.url(name)
     }
 
