@@ -404,6 +404,8 @@ pub enum CliError {
     #[error(transparent)]
     Start(#[from] crate::relay::StartError),
     #[error(transparent)]
+    Redact(#[from] crate::redact_cmd::RedactCmdError),
+    #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Origin(#[from] crate::auth::origin::OriginError),
@@ -438,7 +440,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("the schema of {} is up to date", location.describe());
             Ok(())
         }
-        Command::Redact { config } => crate::redact_cmd::run(config.as_deref()),
+        Command::Redact { config } => Ok(crate::redact_cmd::run(config.as_deref())?),
     }
 }
 

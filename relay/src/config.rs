@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use crate::media::S3Config;
 use crate::media::policy::{MAX_UPLOAD_TTL, MediaPolicy};
-use crate::retention::RetentionPolicy;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_RATE_PER_IP: u32 = 30;
@@ -54,6 +53,19 @@ pub struct RetentionSection {
 pub struct DeliverySection {
     pub lease_secs: Option<u64>,
     pub horizon_hours: Option<u64>,
+}
+
+/// How old things get before the sweep deletes them; `None`: kept forever.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionPolicy {
+    pub reports: Option<Duration>,
+    pub audit: Option<Duration>,
+}
+
+impl RetentionPolicy {
+    pub fn is_off(&self) -> bool {
+        self.reports.is_none() && self.audit.is_none()
+    }
 }
 
 /// How the delivery worker shares the outbox and when it gives up.

@@ -8,33 +8,42 @@ use std::path::Path;
 use bugcap_protocol::Report;
 use bugcap_protocol::redact::{Counts, RedactionConfig, Redactor};
 
-use crate::cli::CliError;
+/// Why `redact` could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RedactCmdError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read or write: {0}")]
+    Io(#[from] std::io::Error),
+}
 
 /// Largest input accepted, so a mistaken pipe cannot exhaust memory.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The redactor for `--config FILE` (JSON), or the defaults.
-pub fn load_config(path: Option<&Path>) -> Result<Redactor, CliError> {
+pub fn load_config(path: Option<&Path>) -> Result<Redactor, RedactCmdError> {
     let config = match path {
         Some(path) => crate::config::read_redaction_json(path)?,
         None => RedactionConfig::default(),
     };
-    Redactor::new(&config).map_err(|e| CliError::Usage(e.to_string()))
+    Redactor::new(&config).map_err(|e| RedactCmdError::Usage(e.to_string()))
 }
 
-pub fn run(config: Option<&Path>) -> Result<(), CliError> {
+pub fn run(config: Option<&Path>) -> Result<(), RedactCmdError> {
     let redactor = load_config(config)?;
     let mut input = Vec::new();
     std::io::stdin()
         .take(MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut input)?;
     if input.len() > MAX_INPUT_BYTES {
-        return Err(CliError::Usage(format!(
+        return Err(RedactCmdError::Usage(format!(
             "input is larger than {MAX_INPUT_BYTES} bytes"
         )));
     }
-    let text =
-        String::from_utf8(input).map_err(|_| CliError::Usage("input is not UTF-8 text".into()))?;
+    let text = String::from_utf8(input)
+        .map_err(|_| RedactCmdError::Usage("input is not UTF-8 text".into()))?;
     let (output, counts) = redact_document(&redactor, &text);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(output.as_bytes())?;

@@ -11,21 +11,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use crate::config::RetentionPolicy;
 use crate::media::{MediaError, ObjectStore};
 use crate::store::{Store, StoreError, now_ms};
-
-/// How old things get before the sweep deletes them; `None`: kept forever.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RetentionPolicy {
-    pub reports: Option<Duration>,
-    pub audit: Option<Duration>,
-}
-
-impl RetentionPolicy {
-    pub fn is_off(&self) -> bool {
-        self.reports.is_none() && self.audit.is_none()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RetentionError {
