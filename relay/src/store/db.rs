@@ -50,33 +50,8 @@ pub(crate) use store_args as args;
 /// An owned parameter, for statements whose parameters are gathered as they are built.
 #[derive(Debug, Clone)]
 pub enum Arg {
-    Null,
     Int(i64),
     Text(String),
-}
-
-impl From<&str> for Arg {
-    fn from(value: &str) -> Arg {
-        Arg::Text(value.to_owned())
-    }
-}
-
-impl From<Option<String>> for Arg {
-    fn from(value: Option<String>) -> Arg {
-        value.map_or(Arg::Null, Arg::Text)
-    }
-}
-
-/// Statements gathered to run together ([`Db::execute_all`]).
-#[derive(Debug, Default)]
-pub struct Statements {
-    items: Vec<(&'static str, Vec<Arg>)>,
-}
-
-impl Statements {
-    pub fn push(&mut self, sql: &'static str, args: Vec<Arg>) {
-        self.items.push((sql, args));
-    }
 }
 
 impl From<i64> for Arg {
@@ -94,9 +69,6 @@ impl From<String> for Arg {
 impl rusqlite::ToSql for Arg {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
-            Arg::Null => Ok(rusqlite::types::ToSqlOutput::Owned(
-                rusqlite::types::Value::Null,
-            )),
             Arg::Int(i) => i.to_sql(),
             Arg::Text(t) => t.to_sql(),
         }
@@ -111,7 +83,6 @@ impl tokio_postgres::types::ToSql for Arg {
     ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
         use tokio_postgres::types::ToSql;
         match self {
-            Arg::Null => Ok(tokio_postgres::types::IsNull::Yes),
             Arg::Int(i) if <i64 as ToSql>::accepts(ty) => i.to_sql(ty, out),
             Arg::Text(t) if <String as ToSql>::accepts(ty) => t.to_sql(ty, out),
             other => Err(format!("{other:?} cannot be bound as {ty}").into()),
@@ -258,49 +229,6 @@ impl<'a> Db<'a> {
                 let conn = self.sqlite().ok_or(StoreError::Worker)?;
                 let mut stmt = conn.prepare_cached(sql)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(sqlite_params(params)))?)
-            }
-        }
-    }
-
-    /// Runs statements whose results are not needed, in order. Postgres is sent them all at
-    /// once (pipelined: one round trip for all instead of one each); SQLite runs them in turn.
-    pub fn execute_all(&self, statements: &Statements) -> Result<(), StoreError> {
-        match &self.handle {
-            Handle::Postgres { client, pool } => {
-                let sqls: Vec<String> = statements
-                    .items
-                    .iter()
-                    .map(|(sql, _)| postgres_sql(sql))
-                    .collect();
-                let params: Vec<Vec<&(dyn tokio_postgres::types::ToSql + Sync)>> = statements
-                    .items
-                    .iter()
-                    .map(|(_, args)| {
-                        args.iter()
-                            .map(|a| a as &(dyn tokio_postgres::types::ToSql + Sync))
-                            .collect()
-                    })
-                    .collect();
-                pool.block_on(async {
-                    use futures_util::future::try_join_all;
-                    let prepared =
-                        try_join_all(sqls.iter().map(|sql| client.prepare_cached(sql))).await?;
-                    try_join_all(
-                        prepared
-                            .iter()
-                            .zip(&params)
-                            .map(|(stmt, params)| client.execute(stmt, params)),
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }
-            _ => {
-                for (sql, args) in &statements.items {
-                    let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
-                    self.execute(sql, &params)?;
-                }
-                Ok(())
             }
         }
     }

@@ -6,7 +6,7 @@
 use bugcap_protocol::Report;
 use serde::Serialize;
 
-use super::db::{Arg, Db, Dialect, Param, Statements, args};
+use super::db::{Arg, Db, Dialect, Param, args};
 use super::{Store, StoreError, WidgetKey};
 
 /// The team's status of a report.
@@ -59,38 +59,37 @@ pub fn title(text: &str, page_title: &str) -> String {
     line.chars().take(TITLE_CHARS).collect()
 }
 
-/// Adds the report just stored at `rowid` to the inbox and to the full-text index: statements
-/// for the caller's transaction.
+/// Adds the report just stored at `rowid` to the inbox and to the full-text index, in the
+/// caller's transaction.
 pub(super) fn add_in(
-    statements: &mut Statements,
-    dialect: Dialect,
+    db: &Db<'_>,
     rowid: i64,
     id: &str,
     key: &WidgetKey,
     received_at: i64,
     report: &Report,
-) {
+) -> Result<(), StoreError> {
     let listing = Listing::of(report);
-    statements.push(
+    db.execute(
         "INSERT INTO inbox (report_row, id, project, environment, received_at, title, page_url,
                             category, reporter_email, reporter_id, error_count, failed_requests)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        vec![
-            rowid.into(),
-            id.into(),
-            key.project.as_str().into(),
-            key.environment.as_str().into(),
-            received_at.into(),
-            listing.title.into(),
-            listing.page_url.into(),
-            listing.category.into(),
-            listing.reporter_email.into(),
-            listing.reporter_id.into(),
-            listing.error_count.into(),
-            listing.failed_requests.into(),
+        args![
+            rowid,
+            id,
+            key.project,
+            key.environment.as_str(),
+            received_at,
+            listing.title,
+            listing.page_url,
+            listing.category,
+            listing.reporter_email,
+            listing.reporter_id,
+            listing.error_count,
+            listing.failed_requests,
         ],
-    );
-    SearchRow::of(report).push_to(statements, dialect, rowid);
+    )?;
+    SearchRow::of(report).insert(db, rowid)
 }
 
 /// A report's entry in the full-text index.
@@ -152,31 +151,23 @@ impl<'a> SearchRow<'a> {
         }
     }
 
-    /// Indexes the report stored at `rowid`, now.
-    pub(super) fn insert(self, db: &Db<'_>, rowid: i64) -> Result<(), StoreError> {
-        let mut statements = Statements::default();
-        self.push_to(&mut statements, db.dialect(), rowid);
-        db.execute_all(&statements)
-    }
-
-    /// The statement that indexes the report stored at `rowid`.
-    fn push_to(self, statements: &mut Statements, dialect: Dialect, rowid: i64) {
-        match dialect {
-            Dialect::Sqlite => statements.push(
+    pub(super) fn insert(&self, db: &Db<'_>, rowid: i64) -> Result<(), StoreError> {
+        match db.dialect() {
+            Dialect::Sqlite => db.execute(
                 "INSERT INTO reports_search (rowid, text, title, url, console, errors)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                vec![
-                    rowid.into(),
-                    self.text.into(),
-                    self.title.into(),
-                    self.url.into(),
-                    self.console.into(),
-                    self.errors.into(),
+                args![
+                    rowid,
+                    self.text,
+                    self.title,
+                    self.url,
+                    self.console,
+                    self.errors,
                 ],
-            ),
+            )?,
             Dialect::Postgres => {
                 let mut words = String::new();
-                'parts: for part in [
+                for part in [
                     self.text,
                     self.title,
                     self.url,
@@ -185,18 +176,19 @@ impl<'a> SearchRow<'a> {
                 ] {
                     for word in search_words(part) {
                         if words.len() + word.len() >= MAX_INDEXED_BYTES {
-                            break 'parts;
+                            break;
                         }
                         words.push_str(&word);
                         words.push(' ');
                     }
                 }
-                statements.push(
+                db.execute(
                     "INSERT INTO reports_search (rowid, doc) VALUES (?1, to_tsvector('simple', ?2))",
-                    vec![rowid.into(), words.into()],
-                );
+                    args![rowid, words],
+                )?
             }
-        }
+        };
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use bugcap_protocol::Report;
 
-use super::db::{Db, Row, Statements, args};
+use super::db::{Db, Row, args};
 use super::{Store, StoreError, WidgetKey, now_ms};
 use crate::media::ObjectRef;
 
@@ -57,7 +57,10 @@ impl MediaRow {
 }
 
 /// Records a report's declared attachments inside the writer's transaction.
-pub(super) fn declare_in(statements: &mut Statements, key: &WidgetKey, report: &Report) {
+pub(super) fn declare_in(db: &Db<'_>, key: &WidgetKey, report: &Report) -> Result<(), StoreError> {
+    if report.attachments.is_empty() {
+        return Ok(());
+    }
     let id = report.id.to_string();
     for a in &report.attachments {
         // Every part is validated: project from the key, environment an enum, id a UUID,
@@ -69,19 +72,20 @@ pub(super) fn declare_in(statements: &mut Statements, key: &WidgetKey, report: &
             id,
             a.name
         );
-        statements.push(
+        db.execute(
             "INSERT INTO media (report_id, name, content_type, size, sha256, object_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            vec![
-                id.as_str().into(),
-                a.name.as_str().into(),
-                a.content_type.as_str().into(),
-                (a.size as i64).into(),
-                a.sha256.as_str().into(),
-                object_key.into(),
+            args![
+                id,
+                a.name,
+                a.content_type,
+                a.size as i64,
+                a.sha256,
+                object_key
             ],
-        );
+        )?;
     }
+    Ok(())
 }
 
 fn row_to_media(r: &Row<'_>) -> Result<(MediaRowRaw, i64), StoreError> {

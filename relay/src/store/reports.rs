@@ -5,7 +5,7 @@ use bugcap_protocol::Report;
 use serde::Serialize;
 
 use super::body::Packed;
-use super::db::{Db, Statements, args};
+use super::db::{Db, args};
 use super::{Store, StoreError, now_ms};
 use crate::store::WidgetKey;
 
@@ -167,15 +167,12 @@ pub(super) fn insert_in(
             InsertOutcome::IdTakenByAnotherKey
         });
     };
-    // The rest needs no answer: sent together, one round trip on Postgres.
-    let mut statements = Statements::default();
-    super::inbox::add_in(&mut statements, db.dialect(), rowid, &id, key, now, report);
-    statements.push(
+    super::inbox::add_in(db, rowid, &id, key, now, report)?;
+    db.execute(
         "INSERT INTO outbox (report_id, created_at) VALUES (?1, ?2)",
-        vec![id.as_str().into(), now.into()],
-    );
-    super::media::declare_in(&mut statements, key, report);
-    db.execute_all(&statements)?;
+        args![id, now],
+    )?;
+    super::media::declare_in(db, key, report)?;
     Ok(InsertOutcome::Created {
         status: status.to_owned(),
     })
