@@ -750,9 +750,7 @@ fn audit(store: &Store, limit: usize, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     for e in &entries {
-        let at = jiff::Timestamp::from_millisecond(e.at)
-            .map(|t| t.to_string())
-            .unwrap_or_default();
+        let at = time(Some(e.at));
         println!("{at}  {:<28} {:<16} {}", e.action, e.subject, e.detail);
     }
     Ok(())
