@@ -9,6 +9,7 @@ import { root } from "../tests/support/relay.mjs";
 import { run as capture } from "../bench/capture.mjs";
 import { run as redaction } from "../bench/redaction.mjs";
 import { run as screenshot } from "../bench/screenshot.mjs";
+import { run as screenshotScale } from "../bench/screenshot-scale.mjs";
 import { run as size } from "../bench/size.mjs";
 
 build();
@@ -18,6 +19,7 @@ process.env.BUGCAP_RELAY_BIN ??= join(root, "target", "release", "bugcap-relay")
 size({ root });
 await capture();
 await screenshot();
+await screenshotScale();
 await redaction();
 // The native benchmarks print their own tables.
 for (const [pkg, bench] of [["bugcap-protocol", "redaction"], ["bugcap-relay", "ingest"], ["bugcap-relay", "media"]]) {

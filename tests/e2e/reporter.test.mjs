@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import { decodeImage as decode, openDemo, watchWidgetErrors, widgetFixture } from "../support/demo.mjs";
+import { besideChromium, captureShot } from "../support/fidelity.mjs";
 
 const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
@@ -23,36 +24,6 @@ function focused(page) {
     }
     return { inWidget: false, id: document.activeElement?.id ?? "" };
   });
-}
-
-/** The screenshot `capture()` takes of the page right now, as the bytes of its Blob. */
-async function captureShot(page) {
-  const b64 = await page.evaluate(async () => {
-    const m = await import("/bugcap/index.js");
-    const { screenshot } = await m.capture({ screenshot: true });
-    const b = new Uint8Array(await screenshot.arrayBuffer());
-    let s = "";
-    for (const x of b) s += String.fromCharCode(x);
-    return btoa(s);
-  });
-  return Buffer.from(b64, "base64");
-}
-
-/**
- * Our screenshot of the page as it is now beside Chromium's own capture (CDP), with the share of
- * pixels that differ by more than 32 in a channel.
- */
-async function besideChromium(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
-  await cdp.detach();
-  const [ours, theirs] = [await decode(page, await captureShot(page)), await decode(page, reference)];
-  assert.equal(ours.width, theirs.width);
-  let off = 0;
-  for (let i = 0; i < ours.data.length; i += 4) {
-    if ([0, 1, 2].some((c) => Math.abs(ours.data[i + c] - theirs.data[i + c]) > 32)) off++;
-  }
-  return { ours, theirs, share: off / (ours.width * ours.height) };
 }
 
 /** The pixels of `image` inside the rectangle, as [r, g, b] triples. */

@@ -62,6 +62,202 @@ export function computedDeclarations(style, skip) {
   return out;
 }
 
+export function shotClock() {
+  return performance.now();
+}
+
+export function shotMeasure(start, written, pruned, bytes) {
+  try {
+    performance.measure("bugcap:screenshot", { start, detail: { written, pruned, bytes } });
+  } catch (_) {}
+}
+
+// The screenshot's pruning (widget/src/screenshot/prune.rs says why, and what is kept).
+// Elements whose whole subtree may be left out of the copy of a document are those whose box
+// lies outside the viewport (with a margin), unless something on screen is inside them:
+// `keptElements(document)` is the set of those, and their ancestors (across shadow roots). They
+// are found two ways: the elements at the points of a coarse grid over the viewport (coarse,
+// because a hit-test walks the page's boxes: on a page of 50k elements 640 of them took
+// 120 ms), and floating UI by its role (open dialogs and popovers, menus, listboxes, tooltips),
+// which is often small and placed far from its ancestors.
+const PRUNE_GRID = 160;
+const FLOATING = "dialog[open], :popover-open, [role=dialog], [role=alertdialog], [role=menu], [role=listbox], [role=tooltip], [aria-modal=true]";
+export function keptElements(doc, width, height) {
+  const kept = new Set();
+  const keep = (e) => {
+    while (e && !kept.has(e)) {
+      kept.add(e);
+      e = e.parentElement ?? e.getRootNode().host ?? null;
+    }
+  };
+  const step = (size) => size / Math.max(1, Math.round(size / PRUNE_GRID));
+  for (let y = step(height) / 2; y < height; y += step(height)) {
+    for (let x = step(width) / 2; x < width; x += step(width)) {
+      for (const e of doc.elementsFromPoint(x, y)) keep(e);
+    }
+  }
+  let floating = [];
+  try {
+    floating = doc.querySelectorAll(FLOATING);
+  } catch (_) {
+    // A browser without `:popover-open`.
+    floating = doc.querySelectorAll(FLOATING.replace(":popover-open, ", ""));
+  }
+  for (const e of floating) {
+    const r = e.getBoundingClientRect();
+    if ((r.width > 0 || r.height > 0) && r.right >= 0 && r.bottom >= 0 && r.left <= width && r.top <= height) keep(e);
+  }
+  return kept;
+}
+
+// Tags never emptied: they are drawn from attributes or text of their own, or hold what the
+// rest of the document needs (styles, the head).
+const PRUNE_NEVER = new Set(["HEAD", "STYLE", "SCRIPT", "TEMPLATE", "SLOT", "SELECT", "TEXTAREA", "OPTION", "OPTGROUP",
+  "PICTURE", "VIDEO", "AUDIO", "OBJECT", "CANVAS", "IFRAME", "TITLE", "NOSCRIPT"]);
+const FLOW = new Set(["block", "flow-root", "list-item"]);
+const CLIPS = new Set(["hidden", "clip", "auto", "scroll"]);
+
+// The fate of each element child of `parent`, five numbers each (a Float64Array after the four
+// numbers of the clip for the children): [fate, width, height, margin-top, margin-bottom].
+// fate 0: drawn. 1: drawn as an empty box of width×height, with these margins where they are
+// not NaN (in block flow, so the boxes around it keep their places whatever collapsed into
+// it). 2: display none, drawn without its children. 3: folded into the run the box before it
+// stands for: drawn without children, not laid out. 4: drawn with its height set (a table row
+// standing for a run of rows). `clip` is [left, top, right, bottom] in viewport pixels, what
+// the children can show in: the viewport with its margin, narrowed by every clipping ancestor.
+export function pruneChildren(parent, clip, kept) {
+  const kids = parent.children;
+  const n = kids.length;
+  const out = new Float64Array(4 + n * 5);
+  let [left, top, right, bottom] = clip;
+  const view = parent.ownerDocument?.defaultView ?? window;
+  let flow = false;
+  let rowGroup = false;
+  if (parent.nodeType === 1) {
+    const style = view.getComputedStyle(parent);
+    if (CLIPS.has(style.overflowX) && CLIPS.has(style.overflowY) && style.position !== "fixed") {
+      const r = parent.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        left = Math.max(left, r.left);
+        top = Math.max(top, r.top);
+        right = Math.min(right, r.right);
+        bottom = Math.min(bottom, r.bottom);
+      }
+    }
+    flow = FLOW.has(style.display);
+    rowGroup = style.display === "table-row-group";
+  }
+  out.set([left, top, right, bottom]);
+  let previous = null;
+  const flowRects = new Array(n);
+  const rowRects = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = kids[i];
+    const at = 4 + i * 5;
+    out[at + 3] = out[at + 4] = NaN;
+    let inFlow = null;
+    if (!(c instanceof SVGElement)) {
+      const style = view.getComputedStyle(c);
+      const display = style.display;
+      const eligible = !PRUNE_NEVER.has(c.tagName) && c.firstChild && !kept.has(c);
+      if (display === "none") {
+        if (eligible) out[at] = 2;
+        // Out of the flow: the gap between its neighbours is theirs.
+        continue;
+      }
+      const position = style.position;
+      if (display === "table-row" && rowGroup) {
+        const r = c.getBoundingClientRect();
+        if (eligible && style.transform === "none" && (r.bottom < top || r.top > bottom)) {
+          out[at] = 4;
+          out[at + 2] = r.height;
+          rowRects[i] = r;
+        }
+      } else if (display !== "contents" && !display.startsWith("inline") && (display === "table-cell" || !display.startsWith("table-"))) {
+        const r = c.getBoundingClientRect();
+        const sized = r.width > 0 || r.height > 0;
+        if (eligible && sized && position !== "fixed" && position !== "sticky" && style.transform === "none" &&
+          (r.right < left || r.left > right || r.bottom < top || r.top > bottom)) {
+          out[at] = 1;
+          out[at + 1] = r.width;
+          out[at + 2] = r.height;
+        }
+        if (position === "absolute" || position === "fixed" || style.float !== "none") continue;
+        if (flow && position === "static") inFlow = r;
+      }
+    }
+    // In block flow the gap between two boxes is their collapsed margins: an emptied box takes
+    // the whole gap on its side, so nothing moves whatever margins collapsed through it.
+    if (inFlow && previous) {
+      if (out[at] === 1) out[at + 3] = inFlow.top - previous.rect.bottom;
+      if (out[previous.at] === 1) out[previous.at + 4] = inFlow.top - previous.rect.bottom;
+    }
+    previous = inFlow ? { rect: inFlow, at } : null;
+    if (inFlow) flowRects[i] = inFlow;
+  }
+  // The first and last boxes in the flow: what collapsed through them from their first or
+  // last descendants would collapse on through the parent, and is lost with the descendants.
+  if (flow) {
+    const first = flowRects.findIndex((r) => r);
+    const last = flowRects.findLastIndex((r) => r);
+    if (first >= 0 && out[4 + first * 5] === 1) out[4 + first * 5 + 3] = collapsedMargin(kids[first], view, "Top");
+    if (last >= 0 && out[4 + last * 5] === 1) out[4 + last * 5 + 4] = collapsedMargin(kids[last], view, "Bottom");
+  }
+  // A run of emptied boxes next to each other in block flow: the first stands for the whole
+  // run; the rest stay (for `:nth-child` and `+`) but are not laid out.
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && flowRects[j] && out[4 + j * 5] === 1) j++;
+    if (j - i > 1) {
+      const head = 4 + i * 5;
+      for (let k = i + 1; k < j; k++) {
+        out[4 + k * 5] = 3;
+        out[head + 1] = Math.max(out[head + 1], flowRects[k].width);
+      }
+      out[head + 2] = flowRects[j - 1].bottom - flowRects[i].top;
+      out[head + 4] = out[4 + (j - 1) * 5 + 4];
+    }
+    i = Math.max(j, i + 1);
+  }
+  // Likewise rows of a table body above or below the viewport: the first of a run is drawn as
+  // tall as the run, its cells emptied (and sized, so the columns keep their widths), the rest
+  // folded.
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && rowRects[j] && out[4 + j * 5] === 4) j++;
+    if (j > i) {
+      for (let k = i + 1; k < j; k++) out[4 + k * 5] = 3;
+      out[4 + i * 5 + 2] = rowRects[j - 1].bottom - rowRects[i].top;
+    }
+    i = Math.max(j, i + 1);
+  }
+  return out;
+}
+
+// The margin on `side` ("Top" or "Bottom") of `e` once its first (or last) descendants' margins
+// have collapsed through it: through every box with no border or padding on that side that is
+// no formatting context of its own. Positive margins only: the common case, kept simple.
+function collapsedMargin(e, view, side) {
+  let style = view.getComputedStyle(e);
+  let margin = Math.max(0, parseFloat(style["margin" + side]) || 0);
+  for (let depth = 0; depth < 32; depth++) {
+    if (!FLOW.has(style.display) || style.overflowX !== "visible" || parseFloat(style["border" + side + "Width"]) ||
+      parseFloat(style["padding" + side])) break;
+    let child = side === "Top" ? e.firstElementChild : e.lastElementChild;
+    let childStyle = null;
+    while (child) {
+      childStyle = view.getComputedStyle(child);
+      if (childStyle.display !== "none" && childStyle.position !== "absolute" && childStyle.position !== "fixed" && childStyle.float === "none") break;
+      child = side === "Top" ? child.nextElementSibling : child.previousElementSibling;
+    }
+    if (!child) break;
+    e = child;
+    style = childStyle;
+    margin = Math.max(margin, parseFloat(style["margin" + side]) || 0);
+  }
+  return margin;
+}
+
 // Whether a copy drawn as an image can be given a real scroll position through
 // `scroll-initial-target` (Chromium 133 and later).
 export function copiesScroll() {

@@ -17,6 +17,7 @@ use bugcap_protocol::map::Map;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
+use super::prune::{Clip, Fate, Pruner};
 use super::scroll::{PageScroll, ScrollBox, SnapTarget};
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
 use crate::privacy::{self, InputKind};
@@ -66,6 +67,8 @@ pub struct Markup {
     pub nodes: u32,
     /// Elements left out to stay within `max_nodes`.
     pub truncated: bool,
+    /// Elements drawn as empty boxes, being off-screen (see [`super::prune`]).
+    pub emptied: u32,
 }
 
 /// Where the copy is drawn from: the top-left corner and size of the visible area.
@@ -109,6 +112,8 @@ struct Context {
     declare_ns: bool,
     /// The parent is a scroll container scrolled by this much: element children are moved.
     scrolled: Option<ScrollBox>,
+    /// What the children must reach to be drawn in full; `None` where nothing is pruned.
+    clip: Option<Clip>,
 }
 
 struct Writer<'a> {
@@ -130,6 +135,8 @@ struct Writer<'a> {
     snap_targets: Vec<SnapTarget>,
     /// Some scroller snaps: [`SnapTarget::PAGE_RULE`] is written once the document is done.
     snaps: bool,
+    pruner: Pruner,
+    emptied: u32,
 }
 
 const ELEMENT: u16 = 1;
@@ -151,6 +158,8 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         pseudo_count: 0,
         snap_targets: Vec::new(),
         snaps: false,
+        pruner: Pruner::new(document, view.image_width, view.image_height),
+        emptied: 0,
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -180,6 +189,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         frames: w.frames,
         nodes: w.nodes,
         truncated: w.truncated,
+        emptied: w.emptied,
     }
 }
 
@@ -226,7 +236,10 @@ impl<'a> Writer<'a> {
         }
         self.out.push_str(&shift);
         self.out.push_str("\">");
-        let inner = Context::default();
+        let inner = Context {
+            clip: Some(self.pruner.root_clip),
+            ..Context::default()
+        };
         self.children(root.as_ref(), inner);
         if let Some(css) = adopted_css(document.as_ref()) {
             self.style_element(&css, None);
@@ -300,24 +313,40 @@ impl<'a> Writer<'a> {
     }
 
     fn children(&mut self, parent: &Node, ctx: Context) {
+        // Element children's fates, and the clip their own children are held to.
+        let plan = ctx
+            .clip
+            .filter(|_| !ctx.svg)
+            .map(|clip| self.pruner.children(parent, clip));
+        let ctx = Context {
+            clip: plan.as_ref().map(|p| p.clip()),
+            ..ctx
+        };
+        let mut index = 0;
         let mut child = parent.first_child();
         while let Some(node) = child {
             if self.nodes >= self.settings.max_nodes {
                 self.truncated = true;
                 return;
             }
-            self.node(&node, ctx);
+            let fate = if node.node_type() == ELEMENT {
+                index += 1;
+                plan.as_ref().map_or(Fate::Drawn, |p| p.fate(index - 1))
+            } else {
+                Fate::Drawn
+            };
+            self.node(&node, ctx, fate);
             child = node.next_sibling();
         }
     }
 
-    fn node(&mut self, node: &Node, ctx: Context) {
+    fn node(&mut self, node: &Node, ctx: Context, fate: Fate) {
         match node.node_type() {
             ELEMENT => {
                 let el: &Element = node.unchecked_ref();
                 let tag = el.local_name();
                 if tag != crate::UI_TAG {
-                    self.element(el, &tag, ctx);
+                    self.element(el, &tag, ctx, fate);
                 }
             }
             TEXT => {
@@ -345,7 +374,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn element(&mut self, el: &Element, tag: &str, parent: Context) {
+    fn element(&mut self, el: &Element, tag: &str, parent: Context, fate: Fate) {
         self.nodes += 1;
         // Declarations added to the element's inline style: the scroll fixes.
         let mut extra = String::new();
@@ -390,6 +419,15 @@ impl<'a> Writer<'a> {
                 self.snap_targets.pop();
             }
             self.blocked(el, tag, &list, &ctx, &extra);
+            return;
+        }
+        if let Fate::Stretched { height } = fate {
+            let _ = write!(extra, ";height:{}px!important", number(height));
+        } else if fate != Fate::Drawn {
+            if scroll.is_some_and(|s| s.snapped) {
+                self.snap_targets.pop();
+            }
+            self.emptied(el, tag, &list, &ctx, fate, &mut extra);
             return;
         }
         match tag {
@@ -643,6 +681,51 @@ impl<'a> Writer<'a> {
         );
     }
 
+    /// An element off-screen (see [`super::prune`]): its tag and attributes, as a box of its size
+    /// on screen holding nothing (or nothing laid out, when folded into a run); a hidden one
+    /// without its children.
+    fn emptied(
+        &mut self,
+        el: &Element,
+        tag: &str,
+        list: &[(String, String)],
+        ctx: &Context,
+        fate: Fate,
+        extra: &mut String,
+    ) {
+        if let Fate::Emptied {
+            width,
+            height,
+            margin_top,
+            margin_bottom,
+        } = fate
+        {
+            let _ = write!(
+                extra,
+                ";width:{}px!important;height:{}px!important;min-width:0!important;\
+                 min-height:0!important;max-width:none!important;max-height:none!important;\
+                 box-sizing:border-box!important;flex:none!important",
+                number(width),
+                number(height)
+            );
+            for (side, margin) in [("top", margin_top), ("bottom", margin_bottom)] {
+                if let Some(m) = margin {
+                    let _ = write!(extra, ";margin-{side}:{}px!important", number(m));
+                }
+            }
+            self.emptied += 1;
+        } else if fate == Fate::Folded {
+            extra.push_str(";display:none!important");
+            self.emptied += 1;
+        }
+        let computed = ctx.shadow || el.shadow_root().is_some();
+        self.open_tag(tag, list, ctx, computed, extra);
+        if computed {
+            self.computed_style(el, extra);
+        }
+        self.out.push_str("/>");
+    }
+
     fn replaced_by_image(
         &mut self,
         el: &Element,
@@ -700,7 +783,7 @@ impl<'a> Writer<'a> {
                     ..ctx
                 };
                 for node in nodes.iter() {
-                    self.node(node.unchecked_ref(), light);
+                    self.node(node.unchecked_ref(), light, Fate::Drawn);
                 }
             }
             _ => self.children(el.as_ref(), ctx),

@@ -8,6 +8,7 @@
 mod display;
 pub mod encode;
 mod markup;
+mod prune;
 mod render;
 mod resources;
 mod scroll;
@@ -55,6 +56,8 @@ pub struct Screenshot {
     /// Elements drawn; the page was cut short when `truncated`.
     pub nodes: u32,
     pub truncated: bool,
+    /// Elements drawn as empty boxes, being off-screen.
+    pub emptied: u32,
 }
 
 /// The colour blocked elements are painted in, in both modes.
@@ -100,8 +103,11 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
         mask_selector: masking.mask_selector.as_deref(),
         max_nodes: MAX_NODES,
     };
+    let started = render::now();
     let mut nodes = 0;
     let mut truncated = false;
+    let mut emptied = 0;
+    let mut bytes = 0;
     let svg = document_svg(
         &document,
         css_width.into(),
@@ -111,6 +117,8 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
         &mut |m| {
             nodes += m.nodes;
             truncated |= m.truncated;
+            emptied += m.emptied;
+            bytes += m.svg.len();
         },
     )
     .await;
@@ -118,6 +126,7 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
     if render::is_blank(&canvas)? {
         return Err(WidgetError::ScreenshotBlank);
     }
+    render::measure(started, nodes, emptied, bytes);
     Ok(Screenshot {
         canvas,
         css_width,
@@ -125,6 +134,7 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
         scale,
         nodes,
         truncated,
+        emptied,
     })
 }
 

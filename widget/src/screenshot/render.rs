@@ -11,6 +11,13 @@ use crate::error::WidgetError;
 extern "C" {
     #[wasm_bindgen(js_name = decodeSvg)]
     fn decode_svg(svg: &str, width: u32, height: u32) -> js_sys::Promise;
+    /// `performance.now()`.
+    #[wasm_bindgen(js_name = shotClock)]
+    pub fn now() -> f64;
+    /// Records the shot as a `bugcap:screenshot` performance measure, with what was drawn in
+    /// its `detail`: a host sees the screenshot in its performance tools, the bench reads it.
+    #[wasm_bindgen(js_name = shotMeasure)]
+    pub fn measure(started: f64, written: u32, emptied: u32, bytes: usize);
 }
 
 /// A new canvas of `width`×`height` device pixels and its 2D context.
