@@ -31,7 +31,7 @@ const snapdom = (() => {
 export async function run() {
   const stack = await startStack();
   try {
-    const www = await localSite(stack, { launcher: false, maskInputs: false, screenshotFormat: "png" });
+    const www = await localSite(stack, { options: { launcher: false, maskInputs: false, screenshotFormat: "png" } });
     try {
       await scale(stack.browser, www.url);
     } finally {

@@ -3,7 +3,9 @@
 // the hard cases. Each comparison writes pictures of the difference to target/screenshot-diffs
 // when it fails. Inputs are unmasked here unless a test says otherwise: masks differ by design.
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { after, before, describe, test } from "node:test";
 
 import { openDemo, widgetFixture } from "../support/demo.mjs";
 import { assertLooksLikeChromium, lastShotStats } from "../support/fidelity.mjs";
@@ -11,8 +13,47 @@ import { appPage } from "../support/pages.mjs";
 
 const VIEWPORT = { width: 1280, height: 800 };
 
+const TILE = readFileSync(new URL("../../www/fixtures/tile.png", import.meta.url));
+
+/**
+ * Another origin's files: an image with CORS headers and one without, and a path that never
+ * answers.
+ */
+function startAssets() {
+  const held = [];
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/cors.png") {
+      res.writeHead(200, { "content-type": "image/png", "access-control-allow-origin": "*" });
+      return res.end(TILE);
+    }
+    if (path === "/no-cors.png") {
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(TILE);
+    }
+    if (path === "/never.png") return held.push(res);
+    res.writeHead(404).end();
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      held.forEach((r) => r.destroy());
+      return new Promise((r) => server.close(r));
+    },
+  })));
+}
+
 describe("the screenshot, beside Chromium's own capture", () => {
   const fx = widgetFixture();
+  let assets;
+  before(async () => (assets = await startAssets()));
+  after(() => assets?.close());
+
+  /** The rectangle of the element `selector` in CSS pixels, for `ignore`. */
+  const rect = (page, selector) => page.$eval(selector, (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
 
   /** A fresh demo page without the launcher, inputs unmasked, `setup` run in it. */
   async function pageWith(setup, arg, options = {}) {
@@ -76,6 +117,132 @@ describe("the screenshot, beside Chromium's own capture", () => {
     });
     await assertLooksLikeChromium(page, "fixed and absolute inside off-screen rows");
     assert.ok((await lastShotStats(page)).pruned > 100);
+    await page.close();
+  });
+
+  test("a shadow root's <style> applies inside that root only: the light DOM keeps its own look", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font-family: sans-serif; } h2 { font-size: 26px; font-weight: bold; }</style>
+        <h2>Light DOM heading</h2><div id="host"></div><h2>Another light heading</h2>`;
+      const root = document.getElementById("host").attachShadow({ mode: "open" });
+      root.innerHTML = `<style>h2 { font-size: 15px; font-weight: normal; color: #b91c1c; } p { color: #1d4ed8; }</style><h2>Shadow heading</h2><p>Shadow text</p>`;
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync("p { background: #fde68a; }");
+      root.adoptedStyleSheets = [sheet];
+    });
+    await assertLooksLikeChromium(page, "shadow root styles");
+    await page.close();
+  });
+
+  test("form controls are drawn in their state: checked boxes and radios, range, progress, meter, select", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font: 16px sans-serif; } label { display: block; margin: 8px 0; }
+        input[type=checkbox], input[type=radio] { width: 24px; height: 24px; } input[type=range], progress, meter { width: 300px; }</style>
+        <label><input type="checkbox" id="a"> ticked</label><label><input type="checkbox"> not ticked</label>
+        <label><input type="radio" name="r"> first</label><label><input type="radio" name="r" id="b"> second</label>
+        <label><input type="range" id="c" min="0" max="100"></label><label><progress id="d" max="1"></progress></label>
+        <label><meter id="e" min="0" max="10" low="3" high="7"></meter></label>
+        <label><select id="f"><option>First</option><option>Second choice</option></select></label>`;
+      document.getElementById("a").checked = true;
+      document.getElementById("b").checked = true;
+      document.getElementById("c").value = 85;
+      document.getElementById("d").value = 0.7;
+      document.getElementById("e").value = 8;
+      document.getElementById("f").selectedIndex = 1;
+    });
+    await assertLooksLikeChromium(page, "form controls");
+    await page.close();
+  });
+
+  test("a dark page is drawn dark: color-scheme on the root, and prefers-color-scheme", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>:root { color-scheme: dark; } body { margin: 20px; max-width: none; font: 18px sans-serif; }
+        @media (prefers-color-scheme: dark) { .card { background: #1e3a8a; color: #dbeafe; } }
+        .card { padding: 20px; border-radius: 8px; background: #eff6ff; }</style>
+        <h1>Dark settings</h1><p>Plain text in the page's dark scheme.</p><div class="card">A card that follows the system</div>
+        <input value="an input in the dark"> <button>A button</button>`;
+      // The demo's stylesheet paints the page light; this page is dark.
+      document.querySelectorAll("link[rel=stylesheet]").forEach((l) => l.remove());
+    });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await assertLooksLikeChromium(page, "dark page");
+    await page.close();
+  });
+
+  test("images: CSS backgrounds, srcset and picture, inline and external SVG, cross-origin with CORS; without CORS a same-size box", async () => {
+    const page = await pageWith((assets) => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font: 16px sans-serif; } .bg { width: 200px; height: 120px; display: inline-block;
+        background: url(/fixtures/tile.png) 0 0 / 64px 64px; } .bg2 { background-image: url(${assets}/cors.png); } img { width: 120px; height: 80px; margin: 4px; }</style>
+        <div class="bg"></div> <div class="bg bg2"></div>
+        <p><img src="/fixtures/shape.svg"> <img srcset="/fixtures/tile.png 1x, /fixtures/shape.svg 2x">
+        <picture><source srcset="/fixtures/shape.svg" type="image/svg+xml"><img src="/fixtures/tile.png"></picture>
+        <svg width="120" height="80"><rect width="120" height="80" fill="#10b981"/><text x="10" y="45" fill="#fff">inline</text></svg></p>
+        <p><img src="${assets}/cors.png" crossorigin="anonymous"> <img id="opaque" src="${assets}/no-cors.png"> after the image</p>`;
+    }, assets.url);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+    // Without CORS the pixels cannot be read: its box is left out of the comparison, but what
+    // follows it must not move.
+    await assertLooksLikeChromium(page, "images", { ignore: [await rect(page, "#opaque")] });
+    await page.close();
+  });
+
+  test("canvases keep their content: 2D, and WebGL with preserveDrawingBuffer", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; } canvas { margin: 8px; border: 1px solid #999; }</style>
+        <canvas id="a" width="300" height="150"></canvas><canvas id="b" width="300" height="150"></canvas>`;
+      const g = document.getElementById("a").getContext("2d");
+      g.fillStyle = "#f59e0b";
+      g.fillRect(20, 20, 200, 100);
+      g.fillStyle = "#1e40af";
+      g.beginPath();
+      g.arc(220, 75, 50, 0, 7);
+      g.fill();
+      const gl = document.getElementById("b").getContext("webgl", { preserveDrawingBuffer: true });
+      gl.clearColor(0.9, 0.1, 0.4, 1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+    });
+    await assertLooksLikeChromium(page, "canvases");
+    await page.close();
+  });
+
+  test("frames: a same-origin iframe is drawn with its content, a cross-origin one as a box of its size", async () => {
+    const page = await pageWith((assets) => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font: 16px sans-serif; } iframe { width: 300px; height: 160px; border: 2px solid #555; }</style>
+        <iframe id="same" srcdoc="<body style='background:#dcfce7;font:20px sans-serif'>Same-origin frame</body>"></iframe>
+        <iframe id="cross" src="${assets}/cors.png"></iframe><p>Text after the frames</p>`;
+    }, assets.url);
+    await page.waitForFunction(() => document.getElementById("same").contentDocument?.body?.textContent);
+    await page.waitForTimeout(200);
+    await assertLooksLikeChromium(page, "frames", { ignore: [await rect(page, "#cross")] });
+    await page.close();
+  });
+
+  test("the top layer: a modal dialog centred over its backdrop, and a popover, above fixed elements", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 0; max-width: none; font: 16px sans-serif; } .fixed { position: fixed; top: 0; left: 0; right: 0; height: 60px; background: #0f766e; z-index: 1000; }
+        dialog::backdrop { background: rgb(0 0 0 / 0.5); } dialog { width: 400px; border: 0; border-radius: 8px; padding: 24px; }
+        [popover] { width: 200px; height: 60px; border: 2px solid #7c3aed; inset: auto; left: 40px; top: 100px; margin: 0; }</style>
+        <div class="fixed"></div>${Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i}</p>`).join("")}
+        <div id="pop" popover>A popover</div><dialog id="dlg"><h2>Delete item?</h2><p>This cannot be undone.</p></dialog>`;
+      document.getElementById("pop").showPopover();
+      document.getElementById("dlg").showModal();
+    });
+    await assertLooksLikeChromium(page, "top layer");
+    await page.close();
+  });
+
+  test("a resource that never answers: the screenshot gives up on it within seconds and is still taken", async () => {
+    const page = await pageWith((assets) => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; } .bg { width: 300px; height: 100px; background: #dbeafe url(${assets}/never.png); }</style>
+        <h1>Waiting on an image</h1><div class="bg"></div>`;
+    }, assets.url);
+    const took = await page.evaluate(async () => {
+      const t = performance.now();
+      const blob = await (await import("/bugcap/index.js")).screenshot();
+      return { ms: performance.now() - t, size: blob.size };
+    });
+    assert.ok(took.size > 1000, "a picture was made");
+    assert.ok(took.ms < 8000, `the screenshot took ${took.ms.toFixed(0)} ms`);
     await page.close();
   });
 });

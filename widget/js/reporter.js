@@ -15,31 +15,39 @@ function readAsDataUrl(blob) {
 }
 
 // Each URL as a `data:` URL, or null where it cannot be read (cross-origin without CORS, failed,
-// larger than `perMax` bytes, or past `totalMax` bytes altogether). Fetched at once, from the
-// HTTP cache where the page already loaded them.
-export async function fetchDataUrls(urls, perMax, totalMax) {
+// larger than `perMax` bytes, past `totalMax` bytes altogether, or not all there within
+// `waitMs`: a server that never answers costs the screenshot that long, not the report).
+// Fetched at once, from the HTTP cache where the page already loaded them.
+export async function fetchDataUrls(urls, perMax, totalMax, waitMs) {
   let total = 0;
   const origin = location.origin;
-  return Promise.all(
-    urls.map(async (url) => {
-      try {
-        const sameOrigin = new URL(url).origin === origin;
-        const response = await fetch(url, {
-          mode: "cors",
-          credentials: sameOrigin ? "same-origin" : "omit",
-          cache: "force-cache",
-          [OWN]: true,
-        });
-        if (!response.ok) return null;
-        const blob = await response.blob();
-        if (blob.size > perMax || total + blob.size > totalMax) return null;
-        total += blob.size;
-        return await readAsDataUrl(blob);
-      } catch (_) {
-        return null;
-      }
-    }),
-  );
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), waitMs);
+  try {
+    return await Promise.all(
+      urls.map(async (url) => {
+        try {
+          const sameOrigin = new URL(url).origin === origin;
+          const response = await fetch(url, {
+            mode: "cors",
+            credentials: sameOrigin ? "same-origin" : "omit",
+            cache: "force-cache",
+            signal: abort.signal,
+            [OWN]: true,
+          });
+          if (!response.ok) return null;
+          const blob = await response.blob();
+          if (blob.size > perMax || total + blob.size > totalMax) return null;
+          total += blob.size;
+          return await readAsDataUrl(blob);
+        } catch (_) {
+          return null;
+        }
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // The SVG text decoded as an image of `width`×`height` CSS pixels. A `data:` URL, not a blob
@@ -256,6 +264,31 @@ function collapsedMargin(e, view, side) {
     margin = Math.max(margin, parseFloat(style["margin" + side]) || 0);
   }
   return margin;
+}
+
+// The screenshot's top layer (widget/src/screenshot/markup.rs, `top_layer`).
+export function topLayer(doc) {
+  for (const selector of [":modal, :popover-open, :fullscreen", ":modal, :fullscreen"]) {
+    try {
+      return [...doc.querySelectorAll(selector)];
+    } catch (_) {}
+  }
+  return [];
+}
+
+export function backdropDeclarations(el) {
+  const style = (el.ownerDocument.defaultView ?? window).getComputedStyle(el, "::backdrop");
+  return style && style.display !== "none" && style.length ? computedDeclarations(style) : "";
+}
+
+export function usesDarkScheme(doc) {
+  const root = doc.documentElement;
+  if (!root) return false;
+  let scheme = (doc.defaultView ?? window).getComputedStyle(root).colorScheme || "normal";
+  if (scheme === "normal") scheme = doc.querySelector("meta[name=color-scheme]")?.content ?? "";
+  const words = scheme.split(/\s+/);
+  if (!words.includes("dark")) return false;
+  return !words.includes("light") || matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
 // Whether a copy drawn as an image can be given a real scroll position through

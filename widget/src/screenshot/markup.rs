@@ -14,7 +14,7 @@
 use std::fmt::Write;
 
 use bugcap_protocol::map::Map;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Node};
 
 use super::prune::{Clip, Fate, Pruner};
@@ -137,6 +137,8 @@ struct Writer<'a> {
     snaps: bool,
     pruner: Pruner,
     emptied: u32,
+    /// See [`Writer::top_layer`].
+    top_layer: Vec<Element>,
 }
 
 const ELEMENT: u16 = 1;
@@ -160,6 +162,10 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         snaps: false,
         pruner: Pruner::new(document, view.image_width, view.image_height),
         emptied: 0,
+        top_layer: top_layer_of(document)
+            .into_iter()
+            .map(JsCast::unchecked_into)
+            .collect(),
     };
     let background = canvas_background(document);
     let _ = write!(
@@ -194,7 +200,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
 }
 
 /// The colour the page's canvas is painted: the root's background, else the body's (which the
-/// browser propagates to the canvas), else white.
+/// browser propagates to the canvas), else the canvas colour of the page's colour scheme.
 fn canvas_background(document: &Document) -> String {
     let window = document.default_view();
     let color = |el: Option<Element>| -> Option<String> {
@@ -205,7 +211,45 @@ fn canvas_background(document: &Document) -> String {
     };
     color(document.document_element())
         .or_else(|| color(document.body().map(Into::into)))
-        .unwrap_or_else(|| "#ffffff".into())
+        .unwrap_or_else(|| {
+            if is_dark(document) {
+                DARK_CANVAS.into()
+            } else {
+                "#ffffff".into()
+            }
+        })
+}
+
+/// The z-index of the first element of the top layer: above any page's.
+const TOP_LAYER_Z: u32 = 2_147_480_000;
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
+extern "C" {
+    /// Open modal dialogs, open popovers and fullscreen elements of `document`.
+    #[wasm_bindgen(js_name = topLayer)]
+    fn top_layer_of(document: &Document) -> Vec<JsValue>;
+    /// The computed style of `el`'s `::backdrop` as declarations; empty where it has none.
+    #[wasm_bindgen(js_name = backdropDeclarations)]
+    fn backdrop_declarations(el: &Element) -> String;
+}
+
+/// Chromium's canvas colour in a dark colour scheme.
+const DARK_CANVAS: &str = "#121212";
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
+extern "C" {
+    /// Whether `document` is drawn in a dark colour scheme: its root's `color-scheme` (or its
+    /// `<meta name="color-scheme">`) allows dark, and light is not allowed or not preferred.
+    #[wasm_bindgen(js_name = usesDarkScheme)]
+    fn is_dark(document: &Document) -> bool;
+}
+
+/// The root's computed text colour. In the copy `<html>` is no root (the SVG is), so the dark
+/// scheme's light default text colour does not reach it by itself: a dark page's text came out
+/// black on black.
+fn root_color(document: &Document, root: &Element) -> Option<String> {
+    let style = document.default_view()?.get_computed_style(root).ok()??;
+    style.get_property_value("color").ok()
 }
 
 impl<'a> Writer<'a> {
@@ -229,9 +273,14 @@ impl<'a> Writer<'a> {
             }
         }
         self.out.push_str(" style=\"");
+        if let Some(color) = root_color(document, root) {
+            self.out.push_str("color:");
+            self.attr_text(&color);
+            self.out.push(';');
+        }
         if let Some(style) = style {
             let rewritten = self.css(&style, None);
-            self.attr_text(&rewritten);
+            self.css_text(&rewritten, true);
             self.out.push(';');
         }
         self.out.push_str(&shift);
@@ -241,6 +290,7 @@ impl<'a> Writer<'a> {
             ..Context::default()
         };
         self.children(root.as_ref(), inner);
+        self.top_layer();
         if let Some(css) = adopted_css(document.as_ref()) {
             self.style_element(&css, None);
         }
@@ -252,6 +302,31 @@ impl<'a> Writer<'a> {
             self.style_element(&css, None);
         }
         self.out.push_str("</html>");
+    }
+
+    /// The elements in the browser's top layer (open modal dialogs, popovers, fullscreen
+    /// elements), in document order, each over its `::backdrop`, above everything else. The copy
+    /// has no top layer: written in place, a modal dialog was laid out in the page's flow
+    /// without its backdrop and a popover was not drawn at all. Written at the end with their
+    /// computed styles (as a shadow tree is), they keep their look wherever the page's rules
+    /// placed them.
+    fn top_layer(&mut self) {
+        let layer = self.top_layer.clone();
+        for (i, el) in layer.iter().enumerate() {
+            let z = TOP_LAYER_Z + 2 * i as u32;
+            let backdrop = backdrop_declarations(el);
+            if !backdrop.is_empty() {
+                let css = self.css(&backdrop, None);
+                self.out.push_str("<bugcap-backdrop style=\"");
+                self.css_text(&css, true);
+                let _ = write!(self.out, "z-index:{z}!important\"/>");
+            }
+            let ctx = Context {
+                shadow: true,
+                ..Context::default()
+            };
+            self.element(el, &el.local_name(), ctx, Fate::TopLayer { z: z + 1 });
+        }
     }
 
     /// `::before` and `::after` where the page's own rules would not draw them right:
@@ -375,9 +450,16 @@ impl<'a> Writer<'a> {
     }
 
     fn element(&mut self, el: &Element, tag: &str, parent: Context, fate: Fate) {
+        // The top layer is drawn last, above everything (see [`Writer::top_layer`]).
+        if !matches!(fate, Fate::TopLayer { .. }) && self.top_layer.iter().any(|t| t == el) {
+            return;
+        }
         self.nodes += 1;
         // Declarations added to the element's inline style: the scroll fixes.
         let mut extra = String::new();
+        if let Fate::TopLayer { z } = fate {
+            let _ = write!(extra, ";z-index:{z}!important");
+        }
         if let Some(scroller) = &parent.scrolled {
             scroller.child_style(el, self.window.as_ref(), &mut extra);
         }
@@ -437,6 +519,13 @@ impl<'a> Writer<'a> {
                 self.out.push_str("/>");
                 return;
             }
+            // A shadow tree's own styles apply inside it only: its elements carry their
+            // computed styles instead, and a page-wide copy would restyle the light DOM.
+            "link" | "style" if ctx.shadow => {
+                self.open_tag(tag, &[], &ctx, false, "");
+                self.out.push_str("/>");
+                return;
+            }
             "link" => {
                 if css::is_stylesheet_link(&list)
                     && let Some(sheet) = sheet_of(el)
@@ -455,11 +544,24 @@ impl<'a> Writer<'a> {
                 self.style_element(&text, None);
                 return;
             }
+            // A copy drawn as an image runs no script, so a `<canvas>` there shows its fallback
+            // content: an empty inline box. It is written childless at its size on screen,
+            // with its pixels as its background; the page's rules for `canvas` (margins,
+            // borders) still apply.
             "canvas" => {
+                canvas_box(el, self.window.as_ref(), &mut extra);
                 if let Some(url) = canvas_pixels(el) {
-                    self.replaced_by_image(el, &list, &url, &ctx, &extra);
-                    return;
+                    let _ = write!(
+                        extra,
+                        ";background:url(\"{url}\") 0 0/100% 100% no-repeat content-box!important"
+                    );
                 }
+                self.open_tag(tag, &list, &ctx, ctx.shadow, &extra);
+                if ctx.shadow {
+                    self.computed_style(el, &extra);
+                }
+                self.out.push_str("/>");
+                return;
             }
             "iframe" => {
                 self.iframe(el, &list, &ctx, &extra);
@@ -554,7 +656,9 @@ impl<'a> Writer<'a> {
                     css.push_str(extra);
                     extra = "";
                 }
-                self.attribute(name, &css);
+                self.out.push_str(" style=\"");
+                self.css_text(&css, true);
+                self.out.push('"');
             } else if ctx.svg && matches!(name.as_str(), "href" | "xlink:href") && tag == "image" {
                 self.out.push(' ');
                 self.out.push_str(name);
@@ -726,23 +830,6 @@ impl<'a> Writer<'a> {
         self.out.push_str("/>");
     }
 
-    fn replaced_by_image(
-        &mut self,
-        el: &Element,
-        list: &[(String, String)],
-        url: &str,
-        ctx: &Context,
-        extra: &str,
-    ) {
-        self.open_tag("img", list, ctx, ctx.shadow, extra);
-        if ctx.shadow {
-            self.computed_style(el, extra);
-        }
-        self.out.push_str(" src=\"");
-        self.attr_text(url);
-        self.out.push_str("\"/>");
-    }
-
     /// A same-origin frame is drawn as a picture of its own viewport; a cross-origin one (which
     /// cannot be read) as its empty box.
     fn iframe(&mut self, el: &Element, list: &[(String, String)], ctx: &Context, extra: &str) {
@@ -804,7 +891,7 @@ impl<'a> Writer<'a> {
         let mut css = self.css(&computed_declarations(&style, None), None);
         css.push_str(extra);
         self.out.push_str(" style=\"");
-        self.attr_text(&css);
+        self.css_text(&css, true);
         self.out.push('"');
     }
 
@@ -813,17 +900,21 @@ impl<'a> Writer<'a> {
     fn style_element(&mut self, text: &str, href: Option<&str>) {
         let css = self.css(text, href);
         self.out.push_str("<style>");
-        self.text(&bugcap_protocol::search::replace(
-            &css,
-            ":root",
-            ":is(html)",
-        ));
+        let css = bugcap_protocol::search::replace(&css, ":root", ":is(html)");
+        self.css_text(&css, false);
         self.out.push_str("</style>");
     }
 
+    /// `text` with its `url()`s turned into resource tokens; the page's own text can hold no
+    /// token characters. Written with [`Writer::css_text`], which keeps the tokens.
     fn css(&mut self, text: &str, href: Option<&str>) -> String {
         let base = href.map(str::to_owned).unwrap_or_else(|| self.base.clone());
-        css::rewrite_urls(text, |url| {
+        let text = if text.contains(TOKEN_MARKS) {
+            text.replace(TOKEN_MARKS, "")
+        } else {
+            text.to_owned()
+        };
+        css::rewrite_urls(&text, |url| {
             if url.starts_with('#')
                 || url
                     .get(..5)
@@ -867,6 +958,10 @@ impl<'a> Writer<'a> {
         self.out.push('"');
     }
 
+    fn css_text(&mut self, css: &str, attribute: bool) {
+        escape_css(&mut self.out, css, attribute);
+    }
+
     fn attr_text(&mut self, value: &str) {
         escape(&mut self.out, value, true);
     }
@@ -874,6 +969,27 @@ impl<'a> Writer<'a> {
     fn text(&mut self, value: &str) {
         escape(&mut self.out, value, false);
     }
+}
+
+/// The size and display of a canvas on screen, as declarations for its copy (see the `canvas`
+/// case in [`Writer::element`]).
+fn canvas_box(el: &Element, window: Option<&web_sys::Window>, out: &mut String) {
+    let Some(style) = window.and_then(|w| w.get_computed_style(el).ok().flatten()) else {
+        return;
+    };
+    let get = |name: &str| style.get_property_value(name).unwrap_or_default();
+    let display = get("display");
+    let display = if display == "inline" || display.is_empty() {
+        "inline-block"
+    } else {
+        &display
+    };
+    let _ = write!(
+        out,
+        ";display:{display}!important;width:{}!important;height:{}!important",
+        get("width"),
+        get("height")
+    );
 }
 
 /// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.
@@ -884,6 +1000,29 @@ fn canvas_pixels(el: &Element) -> Option<String> {
     }
     canvas.to_data_url().ok()
 }
+
+/// CSS from [`Writer::css`], XML-escaped into `out` with its resource tokens kept for
+/// [`super::resources::substitute`]. (Plain [`escape`] drops the token characters: every
+/// `url()` in a stylesheet or a style attribute was lost that way, and no CSS background image
+/// was ever drawn.)
+fn escape_css(out: &mut String, css: &str, attribute: bool) {
+    let mut rest = css;
+    while let Some(open) = rest.find('\u{1}') {
+        escape(out, &rest[..open], attribute);
+        let after = &rest[open..];
+        let close = after.find('\u{2}').map_or(after.len(), |c| c + 1);
+        let token = &after[..close];
+        let digits = token[1..].strip_suffix('\u{2}').unwrap_or("");
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(token);
+        }
+        rest = &after[close..];
+    }
+    escape(out, rest, attribute);
+}
+
+/// The characters a resource token is made of: never from the page.
+const TOKEN_MARKS: [char; 2] = ['\u{1}', '\u{2}'];
 
 /// Attribute names XML accepts without a namespace declaration (framework syntax such as
 /// `@click` or `:value` is left out), plus the `xlink:`/`xml:` ones SVG uses.
@@ -925,6 +1064,24 @@ mod tests {
         let mut out = String::new();
         escape(&mut out, "a<b & \"c\"\u{1}0\u{2}", true);
         assert_eq!(out, "a&lt;b &amp; &quot;c&quot;0");
+    }
+
+    #[test]
+    fn css_keeps_its_resource_tokens_and_escapes_the_rest() {
+        let mut out = String::new();
+        escape_css(
+            &mut out,
+            "a{background:url(\u{1}3\u{2})} b>c{content:\"&\"}",
+            true,
+        );
+        assert_eq!(
+            out,
+            "a{background:url(\u{1}3\u{2})} b&gt;c{content:&quot;&amp;&quot;}"
+        );
+        // Only a token of digits passes; anything else between the marks is dropped.
+        let mut out = String::new();
+        escape_css(&mut out, "x\u{1}<y>\u{2}z\u{1}", false);
+        assert_eq!(out, "xz");
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum Fate {
     },
     /// `display: none`: drawn without its children.
     Hidden,
+    /// In the top layer: drawn in full at the end of the document, at this z-index.
+    TopLayer { z: u32 },
     /// A table row standing for a run of rows off-screen: drawn as tall as the run (its cells,
     /// off-screen too, are emptied), the other rows of the run folded.
     Stretched { height: f64 },

@@ -14,13 +14,21 @@ use super::markup::Resource;
 #[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchDataUrls)]
-    fn fetch_data_urls(urls: js_sys::Array, per_max: f64, total_max: f64) -> js_sys::Promise;
+    fn fetch_data_urls(
+        urls: js_sys::Array,
+        per_max: f64,
+        total_max: f64,
+        wait_ms: f64,
+    ) -> js_sys::Promise;
 }
 
 /// Largest single resource inlined.
 const MAX_RESOURCE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 /// Most bytes inlined into one screenshot.
 const MAX_TOTAL_BYTES: f64 = 24.0 * 1024.0 * 1024.0;
+/// How long the resources of one picture may take, all together. A server that never answers
+/// held a screenshot for more than 45 s; past this its image is drawn as nothing.
+const MAX_WAIT_MS: f64 = 4000.0;
 /// Most distinct URLs fetched for one screenshot.
 const MAX_RESOURCES: usize = 400;
 
@@ -85,6 +93,7 @@ pub async fn fetch(resources: &[Resource]) -> Vec<Option<Rc<str>>> {
             crate::object::strings(&wanted),
             MAX_RESOURCE_BYTES,
             MAX_TOTAL_BYTES,
+            MAX_WAIT_MS,
         ))
         .await
         .map(|v| js_sys::Array::from(&v))
