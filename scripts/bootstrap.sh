@@ -34,6 +34,8 @@ done
 missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
+# The screenshot's web-font test serves one of these as a web font.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf ] || missing_debs+=(fonts-dejavu-core)
 # A virtual display: headless Chromium has no screen capture, so the test of the real-pixels
 # screenshot runs a headed Chromium on Xvfb.
 command -v Xvfb >/dev/null || missing_debs+=(xvfb)

@@ -14,6 +14,8 @@ import { appPage } from "../support/pages.mjs";
 const VIEWPORT = { width: 1280, height: 800 };
 
 const TILE = readFileSync(new URL("../../www/fixtures/tile.png", import.meta.url));
+/** A font unlike the fallback face (Debian's fonts-dejavu-core; the bootstrap installs it). */
+const FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
 
 /**
  * Another origin's files: an image with CORS headers and one without, and a path that never
@@ -30,6 +32,10 @@ function startAssets() {
     if (path === "/no-cors.png") {
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(TILE);
+    }
+    if (path === "/font.ttf") {
+      res.writeHead(200, { "content-type": "font/ttf", "access-control-allow-origin": "*" });
+      return res.end(readFileSync(FONT_FILE));
     }
     if (path === "/never.png") return held.push(res);
     res.writeHead(404).end();
@@ -266,6 +272,25 @@ describe("the screenshot, beside Chromium's own capture", () => {
         <div class="wrap"><div class="cq"></div></div>`;
     });
     await assertLooksLikeChromium(page, "modern CSS");
+    await page.close();
+  });
+
+  test("web fonts from @font-face are drawn in their face: cross-origin with CORS, and same-origin", async () => {
+    const page = await pageWith(async (assets) => {
+      // The same font as a same-origin (blob:) URL too.
+      const bytes = await (await fetch(`${assets}/font.ttf`)).blob();
+      const local = URL.createObjectURL(bytes);
+      document.body.innerHTML = `<style>@font-face { font-family: "Probe Cross"; src: url(${assets}/font.ttf) format("truetype"); }
+        @font-face { font-family: "Probe Same"; src: url(${local}) format("truetype"); }
+        body { margin: 20px; max-width: none; } p { font-size: 40px; margin: 10px 0; }
+        .cross { font-family: "Probe Cross", sans-serif; } .same { font-family: "Probe Same", sans-serif; }</style>
+        <p class="cross">Cross-origin web font Qgj 123</p><p class="same">Same-origin web font Qgj 123</p><p style="font-family: sans-serif">Fallback face Qgj 123</p>`;
+      await document.fonts.ready;
+      // Both faces really loaded on screen, or the comparison would prove nothing.
+      const loaded = [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family);
+      if (loaded.length < 2) throw new Error(`the page's fonts did not load: ${loaded}`);
+    }, assets.url);
+    await assertLooksLikeChromium(page, "web fonts");
     await page.close();
   });
 });
