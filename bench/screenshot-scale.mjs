@@ -8,10 +8,10 @@
 // - What bugcap pruned: from the `bugcap:screenshot` performance measure it records.
 // Figures only: nothing here passes or fails on speed. `node bench/screenshot-scale.mjs` runs it
 // alone.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
+import { PEERS } from "./screenshot.mjs";
 import { appPage } from "../tests/support/pages.mjs";
 import { localSite, openDemo, startStack } from "../tests/support/demo.mjs";
 import { root } from "../tests/support/relay.mjs";
@@ -20,13 +20,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 const SIZES = [1_000, 10_000, 50_000];
 const RUNS = 5;
 
-const snapdom = (() => {
-  const dir = join(root, "node_modules", "@zumer/snapdom");
-  return {
-    version: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version,
-    script: readFileSync(join(dir, "dist/snapdom.js"), "utf8"),
-  };
-})();
+const snapdom = PEERS.find((p) => p.name === "@zumer/snapdom");
 
 export async function run() {
   const stack = await startStack();
@@ -118,7 +112,7 @@ async function shots({ name, runs }) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.env.BUGCAP_RELAY_BIN ??= join(root, "target", "release", "bugcap-relay");
   await run();
 }

@@ -17,7 +17,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 const RUNS = 5;
 
 /** The peers as their UMD/IIFE builds, loaded into the page as classic scripts. */
-const PEERS = [
+export const PEERS = [
   ["html-to-image", "dist/html-to-image.js"],
   ["modern-screenshot", "dist/index.js"],
   ["@zumer/snapdom", "dist/snapdom.js"],

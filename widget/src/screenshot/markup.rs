@@ -231,18 +231,14 @@ extern "C" {
     /// The computed style of `el`'s `::backdrop` as declarations; empty where it has none.
     #[wasm_bindgen(js_name = backdropDeclarations)]
     fn backdrop_declarations(el: &Element) -> String;
-}
-
-/// Chromium's canvas colour in a dark colour scheme.
-const DARK_CANVAS: &str = "#121212";
-
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/reporter.js")]
-extern "C" {
     /// Whether `document` is drawn in a dark colour scheme: its root's `color-scheme` (or its
     /// `<meta name="color-scheme">`) allows dark, and light is not allowed or not preferred.
     #[wasm_bindgen(js_name = usesDarkScheme)]
     fn is_dark(document: &Document) -> bool;
 }
+
+/// Chromium's canvas colour in a dark colour scheme.
+const DARK_CANVAS: &str = "#121212";
 
 /// The root's computed text colour. In the copy `<html>` is no root (the SVG is), so the dark
 /// scheme's light default text colour does not reach it by itself: a dark page's text came out
@@ -556,11 +552,7 @@ impl<'a> Writer<'a> {
                         ";background:url(\"{url}\") 0 0/100% 100% no-repeat content-box!important"
                     );
                 }
-                self.open_tag(tag, &list, &ctx, ctx.shadow, &extra);
-                if ctx.shadow {
-                    self.computed_style(el, &extra);
-                }
-                self.out.push_str("/>");
+                self.childless(el, tag, &list, &ctx, &extra);
                 return;
             }
             "iframe" => {
@@ -822,6 +814,19 @@ impl<'a> Writer<'a> {
             extra.push_str(";display:none!important");
             self.emptied += 1;
         }
+        self.childless(el, tag, list, ctx, extra);
+    }
+
+    /// `el` as its tag, attributes and style (computed inside a shadow tree or on a host),
+    /// without children.
+    fn childless(
+        &mut self,
+        el: &Element,
+        tag: &str,
+        list: &[(String, String)],
+        ctx: &Context,
+        extra: &str,
+    ) {
         let computed = ctx.shadow || el.shadow_root().is_some();
         self.open_tag(tag, list, ctx, computed, extra);
         if computed {
@@ -910,9 +915,9 @@ impl<'a> Writer<'a> {
     fn css(&mut self, text: &str, href: Option<&str>) -> String {
         let base = href.map(str::to_owned).unwrap_or_else(|| self.base.clone());
         let text = if text.contains(TOKEN_MARKS) {
-            text.replace(TOKEN_MARKS, "")
+            std::borrow::Cow::Owned(text.replace(TOKEN_MARKS, ""))
         } else {
-            text.to_owned()
+            std::borrow::Cow::Borrowed(text)
         };
         css::rewrite_urls(&text, |url| {
             if url.starts_with('#')

@@ -56,8 +56,6 @@ pub struct Screenshot {
     /// Elements drawn; the page was cut short when `truncated`.
     pub nodes: u32,
     pub truncated: bool,
-    /// Elements drawn as empty boxes, being off-screen.
-    pub emptied: u32,
 }
 
 /// The colour blocked elements are painted in, in both modes.
@@ -134,7 +132,6 @@ pub async fn take(masking: &Masking, limits: Limits) -> Result<Screenshot, Widge
         scale,
         nodes,
         truncated,
-        emptied,
     })
 }
 
