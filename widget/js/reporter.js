@@ -70,6 +70,11 @@ export function computedDeclarations(style, skip) {
   return out;
 }
 
+// Resolves in a later task (the screenshot is made in steps: see render.rs's next_task).
+export function nextTask() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export function shotClock() {
   return performance.now();
 }
@@ -133,7 +138,35 @@ const CLIPS = new Set(["hidden", "clip", "auto", "scroll"]);
 // stands for: drawn without children, not laid out. 4: drawn with its height set (a table row
 // standing for a run of rows). `clip` is [left, top, right, bottom] in viewport pixels, what
 // the children can show in: the viewport with its margin, narrowed by every clipping ancestor.
-export function pruneChildren(parent, clip, kept) {
+export function pruneChildren(parent, clip, kept, plans) {
+  const plan = plans?.get(parent);
+  if (plan && plan.count === parent.children.length && plan.clip.every((v, i) => v === clip[i])) return plan.fates;
+  return childFates(parent, clip, kept);
+}
+
+// `pruneChildren` for every parent the copy will descend into from `root` (children drawn in
+// full, and the rows that stand for runs), as a Map from parent to its plan: made in a task of
+// its own before the copy is written, so neither task holds the page's main thread long. A
+// parent whose children changed in between is planned again when it is written.
+export function planPruning(root, clip, kept) {
+  const plans = new Map();
+  const visit = (parent, clip) => {
+    const fates = childFates(parent, clip, kept);
+    plans.set(parent, { clip, count: parent.children.length, fates });
+    const inner = fates.subarray(0, 4);
+    const children = parent.children;
+    for (let i = 0; i < children.length; i++) {
+      const fate = fates[4 + i * 5];
+      const child = children[i];
+      if ((fate === 0 || fate === 4) && child.firstElementChild && !(child instanceof SVGElement)) visit(child, inner);
+    }
+  };
+  // `clip` is a view of the wasm module's memory, which moves as it grows: copied.
+  visit(root, Array.from(clip));
+  return plans;
+}
+
+function childFates(parent, clip, kept) {
   const kids = parent.children;
   const n = kids.length;
   const out = new Float64Array(4 + n * 5);

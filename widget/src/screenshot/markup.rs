@@ -145,7 +145,7 @@ const ELEMENT: u16 = 1;
 const TEXT: u16 = 3;
 
 /// Writes `document`'s visible area `view` as SVG markup.
-pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
+pub fn write(document: &Document, view: View, settings: &Settings, pruner: Pruner) -> Markup {
     let mut w = Writer {
         settings,
         out: String::with_capacity(256 * 1024),
@@ -160,7 +160,7 @@ pub fn write(document: &Document, view: View, settings: &Settings) -> Markup {
         pseudo_count: 0,
         snap_targets: Vec::new(),
         snaps: false,
-        pruner: Pruner::new(document, view.image_width, view.image_height),
+        pruner,
         emptied: 0,
         top_layer: top_layer_of(document)
             .into_iter()
@@ -462,7 +462,9 @@ impl<'a> Writer<'a> {
         if let Some(i) = self.snap_targets.iter().position(|t| t.element == *el) {
             self.snap_targets.swap_remove(i).child_style(&mut extra);
         }
-        let mut scroll = if parent.svg || tag == "svg" {
+        // An emptied or folded box has no children to scroll.
+        let empty = matches!(fate, Fate::Emptied { .. } | Fate::Folded | Fate::Hidden);
+        let mut scroll = if parent.svg || tag == "svg" || empty {
             None
         } else {
             ScrollBox::of(el, self.window.as_ref())

@@ -168,7 +168,18 @@ fn document_svg<'a>(
             image_width: width,
             image_height: height,
         };
-        let markup = markup::write(document, view, settings);
+        // Three steps, each a task of its own so that none holds the page's main thread for
+        // long on a big page (at 50k elements each is 10–35 ms; as one task they were 60–90):
+        // the hit-tests that find what is on screen, the geometry reads that decide what is
+        // left out, and the writing.
+        let mut pruner = prune::Pruner::new(document, view.image_width, view.image_height);
+        render::next_task().await;
+        if let Some(root) = document.document_element() {
+            pruner.plan(&root);
+        }
+        render::next_task().await;
+        let markup = markup::write(document, view, settings, pruner);
+        render::next_task().await;
         stats(&markup);
         let mut values = resources::fetch(&markup.resources).await;
         for (slot, resource) in values.iter_mut().zip(&markup.resources) {

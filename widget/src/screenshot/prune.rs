@@ -26,14 +26,16 @@
 //! style and geometry reads, which cost a fraction there of what they cost through wasm imports.
 
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Node};
+use web_sys::{Document, Element, Node};
 
 #[wasm_bindgen(module = "/js/reporter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = keptElements)]
     fn kept_elements(document: &Document, width: f64, height: f64) -> JsValue;
     #[wasm_bindgen(js_name = pruneChildren)]
-    fn prune_children(parent: &Node, clip: &[f64], kept: &JsValue) -> Vec<f64>;
+    fn prune_children(parent: &Node, clip: &[f64], kept: &JsValue, plans: &JsValue) -> Vec<f64>;
+    #[wasm_bindgen(js_name = planPruning)]
+    fn plan_pruning(root: &Element, clip: &[f64], kept: &JsValue) -> JsValue;
 }
 
 /// Pixels around the viewport in which boxes are still drawn: box shadows, outlines and text
@@ -72,6 +74,8 @@ pub enum Fate {
 /// The elements of one document that must be drawn whatever their box says.
 pub struct Pruner {
     kept: JsValue,
+    /// Children's fates worked out ahead ([`Pruner::plan`]), by parent.
+    plans: JsValue,
     /// The viewport with its margin: what the root's children must reach.
     pub root_clip: Clip,
 }
@@ -81,15 +85,23 @@ impl Pruner {
     pub fn new(document: &Document, width: f64, height: f64) -> Pruner {
         Pruner {
             kept: kept_elements(document, width, height),
+            plans: JsValue::UNDEFINED,
             root_clip: [-MARGIN, -MARGIN, width + MARGIN, height + MARGIN],
         }
     }
 
+    /// Works out the fates of the children of every parent that will be written under `root`
+    /// now, so that the style and geometry reads and the writing are tasks of their own.
+    pub fn plan(&mut self, root: &Element) {
+        self.plans = plan_pruning(root, &self.root_clip, &self.kept);
+    }
+
     /// The fate of each element child of `parent` (in order), and the clip its children's
-    /// children are held to.
+    /// children are held to: as planned, or worked out now where `parent` was not planned or
+    /// has changed since.
     pub fn children(&self, parent: &Node, clip: Clip) -> Plan {
         Plan {
-            numbers: prune_children(parent, &clip, &self.kept),
+            numbers: prune_children(parent, &clip, &self.kept, &self.plans),
         }
     }
 }

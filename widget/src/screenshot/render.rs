@@ -18,6 +18,14 @@ extern "C" {
     /// its `detail`: a host sees the screenshot in its performance tools, the bench reads it.
     #[wasm_bindgen(js_name = shotMeasure)]
     pub fn measure(started: f64, written: u32, emptied: u32, bytes: usize);
+    #[wasm_bindgen(js_name = nextTask)]
+    fn next_task_promise() -> js_sys::Promise;
+}
+
+/// Resolves in a later task: the shot is made in steps, each short enough not to hold the
+/// page's main thread (input, animation) for long, instead of one task as long as all of them.
+pub async fn next_task() {
+    let _ = JsFuture::from(next_task_promise()).await;
 }
 
 /// A new canvas of `width`×`height` device pixels and its 2D context.
@@ -56,6 +64,7 @@ pub async fn rasterise(
             WidgetError::Screenshot("the browser could not draw the page's markup".into())
         })?
         .unchecked_into();
+    next_task().await;
     let (w, h) = (
         (f64::from(width) * scale).round() as u32,
         (f64::from(height) * scale).round() as u32,
@@ -64,6 +73,7 @@ pub async fn rasterise(
     context
         .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, w.into(), h.into())
         .map_err(|_| WidgetError::Screenshot("drawing the page failed".into()))?;
+    next_task().await;
     Ok(canvas)
 }
 
