@@ -175,7 +175,7 @@ describe("the screenshot, beside Chromium's own capture", () => {
     await page.close();
   });
 
-  test("images: CSS backgrounds, srcset and picture, inline and external SVG, cross-origin with CORS; without CORS a same-size box", async () => {
+  test("images: CSS backgrounds, srcset and picture, lazy, inline and external SVG, cross-origin with CORS; without CORS a same-size box", async () => {
     const page = await pageWith((assets) => {
       document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font: 16px sans-serif; } .bg { width: 200px; height: 120px; display: inline-block;
         background: url(/fixtures/tile.png) 0 0 / 64px 64px; } .bg2 { background-image: url(${assets}/cors.png); } img { width: 120px; height: 80px; margin: 4px; }</style>
@@ -183,7 +183,8 @@ describe("the screenshot, beside Chromium's own capture", () => {
         <p><img src="/fixtures/shape.svg"> <img srcset="/fixtures/tile.png 1x, /fixtures/shape.svg 2x">
         <picture><source srcset="/fixtures/shape.svg" type="image/svg+xml"><img src="/fixtures/tile.png"></picture>
         <svg width="120" height="80"><rect width="120" height="80" fill="#10b981"/><text x="10" y="45" fill="#fff">inline</text></svg></p>
-        <p><img src="${assets}/cors.png" crossorigin="anonymous"> <img id="opaque" src="${assets}/no-cors.png"> after the image</p>`;
+        <p><img src="${assets}/cors.png" crossorigin="anonymous"> <img id="opaque" src="${assets}/no-cors.png"> after the image</p>
+        <p><img loading="lazy" src="/fixtures/tile.png?lazy" alt="lazy"> <img loading="lazy" decoding="async" srcset="/fixtures/shape.svg?lazy 1x"> lazy images on screen</p>`;
     }, assets.url);
     await page.waitForFunction(() => [...document.images].every((i) => i.complete));
     // Without CORS the pixels cannot be read: its box is left out of the comparison, but what
@@ -192,10 +193,11 @@ describe("the screenshot, beside Chromium's own capture", () => {
     await page.close();
   });
 
-  test("canvases keep their content: 2D, and WebGL with preserveDrawingBuffer", async () => {
+  test("canvases keep their content: 2D, WebGL with preserveDrawingBuffer, and WebGL without it that draws every frame", async () => {
     const page = await pageWith(() => {
       document.body.innerHTML = `<style>body { margin: 20px; max-width: none; } canvas { margin: 8px; border: 1px solid #999; }</style>
-        <canvas id="a" width="300" height="150"></canvas><canvas id="b" width="300" height="150"></canvas>`;
+        <canvas id="a" width="300" height="150"></canvas><canvas id="b" width="300" height="150"></canvas>
+        <canvas id="c" width="300" height="150" style="width: 200px; height: 100px"></canvas>`;
       const g = document.getElementById("a").getContext("2d");
       g.fillStyle = "#f59e0b";
       g.fillRect(20, 20, 200, 100);
@@ -206,8 +208,55 @@ describe("the screenshot, beside Chromium's own capture", () => {
       const gl = document.getElementById("b").getContext("webgl", { preserveDrawingBuffer: true });
       gl.clearColor(0.9, 0.1, 0.4, 1);
       gl.clear(gl.COLOR_BUFFER_BIT);
+      // Its picture is gone once a frame is shown: readable only between its drawing and that.
+      const live = document.getElementById("c").getContext("webgl");
+      const draw = () => {
+        live.clearColor(0.1, 0.6, 0.3, 1);
+        live.clear(live.COLOR_BUFFER_BIT);
+        live.enable(live.SCISSOR_TEST);
+        live.scissor(20, 20, 100, 60);
+        live.clearColor(1, 0.9, 0.2, 1);
+        live.clear(live.COLOR_BUFFER_BIT);
+        live.disable(live.SCISSOR_TEST);
+        requestAnimationFrame(draw);
+      };
+      draw();
     });
     await assertLooksLikeChromium(page, "canvases");
+    await page.close();
+  });
+
+  test("videos are drawn with their current frame, placed by object-fit; one without a frame as its box", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; } video { margin: 8px; background: #e5e7eb; }</style>
+        <video id="a" muted style="width: 320px; height: 180px"></video><video id="b" muted style="width: 200px; height: 200px; object-fit: cover"></video>
+        <video id="c" muted style="width: 240px; height: 100px; object-fit: contain; object-position: 0 50%"></video>
+        <video id="empty" style="width: 160px; height: 90px"></video>`;
+      // A stream of a still picture, drawn again each frame so the stream has frames to send:
+      // each video shows it as its current frame.
+      const source = document.createElement("canvas");
+      source.width = 320;
+      source.height = 180;
+      const g = source.getContext("2d");
+      const paint = () => {
+        g.fillStyle = "#0ea5e9";
+        g.fillRect(0, 0, 320, 180);
+        g.fillStyle = "#be123c";
+        g.fillRect(40, 30, 120, 120);
+        g.fillStyle = "#fde047";
+        g.fillRect(200, 60, 90, 60);
+        requestAnimationFrame(paint);
+      };
+      paint();
+      const stream = source.captureStream();
+      for (const id of ["a", "b", "c"]) {
+        const video = document.getElementById(id);
+        video.srcObject = stream;
+        video.play();
+      }
+    });
+    await page.waitForFunction(() => ["a", "b", "c"].every((id) => document.getElementById(id).readyState >= 2));
+    await assertLooksLikeChromium(page, "videos");
     await page.close();
   });
 
@@ -275,7 +324,7 @@ describe("the screenshot, beside Chromium's own capture", () => {
     await page.close();
   });
 
-  test("web fonts from @font-face are drawn in their face: cross-origin with CORS, and same-origin", async () => {
+  test("web fonts from @font-face are drawn in their face: cross-origin with CORS, same-origin, and as icons from ::before", async () => {
     const page = await pageWith(async (assets) => {
       // The same font as a same-origin (blob:) URL too.
       const bytes = await (await fetch(`${assets}/font.ttf`)).blob();
@@ -283,8 +332,10 @@ describe("the screenshot, beside Chromium's own capture", () => {
       document.body.innerHTML = `<style>@font-face { font-family: "Probe Cross"; src: url(${assets}/font.ttf) format("truetype"); }
         @font-face { font-family: "Probe Same"; src: url(${local}) format("truetype"); }
         body { margin: 20px; max-width: none; } p { font-size: 40px; margin: 10px 0; }
-        .cross { font-family: "Probe Cross", sans-serif; } .same { font-family: "Probe Same", sans-serif; }</style>
-        <p class="cross">Cross-origin web font Qgj 123</p><p class="same">Same-origin web font Qgj 123</p><p style="font-family: sans-serif">Fallback face Qgj 123</p>`;
+        .cross { font-family: "Probe Cross", sans-serif; } .same { font-family: "Probe Same", sans-serif; }
+        .icon::before { font-family: "Probe Cross"; font-size: 48px; margin-right: 12px; } .i-a::before { content: "\\0051"; } .i-b::before { content: "&"; }</style>
+        <p class="cross">Cross-origin web font Qgj 123</p><p class="same">Same-origin web font Qgj 123</p><p style="font-family: sans-serif">Fallback face Qgj 123</p>
+        <p style="font: 20px sans-serif"><i class="icon i-a"></i><i class="icon i-b"></i>icons drawn by ::before in a web font, as icon fonts are</p>`;
       await document.fonts.ready;
       // Both faces really loaded on screen, or the comparison would prove nothing.
       const loaded = [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family);

@@ -31,6 +31,11 @@ export async function captureShot(page) {
  * of the comparison (masked fields, which differ by design).
  */
 export async function besideChromium(page, { ignore = [] } = {}) {
+  // Chromium's capture is of the last frame the compositor drew. Right after a change (a
+  // scroll, new content) that frame can still be the old one, or have sticky elements where
+  // they were before the scroll, on a loaded machine; our shot reads the layout as it is now.
+  // Two frames later both show the page as it is.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const cdp = await page.context().newCDPSession(page);
   const reference = Buffer.from((await cdp.send("Page.captureScreenshot", { format: "png" })).data, "base64");
   await cdp.detach();

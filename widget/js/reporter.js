@@ -79,6 +79,12 @@ export function shotClock() {
   return performance.now();
 }
 
+export function shotStep(name, start) {
+  try {
+    performance.measure("bugcap:screenshot:" + name, { start });
+  } catch (_) {}
+}
+
 export function shotMeasure(start, written, pruned, bytes) {
   try {
     performance.measure("bugcap:screenshot", { start, detail: { written, pruned, bytes } });
@@ -328,6 +334,56 @@ export function usesDarkScheme(doc) {
 // `scroll-initial-target` (Chromium 133 and later).
 export function copiesScroll() {
   return typeof CSS !== "undefined" && CSS.supports("scroll-initial-target", "nearest");
+}
+
+// The pixels of the canvases and the current frames of the videos within `margin` of `doc`'s
+// viewport, read in an animation frame (widget/src/screenshot/media.rs says why), or after
+// 100 ms where no frame comes (a hidden tab): a Map from element to a data: URL, "" where they
+// cannot be read or the element is off screen. Null where the document has neither.
+export function mediaPixels(doc, width, height, margin) {
+  const all = doc.querySelectorAll("canvas, video");
+  if (!all.length) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let done = false;
+    const read = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const pixels = new Map();
+      for (const el of all) {
+        const r = el.getBoundingClientRect();
+        const near = r.width > 0 && r.height > 0 && r.right >= -margin && r.bottom >= -margin &&
+          r.left <= width + margin && r.top <= height + margin;
+        pixels.set(el, near ? pixelsOf(el, r) : "");
+      }
+      resolve(pixels);
+    };
+    const timer = setTimeout(read, 100);
+    (doc.defaultView ?? window).requestAnimationFrame(read);
+  });
+}
+
+// A canvas's pixels as PNG; a video's current frame as JPEG (a photograph), no larger than its
+// box on screen at up to 2 device pixels per CSS pixel. "" where the page may not read them.
+function pixelsOf(el, rect) {
+  try {
+    if (el.tagName === "CANVAS") return el.width && el.height ? el.toDataURL() : "";
+    const { videoWidth: w, videoHeight: h } = el;
+    if (el.readyState < 2 || !w || !h) return "";
+    const dpr = Math.min(2, devicePixelRatio || 1);
+    const scale = Math.min(1, Math.max((rect.width * dpr) / w, (rect.height * dpr) / h));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(w * scale));
+    canvas.height = Math.max(1, Math.round(h * scale));
+    canvas.getContext("2d").drawImage(el, 0, 0, canvas.width, canvas.height);
+    return canvas.toDataURL("image/jpeg", 0.92);
+  } catch (_) {
+    return "";
+  }
+}
+
+export function mediaPixelsOf(pixels, el) {
+  return pixels?.get(el);
 }
 
 // The canvas encoded as `type` (falling back to PNG where the browser cannot encode it; the

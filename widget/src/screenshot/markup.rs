@@ -17,6 +17,7 @@ use bugcap_protocol::map::Map;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Node};
 
+use super::media::{self, Pixels};
 use super::prune::{Clip, Fate, Pruner};
 use super::scroll::{PageScroll, ScrollBox, SnapTarget};
 use crate::css::{self, adopted_css, resolve, rules_text, sheet_of};
@@ -135,7 +136,10 @@ struct Writer<'a> {
     snap_targets: Vec<SnapTarget>,
     /// Some scroller snaps: [`SnapTarget::PAGE_RULE`] is written once the document is done.
     snaps: bool,
+    /// A video was written: [`media::VIDEO_RULE`] is written once the document is done.
+    videos: bool,
     pruner: Pruner,
+    media: Pixels,
     emptied: u32,
     /// See [`Writer::top_layer`].
     top_layer: Vec<Element>,
@@ -145,7 +149,13 @@ const ELEMENT: u16 = 1;
 const TEXT: u16 = 3;
 
 /// Writes `document`'s visible area `view` as SVG markup.
-pub fn write(document: &Document, view: View, settings: &Settings, pruner: Pruner) -> Markup {
+pub fn write(
+    document: &Document,
+    view: View,
+    settings: &Settings,
+    pruner: Pruner,
+    media: Pixels,
+) -> Markup {
     let mut w = Writer {
         settings,
         out: String::with_capacity(256 * 1024),
@@ -160,7 +170,9 @@ pub fn write(document: &Document, view: View, settings: &Settings, pruner: Prune
         pseudo_count: 0,
         snap_targets: Vec::new(),
         snaps: false,
+        videos: false,
         pruner,
+        media,
         emptied: 0,
         top_layer: top_layer_of(document)
             .into_iter()
@@ -292,6 +304,9 @@ impl<'a> Writer<'a> {
         }
         if self.snaps {
             self.pseudo_css.push_str(SnapTarget::PAGE_RULE);
+        }
+        if self.videos {
+            self.pseudo_css.push_str(media::VIDEO_RULE);
         }
         if !self.pseudo_css.is_empty() {
             let css = std::mem::take(&mut self.pseudo_css);
@@ -542,18 +557,15 @@ impl<'a> Writer<'a> {
                 self.style_element(&text, None);
                 return;
             }
-            // A copy drawn as an image runs no script, so a `<canvas>` there shows its fallback
-            // content: an empty inline box. It is written childless at its size on screen,
-            // with its pixels as its background; the page's rules for `canvas` (margins,
-            // borders) still apply.
-            "canvas" => {
-                canvas_box(el, self.window.as_ref(), &mut extra);
-                if let Some(url) = canvas_pixels(el) {
-                    let _ = write!(
-                        extra,
-                        ";background:url(\"{url}\") 0 0/100% 100% no-repeat content-box!important"
-                    );
-                }
+            // Drawn from their pixels: see [`super::media`].
+            "canvas" | "video" => {
+                self.media
+                    .declarations(el, self.window.as_ref(), &mut extra);
+                self.videos |= tag == "video";
+                let list: Vec<_> = list
+                    .into_iter()
+                    .filter(|(n, _)| !matches!(n.as_str(), "controls" | "poster"))
+                    .collect();
                 self.childless(el, tag, &list, &ctx, &extra);
                 return;
             }
@@ -976,36 +988,6 @@ impl<'a> Writer<'a> {
     fn text(&mut self, value: &str) {
         escape(&mut self.out, value, false);
     }
-}
-
-/// The size and display of a canvas on screen, as declarations for its copy (see the `canvas`
-/// case in [`Writer::element`]).
-fn canvas_box(el: &Element, window: Option<&web_sys::Window>, out: &mut String) {
-    let Some(style) = window.and_then(|w| w.get_computed_style(el).ok().flatten()) else {
-        return;
-    };
-    let get = |name: &str| style.get_property_value(name).unwrap_or_default();
-    let display = get("display");
-    let display = if display == "inline" || display.is_empty() {
-        "inline-block"
-    } else {
-        &display
-    };
-    let _ = write!(
-        out,
-        ";display:{display}!important;width:{}!important;height:{}!important",
-        get("width"),
-        get("height")
-    );
-}
-
-/// The pixels of a canvas the page may read, as a `data:` URL; `None` when it is tainted.
-fn canvas_pixels(el: &Element) -> Option<String> {
-    let canvas: &web_sys::HtmlCanvasElement = el.unchecked_ref();
-    if canvas.width() == 0 || canvas.height() == 0 {
-        return None;
-    }
-    canvas.to_data_url().ok()
 }
 
 /// CSS from [`Writer::css`], XML-escaped into `out` with its resource tokens kept for

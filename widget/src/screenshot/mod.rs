@@ -8,6 +8,7 @@
 mod display;
 pub mod encode;
 mod markup;
+mod media;
 mod prune;
 mod render;
 mod resources;
@@ -168,20 +169,32 @@ fn document_svg<'a>(
             image_width: width,
             image_height: height,
         };
-        // Three steps, each a task of its own so that none holds the page's main thread for
-        // long on a big page (at 50k elements each is 10–35 ms; as one task they were 60–90):
-        // the hit-tests that find what is on screen, the geometry reads that decide what is
-        // left out, and the writing.
+        // Steps, each a task of its own so that none holds the page's main thread for long on
+        // a big page (as one task they were the page's longest task; `npm run bench` measures
+        // it): the canvases' and videos' pixels (in an animation frame), the hit-tests that
+        // find what is on screen, the geometry reads that decide what is left out, and the
+        // writing.
+        let at = render::now();
+        let media = media::read(document, view.image_width, view.image_height, prune::MARGIN).await;
+        render::step("media", at);
+        let at = render::now();
         let mut pruner = prune::Pruner::new(document, view.image_width, view.image_height);
+        render::step("hit-tests", at);
         render::next_task().await;
+        let at = render::now();
         if let Some(root) = document.document_element() {
             pruner.plan(&root);
         }
+        render::step("pruning", at);
         render::next_task().await;
-        let markup = markup::write(document, view, settings, pruner);
+        let at = render::now();
+        let markup = markup::write(document, view, settings, pruner, media);
+        render::step("writing", at);
         render::next_task().await;
         stats(&markup);
+        let at = render::now();
         let mut values = resources::fetch(&markup.resources).await;
+        render::step("resources", at);
         for (slot, resource) in values.iter_mut().zip(&markup.resources) {
             if let markup::Resource::Frame(i) = resource
                 && depth < MAX_FRAME_DEPTH

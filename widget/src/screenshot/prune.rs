@@ -40,7 +40,7 @@ extern "C" {
 
 /// Pixels around the viewport in which boxes are still drawn: box shadows, outlines and text
 /// that overflows its box reach this far into the picture.
-const MARGIN: f64 = 200.0;
+pub const MARGIN: f64 = 200.0;
 
 /// The area, in viewport pixels, that an element's box must reach to be drawn:
 /// `[left, top, right, bottom]`.

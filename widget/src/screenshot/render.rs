@@ -18,6 +18,10 @@ extern "C" {
     /// its `detail`: a host sees the screenshot in its performance tools, the bench reads it.
     #[wasm_bindgen(js_name = shotMeasure)]
     pub fn measure(started: f64, written: u32, emptied: u32, bytes: usize);
+    /// Records one step of the shot, from `start` to now, as a `bugcap:screenshot:<name>`
+    /// measure: which step grows with a host's page shows in its performance tools.
+    #[wasm_bindgen(js_name = shotStep)]
+    pub fn step(name: &str, start: f64);
     #[wasm_bindgen(js_name = nextTask)]
     fn next_task_promise() -> js_sys::Promise;
 }
@@ -58,13 +62,16 @@ pub async fn rasterise(
     height: u32,
     scale: f64,
 ) -> Result<HtmlCanvasElement, WidgetError> {
+    let at = now();
     let image: HtmlImageElement = JsFuture::from(decode_svg(svg, width, height))
         .await
         .map_err(|_| {
             WidgetError::Screenshot("the browser could not draw the page's markup".into())
         })?
         .unchecked_into();
+    step("decoding", at);
     next_task().await;
+    let at = now();
     let (w, h) = (
         (f64::from(width) * scale).round() as u32,
         (f64::from(height) * scale).round() as u32,
@@ -73,6 +80,7 @@ pub async fn rasterise(
     context
         .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, w.into(), h.into())
         .map_err(|_| WidgetError::Screenshot("drawing the page failed".into()))?;
+    step("drawing", at);
     next_task().await;
     Ok(canvas)
 }

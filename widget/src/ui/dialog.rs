@@ -155,6 +155,10 @@ struct State {
     /// The picture as last encoded, and the revision of its shapes it shows.
     encoded: Option<(u64, Encoded)>,
     preview_url: Option<String>,
+    /// The screenshot being taken (settled once it is shown or has failed): a Send pressed
+    /// before then waits for it rather than sending the report without the picture the
+    /// checked box promises.
+    taking: Option<js_sys::Promise>,
     sending: bool,
     /// Set once the report was sent or queued: nothing is left to keep as a draft.
     done: bool,
@@ -474,7 +478,11 @@ impl Dialog {
         }
         if self.options.ui.screenshot != ScreenshotMode::Off {
             let me = self.clone();
-            wasm_bindgen_futures::spawn_local(async move { me.take_screenshot(shot).await });
+            let taking = wasm_bindgen_futures::future_to_promise(async move {
+                me.take_screenshot(shot).await;
+                Ok(JsValue::UNDEFINED)
+            });
+            self.state.borrow_mut().taking = Some(taking);
         }
     }
 
@@ -686,6 +694,12 @@ impl Dialog {
         let captured =
             reporter::read_captured(captured).map_err(|e| Failure::Because(js_text(&e)))?;
         let mut extras = Extras::default();
+        let taking = self.state.borrow().taking.clone();
+        if self.include.checked()
+            && let Some(taking) = taking
+        {
+            let _ = wasm_bindgen_futures::JsFuture::from(taking).await;
+        }
         let picture = self.state.borrow().picture.clone();
         if self.include.checked()
             && let Some(picture) = picture
