@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 
-import { openDemo, widgetFixture } from "../support/demo.mjs";
-import { assertLooksLikeChromium, lastShotStats } from "../support/fidelity.mjs";
+import { decodeImage, openDemo, widgetFixture } from "../support/demo.mjs";
+import { assertLooksLikeChromium, captureShot, lastShotStats } from "../support/fidelity.mjs";
 import { appPage } from "../support/pages.mjs";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -157,6 +157,43 @@ describe("the screenshot, beside Chromium's own capture", () => {
       document.getElementById("f").selectedIndex = 1;
     });
     await assertLooksLikeChromium(page, "form controls");
+    await page.close();
+  });
+
+  test("masked values are drawn as masks of their length, number and date inputs too; the picture does not depend on what was typed", async () => {
+    const page = await pageWith(() => {
+      document.body.innerHTML = `<style>body { margin: 20px; max-width: none; font: 20px sans-serif; } input { display: block; margin: 10px 0; width: 300px; font: 20px monospace; }</style>
+        <input id="t" value="typed secret"><input id="n" type="number" value="12345678"><input id="d" type="date" value="2026-12-06">`;
+    }, undefined, { maskInputs: true });
+    const inks = async () => {
+      const shot = await decodeImage(page, await captureShot(page));
+      const boxes = await page.$$eval("input", (all) => all.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) };
+      }));
+      // Dark pixels inside each field (its border left out): what is written in it.
+      return boxes.map((b) => {
+        let ink = 0;
+        for (let y = b.y + 3; y < b.y + b.height - 3; y++) {
+          for (let x = b.x + 3; x < b.x + b.width - 3; x++) {
+            const i = (y * shot.width + x) * 4;
+            if (shot.data[i] + shot.data[i + 1] + shot.data[i + 2] < 300) ink++;
+          }
+        }
+        return ink;
+      });
+    };
+    const [text, number, date] = await inks();
+    assert.ok(number > 50 && date > 50, `the masked number and date fields show their masks (ink ${number}, ${date})`);
+    await page.evaluate(() => {
+      document.getElementById("t").value = "other secret";
+      document.getElementById("n").value = "87654321";
+      document.getElementById("d").value = "1999-01-31";
+    });
+    assert.deepEqual(await inks(), [text, number, date], "values of the same length draw the same masks");
+    await page.evaluate(() => (document.getElementById("n").value = "1"));
+    const [, shorter] = await inks();
+    assert.ok(shorter < number / 2, `a shorter value draws a shorter mask (${shorter} against ${number})`);
     await page.close();
   });
 

@@ -183,9 +183,35 @@ pub fn is_input_state_attribute(name: &str) -> bool {
     matches!(name, "value" | "checked" | "selected")
 }
 
+/// Whether an `<input type=…>` of this type shows a number, date or time as text, so that a
+/// masked value (`*`s) set on it would be dropped by the browser. (A masked range or colour
+/// falls back to the middle or to black, which tells nothing either.)
+pub fn drops_masks(input_type: &str) -> bool {
+    ["number", "date", "datetime-local", "month", "week", "time"]
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(input_type.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_are_dropped_by_number_and_date_fields_only() {
+        for t in [
+            "number",
+            "DATE",
+            " time ",
+            "datetime-local",
+            "month",
+            "week",
+        ] {
+            assert!(drops_masks(t), "{t}");
+        }
+        for t in ["text", "email", "tel", "search", "range", "color", ""] {
+            assert!(!drops_masks(t), "{t}");
+        }
+    }
 
     #[test]
     fn marks_come_from_our_attributes_and_class_tokens_only() {

@@ -578,7 +578,28 @@ impl<'a> Writer<'a> {
 
         let input_kind = InputKind::of_element(tag, &list);
         let shadow_root = el.shadow_root();
-        let computed = ctx.shadow || shadow_root.is_some();
+        // A mask (`*`s) in a field that takes only numbers or dates would be dropped by the
+        // browser, leaving the field empty: such a field is written as a text field, with its
+        // computed style so it still looks as on screen.
+        let retyped = input_kind == Some(InputKind::Text)
+            && (self.settings.mask_inputs || ctx.mask)
+            && list
+                .iter()
+                .any(|(n, v)| n == "type" && privacy::drops_masks(v));
+        let list = if retyped {
+            list.into_iter()
+                .map(|(n, v)| {
+                    if n == "type" {
+                        (n, "text".to_owned())
+                    } else {
+                        (n, v)
+                    }
+                })
+                .collect()
+        } else {
+            list
+        };
+        let computed = ctx.shadow || shadow_root.is_some() || retyped;
         self.open_tag(tag, &list, &ctx, computed, &extra);
         let text_value = self.form_state(el, tag, input_kind, &mut ctx);
         if computed {
