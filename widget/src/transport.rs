@@ -115,12 +115,8 @@ pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
 /// no preflight) whether any key allows this page's origin. The refusal when the relay says
 /// none does; `None` when it does, cannot tell (same origin) or cannot be reached either.
 async fn origin_refused(options: &Options) -> Option<WidgetError> {
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_mode(RequestMode::Cors);
-    init.set_credentials(RequestCredentials::Omit);
     let url = format!("{}/v1/origin", options.relay.trim_end_matches('/'));
-    let request = Request::new_with_str_and_init(&url, &init).ok()?;
+    let request = cors_request("GET", &url, None).ok()?;
     let (status, text) = send(&request).await.ok()?;
     let answer = Json::parse(&text).ok().filter(|_| status == 200)?;
     if answer.get("allowed") != Some(&Json::Bool(false)) {
@@ -188,14 +184,8 @@ pub async fn upload(options: &Options, id: &str, upload: &Upload) -> Result<(), 
 
 /// The direct upload of the bytes to object storage, on the URL the relay signed.
 async fn put(grant: &UploadUrl, upload: &Upload) -> Result<(), WidgetError> {
-    let init = RequestInit::new();
-    init.set_method(&grant.method);
-    init.set_mode(RequestMode::Cors);
-    init.set_credentials(RequestCredentials::Omit);
     let body = js_sys::Uint8Array::from(upload.bytes.as_slice());
-    init.set_body(&body);
-    let request = Request::new_with_str_and_init(&grant.url, &init)
-        .map_err(js_message(WidgetError::Network))?;
+    let request = cors_request(&grant.method, &grant.url, Some(&body))?;
     for (name, value) in &grant.headers {
         // The browser sets Content-Length itself and refuses it from scripts.
         if !name.eq_ignore_ascii_case("content-length") {
@@ -240,14 +230,7 @@ pub async fn sha256(bytes: &[u8]) -> Result<String, WidgetError> {
 
 /// A JSON `POST` to the relay with the widget key; the answer's text when it is a 2xx.
 async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, WidgetError> {
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_mode(RequestMode::Cors);
-    // The key is the only credential: cookies of the relay's site never ride along.
-    init.set_credentials(RequestCredentials::Omit);
-    init.set_body(&JsValue::from_str(body));
-    let request =
-        Request::new_with_str_and_init(url, &init).map_err(js_message(WidgetError::Network))?;
+    let request = cors_request("POST", url, Some(&JsValue::from_str(body)))?;
     let headers = request.headers();
     headers
         .set("content-type", "application/json")
@@ -279,6 +262,19 @@ async fn relay_post(options: &Options, url: &str, body: &str) -> Result<String, 
             message: format!("HTTP {status}"),
         },
     })
+}
+
+/// A cross-origin request without credentials: the key (or the signed URL) is the only
+/// credential, and cookies of the relay's or the bucket's site never ride along.
+fn cors_request(method: &str, url: &str, body: Option<&JsValue>) -> Result<Request, WidgetError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    Request::new_with_str_and_init(url, &init).map_err(js_message(WidgetError::Network))
 }
 
 /// Sends `request`; its status and body text.

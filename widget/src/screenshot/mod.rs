@@ -13,6 +13,7 @@ mod prune;
 mod render;
 mod resources;
 mod scroll;
+mod xml;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -134,7 +134,7 @@ pub fn substitute(markup: &str, values: &[Option<Rc<str>>]) -> String {
             .ok()
             .and_then(|i| values.get(i))
         {
-            super::markup::escape(&mut out, value, true);
+            super::xml::escape(&mut out, value, true);
         }
         rest = &after[close + 1..];
     }
