@@ -350,13 +350,17 @@ export function mediaPixels(doc, width, height, margin) {
       done = true;
       clearTimeout(timer);
       const pixels = new Map();
-      for (const el of all) {
-        const r = el.getBoundingClientRect();
-        const near = r.width > 0 && r.height > 0 && r.right >= -margin && r.bottom >= -margin &&
-          r.left <= width + margin && r.top <= height + margin;
-        pixels.set(el, near ? pixelsOf(el, r) : "");
+      // Settles whatever happens: the shot waits on it.
+      try {
+        for (const el of all) {
+          const r = el.getBoundingClientRect();
+          const near = r.width > 0 && r.height > 0 && r.right >= -margin && r.bottom >= -margin &&
+            r.left <= width + margin && r.top <= height + margin;
+          pixels.set(el, near ? pixelsOf(el, r) : "");
+        }
+      } finally {
+        resolve(pixels);
       }
-      resolve(pixels);
     };
     const timer = setTimeout(read, 100);
     (doc.defaultView ?? window).requestAnimationFrame(read);

@@ -70,7 +70,8 @@ where
     }
 }
 
-async fn sleep(ms: f64) {
+/// Resolves after `ms` milliseconds (a timer of the page).
+pub(crate) async fn sleep(ms: f64) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ =

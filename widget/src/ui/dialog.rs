@@ -149,6 +149,9 @@ pub struct Dialog {
     escape: RefCell<Option<Rc<dyn Fn()>>>,
 }
 
+/// Longest a Send waits for the screenshot still being taken before sending without it.
+const SHOT_WAIT_MS: f64 = 15_000.0;
+
 #[derive(Default)]
 struct State {
     picture: Option<Rc<RefCell<Picture>>>,
@@ -698,7 +701,14 @@ impl Dialog {
         if self.include.checked()
             && let Some(taking) = taking
         {
-            let _ = wasm_bindgen_futures::JsFuture::from(taking).await;
+            // Every step of a shot gives up within seconds; this bound only guards the report
+            // against one that never settles.
+            let limit = wasm_bindgen_futures::future_to_promise(async {
+                crate::transport::sleep(SHOT_WAIT_MS).await;
+                Ok(JsValue::UNDEFINED)
+            });
+            let first = js_sys::Promise::race(&js_sys::Array::of2(&taking, &limit));
+            let _ = wasm_bindgen_futures::JsFuture::from(first).await;
         }
         let picture = self.state.borrow().picture.clone();
         if self.include.checked()
