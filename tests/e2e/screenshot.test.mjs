@@ -315,7 +315,7 @@ describe("the screenshot, beside Chromium's own capture", () => {
         dialog::backdrop { background: rgb(0 0 0 / 0.5); } dialog { width: 400px; border: 0; border-radius: 8px; padding: 24px; }
         [popover] { width: 200px; height: 60px; border: 2px solid #7c3aed; inset: auto; left: 40px; top: 100px; margin: 0; }</style>
         <div class="fixed"></div>${Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i}</p>`).join("")}
-        <div id="pop" popover>A popover</div><dialog id="dlg"><h2>Delete item?</h2><p>This cannot be undone.</p></dialog>`;
+        <div id="pop" popover>A popover<div style="height: 40px; background: #2563eb"></div></div><dialog id="dlg"><h2>Delete item?</h2><p>This cannot be undone.</p><div style="height: 120px; background: #dc2626"></div></dialog>`;
       document.getElementById("pop").showPopover();
       document.getElementById("dlg").showModal();
     });

@@ -479,8 +479,7 @@ impl<'a> Writer<'a> {
             self.snap_targets.swap_remove(i).child_style(&mut extra);
         }
         // An emptied or folded box has no children to scroll.
-        let empty = matches!(fate, Fate::Emptied { .. } | Fate::Folded | Fate::Hidden);
-        let mut scroll = if parent.svg || tag == "svg" || empty {
+        let mut scroll = if parent.svg || tag == "svg" || fate.childless() {
             None
         } else {
             ScrollBox::of(el, self.window.as_ref())
@@ -519,10 +518,8 @@ impl<'a> Writer<'a> {
         }
         if let Fate::Stretched { height } = fate {
             let _ = write!(extra, ";height:{}px!important", number(height));
-        } else if fate != Fate::Drawn {
-            if scroll.is_some_and(|s| s.snapped) {
-                self.snap_targets.pop();
-            }
+        } else if fate.childless() {
+            // (No scroll was read for it: no child is waiting to be snapped to.)
             self.emptied(el, tag, &list, &ctx, fate, &mut extra);
             return;
         }

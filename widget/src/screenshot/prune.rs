@@ -80,6 +80,14 @@ pub struct Pruner {
     pub root_clip: Clip,
 }
 
+impl Fate {
+    /// Whether the element is written without its children: off-screen (emptied or folded
+    /// into a run) or `display: none`. Drawn, stretched rows and the top layer keep theirs.
+    pub fn childless(self) -> bool {
+        matches!(self, Fate::Emptied { .. } | Fate::Folded | Fate::Hidden)
+    }
+}
+
 impl Pruner {
     /// For `document`'s viewport of `width`×`height` CSS pixels.
     pub fn new(document: &Document, width: f64, height: f64) -> Pruner {
