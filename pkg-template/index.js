@@ -32,8 +32,8 @@ function loadCaptureModule() {
 }
 
 // The reporter comes in two builds with one API: the plain one, and one that also compiles the
-// host's own redaction patterns (a regular expression engine, 18 KB of gzip that hosts without
-// patterns do not download). Literal paths, so bundlers see both.
+// host's own redaction patterns (a regular expression engine, which hosts without patterns
+// do not download). Literal paths, so bundlers see both.
 const REPORTER_BUILDS = {
   reporter: {
     load: () => import("./wasm/reporter/bugcap_reporter.js"),

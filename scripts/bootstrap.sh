@@ -19,6 +19,20 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
 
+# The toolchain rust-toolchain.toml pins (the wasm builds' unstable flags depend on its exact
+# version). Installed before anything else runs cargo here: with rustup's automatic install off,
+# every cargo call in this tree would fail until it is.
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+if [ -z "$toolchain" ]; then
+  say "rust-toolchain.toml names no channel" >&2
+  exit 1
+fi
+if ! rustup toolchain list | grep -q "^$toolchain-"; then
+  say "installing Rust $toolchain (rust-toolchain.toml)"
+  rustup toolchain install "$toolchain" --profile minimal \
+    --component rustfmt,clippy,rust-src --target wasm32-unknown-unknown
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

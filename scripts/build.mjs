@@ -25,7 +25,7 @@ export function workspaceVersion() {
 // wasm-bindgen emit, and its output fails to instantiate; binaryen from npm is pinned instead.
 // After the first -Oz, `--flatten --rereloop` rebuilds each function's control flow from scratch
 // and the second -Oz cleans up after it: the blocks LLVM's lowering of `async` state machines
-// and `match` left behind come out simpler (0.5 KB of gzip off the reporter, `npm run bench`).
+// and `match` left behind come out simpler, and the reporter smaller.
 const WASM_OPT_FLAGS = [
   "-Oz",
   "--flatten",
@@ -53,7 +53,7 @@ function optimise(wasm) {
 // The package ships wasm modules from the widget crate: `capture`, which every page loads at
 // init, and the reporter, which the loader imports on first use. The reporter comes twice:
 // `reporter` for hosts that give no redaction patterns of their own, and
-// `reporter_patterns`, the same with a regular expression engine (regex-lite, 18 KB of gzip),
+// `reporter_patterns`, the same with a regular expression engine (regex-lite),
 // for hosts that do. Each is built with its Cargo profile and features.
 const MODULES = [
   { name: "capture", profile: "capture", features: "capture" },
@@ -66,14 +66,14 @@ const MODULES = [
  * message formatting and location strings a panic would otherwise carry, and std's own
  * `optimize_for_size` variants. On wasm32-unknown-unknown a panic's message goes nowhere (no
  * panic hook is installed: the host sees `RuntimeError: unreachable` either way), so those
- * bytes bought nothing. Measured with `npm run bench`: 6.5 KB of gzip off the capture module
- * and 31 KB off the reporter. Both flags are unstable, which a stable toolchain allows only
- * with RUSTC_BOOTSTRAP; that is set for these two builds alone, and the toolchain is the one
- * `rust-version` names. `-Cpanic=immediate-abort` is for the wasm target only: with `--target`
+ * bytes bought nothing (docs/notes/widget-cost.md has what each saved). Both flags are unstable, which a stable toolchain allows only
+ * with RUSTC_BOOTSTRAP; that is set for these builds alone, and the toolchain is the exact
+ * release rust-toolchain.toml pins (which the bootstrap installs), so a new stable release
+ * cannot rename a flag under us. `-Cpanic=immediate-abort` is for the wasm target only: with `--target`
  * given, cargo leaves build scripts and proc-macros out of RUSTFLAGS.
  * `-Zlocation-detail=none` drops the file, line and column that `RefCell`, slice indexing and
  * `thread_local!` still pass to their (aborting) panic paths: the source paths of std, js-sys
- * and our own files were data in every module, 0.6 KB of gzip in the reporter.
+ * and our own files were data in every module.
  */
 const SIZE_CARGO_ARGS = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
 const SIZE_RUSTFLAGS = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";

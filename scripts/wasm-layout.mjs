@@ -1,6 +1,7 @@
 // Orders a wasm module's functions so that the module compresses smaller.
 //
-// gzip finds repeats only within the last 32 KB it has read, and the reporter's code is 230 KB:
+// gzip finds repeats only within the last 32 KB it has read (its window), and the reporter's
+// code is several times that:
 // two functions that share most of their bytes (the instances of one generic, two builders of
 // the dialog) compress as one only when they lie close together. LLVM lays functions out in
 // roughly source order, which leaves many such pairs apart. Here the module's function bodies

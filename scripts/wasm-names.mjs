@@ -2,9 +2,8 @@
 //
 // wasm-bindgen names every import after the method and a 16-digit hash
 // (`__wbg_setAttribute_0fa8e1f2c3d4b5a6`), and the name is written twice: in the wasm's import
-// section and as a key of the glue's import object. For the reporter's ~290 imports that was
-// about 5 KB of gzip in the wasm and more in the glue, hashes being what compresses worst
-// (`npm run bench`). Here each import of the glue's module gets a short name (`a0`, `a1`, …)
+// section and as a key of the glue's import object. For the reporter's hundreds of imports that
+// was kilobytes of gzip in the wasm and more in the glue, hashes being what compresses worst. Here each import of the glue's module gets a short name (`a0`, `a1`, …)
 // in the wasm, and the same name replaces the old one in the glue. The module's own name
 // (`./bugcap_reporter_bg.js`, written before each of those imports) becomes `a` in both: 0.35
 // KB of gzip over the two modules.

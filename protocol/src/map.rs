@@ -2,8 +2,7 @@
 //! kept sorted, in a `Vec`.
 //!
 //! Why not `BTreeMap`: these maps hold a few to a few dozen entries, and every value type a
-//! `BTreeMap` holds brings its own copy of the tree's node code into the widget's bundle (6 to
-//! 13 KB of wasm each, `npm run bench`). A sorted `Vec` does the same job in a fraction of the
+//! `BTreeMap` holds brings its own copy of the tree's node code into the widget's bundle. A sorted `Vec` does the same job in a fraction of the
 //! code, and serializes the same: a JSON object, keys in order, each once.
 
 use std::fmt;

@@ -1,8 +1,8 @@
 //! Finding a short piece of text in another, for the places that look for a literal (`"://"`,
 //! `"[REDACTED"`, `"-----END "`, a placeholder such as `"{size}"`).
 //!
-//! Why not `str::find(&str)`: its Two-Way searcher, forwards and backwards, is about 2 KB of
-//! the widget's wasm, and these needles are a few bytes long in texts that are short, or are
+//! Why not `str::find(&str)`: its Two-Way searcher, forwards and backwards, is a sizeable part
+//! of the widget's wasm, and these needles are a few bytes long in texts that are short, or are
 //! scanned once: a plain search is as quick there.
 
 /// The offset of the first `needle` in `haystack`.

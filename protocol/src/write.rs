@@ -1,7 +1,7 @@
 //! A report as JSON text, written field by field: what the widget sends and hands to a host.
 //!
 //! Why not serde: serde's derived `Serialize` and serde_json's writer, monomorphized for every
-//! type of the report, were 19 KB of the widget's wasm, for one document shape the browser
+//! type of the report, were a large part of the widget's wasm, for one document shape the browser
 //! writes. This writer is a fraction of that, and it takes the float formatter as an argument,
 //! so the widget lets the browser print numbers (`Number.prototype.toString`: the shortest text
 //! that reads back as the same `f64`) instead of linking a float printer. The relay still reads

@@ -297,6 +297,27 @@ describe("the dialog and editor, tried as a new user would", () => {
     await page.close();
   });
 
+  test("the form's variants: no screenshot area when screenshots are off, no e-mail field for an identified user, no category list without categories", async () => {
+    // The demo app gives categories unless told otherwise.
+    const www = await site({ screenshot: false, categories: [] });
+    const { page } = await openDemo(fx.stack.browser, `${www.url}/`);
+    await page.evaluate(async () => (await import("/bugcap/index.js")).identify({ id: "u_7", email: "kim@example.com" }));
+    await openDialog(page);
+    for (const gone of [".preview", "#bc-annotate", "#bc-include", "#bc-email", "#bc-category"]) {
+      assert.equal(await ui(page, gone).count(), 0, `${gone} is left out`);
+    }
+    // The attachment picker stays: with no screenshot, an image is the way to show the problem.
+    assert.equal(await ui(page, ".shot input[type=file]").count(), 1);
+    await ui(page, ".shot input[type=file]").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG });
+    await ui(page, "#bc-text").fill("Sent without a screenshot");
+    await ui(page, "button[type=submit]").click();
+    const report = await stored(await waitSent(page));
+    assert.equal(report.feedback.text, "Sent without a screenshot");
+    assert.equal(report.feedback.email, undefined, "no e-mail asked, none sent");
+    assert.deepEqual(report.attachments.filter((a) => !a.name.startsWith("dom.")).map((a) => a.name), ["attachment.png"]);
+    await page.close();
+  });
+
   test("what will be sent lists browser, identity and metadata, shows the snapshot, and can leave the snapshot and bodies out", async () => {
     const www = await site();
     const { page } = await openDemo(fx.stack.browser, `${www.url}/`);

@@ -1,7 +1,6 @@
 /// The widget's stylesheets with what a browser ignores taken out: comments, indentation, line
 /// breaks, the spaces around `{ } ; , >` and after a property's colon, and a block's last `;`.
-/// Each stylesheet is data in a wasm module every reporting page downloads (0.25 KB of gzip
-/// over the two, `npm run bench`). Nothing else is rewritten, so strings and `calc()` keep
+/// Each stylesheet is data in a wasm module every reporting page downloads. Nothing else is rewritten, so strings and `calc()` keep
 /// their spaces; a browser test holds the result to the source rule for rule
 /// (widget/tests/styles.rs).
 pub fn minify_css(css: &str) -> String {

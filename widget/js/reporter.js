@@ -96,8 +96,8 @@ export function shotMeasure(start, written, pruned, bytes) {
 // lies outside the viewport (with a margin), unless something on screen is inside them:
 // `keptElements(document)` is the set of those, and their ancestors (across shadow roots). They
 // are found two ways: the elements at the points of a coarse grid over the viewport (coarse,
-// because a hit-test walks the page's boxes: on a page of 50k elements 640 of them took
-// 120 ms), and floating UI by its role (open dialogs and popovers, menus, listboxes, tooltips),
+// because each hit-test walks the page's boxes, which on a large page makes hundreds of them a
+// long task), and floating UI by its role (open dialogs and popovers, menus, listboxes, tooltips),
 // which is often small and placed far from its ancestors.
 const PRUNE_GRID = 160;
 const FLOATING = "dialog[open], :popover-open, [role=dialog], [role=alertdialog], [role=menu], [role=listbox], [role=tooltip], [aria-modal=true]";

@@ -18,8 +18,7 @@ pub struct Captured {
 }
 
 /// The capture module's side: builds the object field by field. A serde serializer for JS
-/// values cost every page about 4 KB of gzip at `init` (with the network options, built the
-/// same way) for these few flat records.
+/// values would cost every page more at `init` than these few flat records are worth.
 #[cfg(feature = "capture")]
 pub mod write {
     use bugcap_protocol::map::Map;
@@ -123,8 +122,8 @@ pub mod write {
 }
 
 /// The reporter's side: reads the object property by property. Reading it with serde_json
-/// (as JSON text) cost the reporter's bundle about 12 KB of gzip, with the typed report reader
-/// `beforeSend` no longer needs. An entry not of the shape the capture module writes is left
+/// (as JSON text) would bring a deserializer into the reporter for this alone (the typed
+/// report reader `beforeSend` no longer needs). An entry not of the shape the capture module writes is left
 /// out rather than failing the report: the network entries are built by hooks that run among
 /// the page's own scripts.
 #[cfg(feature = "reporter")]

@@ -140,9 +140,9 @@ pub struct Ui {
 /// How the screenshot is encoded for upload.
 ///
 /// WebP is the default: a quarter of PNG's bytes for a typical page at the same legibility,
-/// which matters on a slow uplink. Chromium takes about 60 ms to encode a 1280×800 viewport
-/// as WebP and under 10 ms as PNG (`npm run bench`), so a host that wants the picture lossless
-/// or the dialog's preview sooner, and can afford the upload, picks PNG.
+/// which matters on a slow uplink. Chromium encodes WebP several times slower than PNG
+/// (`npm run bench` times both), so a host that wants the picture lossless or the dialog's
+/// preview sooner, and can afford the upload, picks PNG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
     Webp,

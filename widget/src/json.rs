@@ -1,7 +1,7 @@
 //! Reports as JSON text and as JS objects. The protocol's writer ([`bugcap_protocol::write`])
 //! writes the text, with the browser printing the numbers, and `JSON.parse` makes the object a
 //! host reads or edits. Nothing here goes through serde: its derived serializers for the
-//! report's types were 19 KB of the reporter's wasm. What comes from JS is read property by
+//! report's types were a large part of the reporter's wasm. What comes from JS is read property by
 //! property ([`crate::object`]).
 
 use bugcap_protocol::Report;

@@ -59,7 +59,7 @@ impl Ready {
 ///
 /// The edited report is checked against the report's shape ([`bugcap_protocol::shape`]) and
 /// redacted as JSON ([`Redactor::report_value`]) rather than read back into a typed report,
-/// which would cost the bundle about 12 KB of gzip of deserializer. The shape check keeps a
+/// which would bring a whole deserializer into the bundle. The shape check keeps a
 /// field the redaction walk does not know (an unknown one, or a value of another type) from
 /// leaving the page unredacted; the rest of validation is the relay's.
 pub async fn before_send(

@@ -34,7 +34,7 @@ pub fn json_quote(out: &mut String, s: &str) {
 }
 
 /// `n` as JavaScript writes it (`String(n)`): `12`, `0.5`, `NaN`, `-Infinity`. The browser
-/// formats it, so neither module links core's float formatter (6 KB of wasm) for the few
+/// formats it, so neither module links core's float formatter and its tables for the few
 /// numbers they write as text: CSS lengths and console arguments.
 pub fn number(n: f64) -> String {
     js_sys::Number::from(n)

@@ -19,7 +19,7 @@ const DENY_PARTS: &[&str] = &[
 ];
 
 /// Which headers are kept. Read through [`RawPolicy`]: serde's internally tagged enums buffer
-/// the whole document first, which cost the widget's bundle 10 KB of code for this one type.
+/// the whole document first, which cost the widget's bundle a lot of code for this one type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     tag = "mode",

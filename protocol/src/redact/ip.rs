@@ -1,6 +1,6 @@
 //! Whether a run of text is an IP address, for the `ip_address` rule. The same answers as
 //! `str::parse::<Ipv4Addr>()` and `::<Ipv6Addr>()` (a test holds them to std on every shape of
-//! candidate), without std's generic address parser: that was 1.2 KB of the reporter's wasm
+//! candidate), without std's generic address parser, which is a lot of the reporter's wasm
 //! for two yes-or-no questions.
 
 use crate::search::find;

@@ -6,7 +6,7 @@
 /// The relay matches with a `match` on byte strings, which compiles to a length switch and a
 /// few word compares (the fastest lookup measured, `cargo bench`); the widget searches the
 /// table, shortest names first, comparing only the names of the right length: the `match`'s
-/// inlined compares were 4.5 KB of its wasm.
+/// inlined compares were several times the table's size in its wasm.
 macro_rules! exact_names {
     ($($name:literal,)*) => {
         /// Normalised names whose value is always secret, whatever its type; shortest first.
@@ -128,8 +128,8 @@ pub fn normalise(name: &str) -> String {
     out
 }
 
-/// Lower case for comparing names, without core's Unicode case tables (12 KB of the widget's
-/// wasm for `char::to_lowercase`). Folds ASCII, Latin-1, Latin Extended-A, basic Greek and
+/// Lower case for comparing names, without core's Unicode case tables (which
+/// `char::to_lowercase` brings into the widget's wasm). Folds ASCII, Latin-1, Latin Extended-A, basic Greek and
 /// Cyrillic, and the two other letters whose lower case is ASCII (the Kelvin sign and the
 /// dotted capital I), so it agrees with `to_lowercase` wherever the result could match a
 /// built-in name. Host-given names in other scripts must be given in the case pages use.

@@ -86,8 +86,8 @@ impl Redactor {
     }
 
     /// [`Redactor::report`] over a report held as JSON: a report a host edited (the widget's
-    /// `beforeSend`), where reading it back into [`Report`] would cost the widget's bundle
-    /// about 12 KB of gzip of deserializer. The same fields by the same rules, so a test holds
+    /// `beforeSend`), where reading it back into [`Report`] would bring a whole deserializer
+    /// into the widget's bundle. The same fields by the same rules, so a test holds
     /// the two walks to one output; a field of the wrong type is left as it is, for the relay's
     /// validation to refuse with a clear error. A repeated key ([`crate::shape::check`] refuses
     /// it in a report) would have only its first copy walked.

@@ -1,6 +1,6 @@
 //! The `redaction` option, and the config `redact(text, config)` takes: the document the
 //! relay's `[redaction]` table takes, read field by field from a JS object. serde's reader for
-//! it cost the reporter about 3 KB of gzip; a browser test holds the two to the same answers.
+//! it cost the reporter more than this does; a browser test holds the two to the same answers.
 
 use bugcap_protocol::redact::{CustomPattern, HeaderPolicy, RedactionConfig};
 use wasm_bindgen::JsValue;

@@ -474,8 +474,8 @@ impl Editor {
         let left = left.min(stage.width() - width - 4.0).max(0.0);
         let style = self.label.style();
         // Through the CSSOM: a strict Content-Security-Policy refuses `style` attributes. As
-        // whole pixels: printing a float links the standard library's float formatting, about
-        // 13 KB of gzip, into the reporter.
+        // whole pixels: printing a float would link the standard library's float formatting
+        // and its tables into the reporter.
         let _ = style.set_property("left", &format!("{}px", left.round() as i32));
         let _ = style.set_property("top", &format!("{}px", top.round() as i32));
         let _ = style.set_property("color", &self.color);

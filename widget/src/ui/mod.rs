@@ -13,6 +13,8 @@ pub mod dom;
 pub mod editor;
 #[cfg(feature = "capture")]
 pub mod launcher;
+#[cfg(feature = "reporter")]
+pub mod view;
 
 /// The bundled locale for the `locale` option, else `<html lang>`, else the browser's language.
 pub fn locale(option: Option<&str>) -> usize {
