@@ -8,6 +8,7 @@ pub mod limits;
 pub mod map;
 pub mod redact;
 pub mod report;
+mod schema;
 pub mod search;
 pub mod shape;
 pub mod validate;

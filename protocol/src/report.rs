@@ -1,6 +1,10 @@
 //! Report schema v1: the one document the widget builds, the relay stores and the team's backend
 //! receives. Field names are the wire names (snake_case JSON). Unknown fields are refused so that a
 //! typo or a smuggled field becomes a clear error instead of silently stored data.
+//!
+//! The structs are declared once, inside [`report_schema!`](crate::schema): the widget's writer,
+//! the shape table and both redaction walks are generated from the same field list, so a new
+//! field is one line here (with `=> rule` if it carries text to redact) plus its tests.
 
 use crate::map::Map;
 
@@ -14,48 +18,306 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
-/// A bug report as filed from a page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Report {
-    /// Chosen by the client so that a retry of the same report is recognised (idempotency key).
-    pub id: Uuid,
-    /// Must equal [`SCHEMA_VERSION`].
-    pub schema_version: u32,
-    /// When the user pressed send, RFC 3339 as the client's clock saw it.
-    pub created_at: String,
-    /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
-    /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<Environment>,
-    pub feedback: Feedback,
-    pub page: Page,
-    /// Only present when the host app called `identify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
-    /// Host-supplied key/values from `setMetadata`.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub metadata: Map<MetadataValue>,
-    #[serde(default)]
-    pub console: Vec<ConsoleEntry>,
-    #[serde(default)]
-    pub errors: Vec<ErrorEntry>,
-    #[serde(default)]
-    pub network: Vec<NetworkEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dom: Option<DomSnapshot>,
-    #[serde(default)]
-    pub annotations: Vec<Annotation>,
-    /// Media the client will upload after the report is accepted (screenshot, large DOM, files).
-    #[serde(default)]
-    pub attachments: Vec<Attachment>,
-    /// How many values each redaction rule replaced. Never the values themselves.
-    #[serde(default)]
-    pub redactions: Map<u64>,
-    pub client: Client,
+crate::schema::report_schema! {
+    /// A bug report as filed from a page.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Report {
+        /// Chosen by the client so that a retry of the same report is recognised (idempotency key).
+        pub id: Uuid,
+        /// Must equal [`SCHEMA_VERSION`].
+        pub schema_version: u32,
+        /// When the user pressed send, RFC 3339 as the client's clock saw it.
+        pub created_at: String,
+        /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub project: Option<String>,
+        /// Set by the relay from the key that filed the report; whatever a client sends is replaced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub environment: Option<Environment>,
+        pub feedback: Feedback => each,
+        pub page: Page => each,
+        /// Only present when the host app called `identify`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub identity: Option<Identity>,
+        /// Host-supplied key/values from `setMetadata`.
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        pub metadata: Map<MetadataValue> => text,
+        #[serde(default)]
+        pub console: Vec<ConsoleEntry> => each,
+        #[serde(default)]
+        pub errors: Vec<ErrorEntry> => each,
+        #[serde(default)]
+        pub network: Vec<NetworkEntry> => each,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub dom: Option<DomSnapshot> => each,
+        #[serde(default)]
+        pub annotations: Vec<Annotation> => each,
+        /// Media the client will upload after the report is accepted (screenshot, large DOM, files).
+        #[serde(default)]
+        pub attachments: Vec<Attachment>,
+        /// How many values each redaction rule replaced. Never the values themselves.
+        #[serde(default)]
+        pub redactions: Map<u64>,
+        pub client: Client,
+    }
+
+    /// What the person filing the report wrote and chose.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Feedback {
+        pub text: String => text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub category: Option<String> => text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub severity: Option<Severity>,
+        /// Contact address typed into the form when the host did not `identify` the user.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<String>,
+    }
+
+    /// Where the report was filed from. The URL and referrer are scrubbed before they leave the page.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Page {
+        pub url: String => url,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub referrer: Option<String> => url,
+        #[serde(default)]
+        pub title: String => text,
+        pub viewport: Size,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub screen: Option<Size>,
+        pub device_pixel_ratio: f64,
+        #[serde(default)]
+        pub user_agent: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub time_zone: Option<String>,
+        /// The user's wall-clock time when the report was built, with its UTC offset
+        /// (`2026-11-22T09:15:02.123+01:00`): "it broke at 9" means this clock.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub local_time: Option<String>,
+        /// When the page last became visible (RFC 3339, UTC); a page left in a background tab for
+        /// hours explains stale data.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub visible_since: Option<String>,
+        /// The browser's low-entropy User-Agent Client Hints, where it offers them (Chromium).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub client_hints: Option<ClientHints>,
+        /// The Network Information API's view of the connection, where the browser offers it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub connection: Option<Connection>,
+    }
+
+    /// `navigator.userAgentData` without the high-entropy values (which need a prompt-free but
+    /// asynchronous request and say more about the device than a bug report needs).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct ClientHints {
+        /// `Brand/major` pairs, e.g. `Chromium/131`.
+        #[serde(default)]
+        pub brands: Vec<String>,
+        #[serde(default)]
+        pub mobile: bool,
+        #[serde(default)]
+        pub platform: String,
+    }
+
+    /// `navigator.connection`: what the browser estimates about the network.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Connection {
+        /// `slow-2g`, `2g`, `3g` or `4g`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub effective_type: Option<String>,
+        /// Estimated bandwidth, Mbit/s.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub downlink_mbps: Option<f64>,
+        /// Estimated round-trip time, ms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub rtt_ms: Option<f64>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub save_data: bool,
+    }
+
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Size {
+        pub width: u32,
+        pub height: u32,
+    }
+
+    /// Who filed the report, as the host app told the widget through `identify`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Identity {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+    }
+
+    /// One console call. `args` holds each argument serialized to a bounded string.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct ConsoleEntry {
+        pub level: ConsoleLevel,
+        /// The arguments joined the way devtools shows them on one line.
+        pub message: String => text,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub args: Vec<String> => text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stack: Option<String> => text,
+        /// Milliseconds since the Unix epoch.
+        pub timestamp: f64,
+        /// Set when an argument was cut at a depth, key-count or length limit.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub truncated: bool,
+    }
+
+    /// An uncaught error, unhandled rejection or failed resource load.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct ErrorEntry {
+        pub kind: ErrorKind,
+        pub message: String => text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub source: Option<String> => url,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub line: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub column: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stack: Option<String> => text,
+        /// Milliseconds since the Unix epoch of the first occurrence.
+        pub timestamp: f64,
+        /// How many identical errors this entry stands for (bursts are de-duplicated).
+        #[serde(default = "one")]
+        pub count: u32,
+    }
+
+    /// One request the page made.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct NetworkEntry {
+        pub kind: NetworkKind,
+        pub method: String,
+        /// Scrubbed: userinfo and sensitive query values are replaced before capture.
+        pub url: String => url,
+        /// Absent when the request failed or was aborted before a response.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<u16>,
+        /// Milliseconds since the Unix epoch.
+        pub start_time: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub duration_ms: Option<f64>,
+        /// Filtered: sensitive headers keep their name with the value `[REDACTED]`.
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        pub request_headers: Map<String> => headers,
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        pub response_headers: Map<String> => headers,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_body: Option<Body> => body,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub response_body: Option<Body> => body,
+        /// Network failure or abort reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error: Option<String> => text,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub aborted: bool,
+    }
+
+    /// A captured request or response body. Only text bodies are ever read, and only a bounded head.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Body {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub content_type: Option<String>,
+        /// Redacted text; absent when the body was not read (opaque, binary, not allow-listed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub text: Option<String>,
+        /// Size in bytes when known, even when the text was not read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub size: Option<u64>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub truncated: bool,
+        /// A cross-origin response whose body the page itself cannot read.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub opaque: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub binary: bool,
+    }
+
+    /// The masked DOM snapshot: inline when small, otherwise a declared attachment.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct DomSnapshot {
+        /// Serialization format of `node`: `rrweb-snapshot` (rrweb's serialized-node tree).
+        pub format: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub node: Option<crate::json::Json> => dom,
+        /// Name of the attachment that holds the snapshot when it is too large to inline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attachment: Option<String>,
+        /// The page was larger than the snapshot's node or byte limit, and the rest was left out.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub truncated: bool,
+        /// Elements serialized.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub nodes: Option<u32>,
+    }
+
+    /// A shape drawn on the screenshot, in screenshot pixel coordinates.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Annotation {
+        pub kind: AnnotationKind,
+        /// Corners for rectangles, start and end for arrows, the path for the pen, the anchor for text.
+        pub points: Vec<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub color: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub text: Option<String> => text,
+    }
+
+    /// Media the client declares in the report and uploads afterwards through a presigned URL.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Attachment {
+        /// File-name-like identifier, unique within the report: `[A-Za-z0-9._-]`, 1–64 chars.
+        pub name: String,
+        pub content_type: String,
+        pub size: u64,
+        /// Lower-case hex SHA-256 of the bytes.
+        pub sha256: String,
+    }
+
+    /// The widget that built the report.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct Client {
+        pub name: String,
+        pub version: String,
+    }
 }
 
 /// The deployment a key is bound to.
@@ -99,21 +361,6 @@ impl std::fmt::Display for Environment {
     }
 }
 
-/// What the person filing the report wrote and chose.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Feedback {
-    pub text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    /// Contact address typed into the form when the host did not `identify` the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -146,96 +393,6 @@ impl Severity {
     pub fn from_name(name: &str) -> Option<Severity> {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
-}
-
-/// Where the report was filed from. The URL and referrer are scrubbed before they leave the page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Page {
-    pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referrer: Option<String>,
-    #[serde(default)]
-    pub title: String,
-    pub viewport: Size,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub screen: Option<Size>,
-    pub device_pixel_ratio: f64,
-    #[serde(default)]
-    pub user_agent: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
-    /// The user's wall-clock time when the report was built, with its UTC offset
-    /// (`2026-11-22T09:15:02.123+01:00`): "it broke at 9" means this clock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_time: Option<String>,
-    /// When the page last became visible (RFC 3339, UTC); a page left in a background tab for
-    /// hours explains stale data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visible_since: Option<String>,
-    /// The browser's low-entropy User-Agent Client Hints, where it offers them (Chromium).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_hints: Option<ClientHints>,
-    /// The Network Information API's view of the connection, where the browser offers it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<Connection>,
-}
-
-/// `navigator.userAgentData` without the high-entropy values (which need a prompt-free but
-/// asynchronous request and say more about the device than a bug report needs).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ClientHints {
-    /// `Brand/major` pairs, e.g. `Chromium/131`.
-    #[serde(default)]
-    pub brands: Vec<String>,
-    #[serde(default)]
-    pub mobile: bool,
-    #[serde(default)]
-    pub platform: String,
-}
-
-/// `navigator.connection`: what the browser estimates about the network.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Connection {
-    /// `slow-2g`, `2g`, `3g` or `4g`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_type: Option<String>,
-    /// Estimated bandwidth, Mbit/s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub downlink_mbps: Option<f64>,
-    /// Estimated round-trip time, ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rtt_ms: Option<f64>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub save_data: bool,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Size {
-    pub width: u32,
-    pub height: u32,
-}
-
-/// Who filed the report, as the host app told the widget through `identify`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Identity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 // Written untagged (the bare value); read by hand below, since serde's untagged reading
@@ -346,25 +503,6 @@ impl ConsoleLevel {
     }
 }
 
-/// One console call. `args` holds each argument serialized to a bounded string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ConsoleEntry {
-    pub level: ConsoleLevel,
-    /// The arguments joined the way devtools shows them on one line.
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stack: Option<String>,
-    /// Milliseconds since the Unix epoch.
-    pub timestamp: f64,
-    /// Set when an argument was cut at a depth, key-count or length limit.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -375,28 +513,6 @@ pub enum ErrorKind {
     UnhandledRejection,
     /// A script, image or stylesheet that failed to load.
     Resource,
-}
-
-/// An uncaught error, unhandled rejection or failed resource load.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ErrorEntry {
-    pub kind: ErrorKind,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stack: Option<String>,
-    /// Milliseconds since the Unix epoch of the first occurrence.
-    pub timestamp: f64,
-    /// How many identical errors this entry stands for (bursts are de-duplicated).
-    #[serde(default = "one")]
-    pub count: u32,
 }
 
 impl ErrorKind {
@@ -452,80 +568,6 @@ impl NetworkKind {
     }
 }
 
-/// One request the page made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NetworkEntry {
-    pub kind: NetworkKind,
-    pub method: String,
-    /// Scrubbed: userinfo and sensitive query values are replaced before capture.
-    pub url: String,
-    /// Absent when the request failed or was aborted before a response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// Milliseconds since the Unix epoch.
-    pub start_time: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<f64>,
-    /// Filtered: sensitive headers keep their name with the value `[REDACTED]`.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub request_headers: Map<String>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub response_headers: Map<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_body: Option<Body>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_body: Option<Body>,
-    /// Network failure or abort reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub aborted: bool,
-}
-
-/// A captured request or response body. Only text bodies are ever read, and only a bounded head.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Body {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// Redacted text; absent when the body was not read (opaque, binary, not allow-listed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Size in bytes when known, even when the text was not read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-    /// A cross-origin response whose body the page itself cannot read.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub opaque: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub binary: bool,
-}
-
-/// The masked DOM snapshot: inline when small, otherwise a declared attachment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DomSnapshot {
-    /// Serialization format of `node`: `rrweb-snapshot` (rrweb's serialized-node tree).
-    pub format: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<crate::json::Json>,
-    /// Name of the attachment that holds the snapshot when it is too large to inline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment: Option<String>,
-    /// The page was larger than the snapshot's node or byte limit, and the rest was left out.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-    /// Elements serialized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<u32>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -559,42 +601,6 @@ impl AnnotationKind {
             AnnotationKind::Redact => "redact",
         }
     }
-}
-
-/// A shape drawn on the screenshot, in screenshot pixel coordinates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Annotation {
-    pub kind: AnnotationKind,
-    /// Corners for rectangles, start and end for arrows, the path for the pen, the anchor for text.
-    pub points: Vec<[f64; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-}
-
-/// Media the client declares in the report and uploads afterwards through a presigned URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Attachment {
-    /// File-name-like identifier, unique within the report: `[A-Za-z0-9._-]`, 1–64 chars.
-    pub name: String,
-    pub content_type: String,
-    pub size: u64,
-    /// Lower-case hex SHA-256 of the bytes.
-    pub sha256: String,
-}
-
-/// The widget that built the report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Client {
-    pub name: String,
-    pub version: String,
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! report held as JSON (one a host edited in the widget's `beforeSend`) before it is redacted and
 //! sent: redacting walks the fields it knows, so a field the schema does not have, or a value of
 //! another type where a string belongs, would leave the page unredacted, only for the relay to
-//! refuse it. A test holds this table to the JSON Schema generated from the Rust types.
+//! refuse it. The table is generated from the report's declaration ([`crate::schema`]), each
+//! field's JSON type from its Rust type ([`Shape`]); a test holds it to the JSON Schema that
+//! serde and schemars make of the same types.
 
 use crate::json::Json;
 
@@ -25,154 +27,84 @@ pub enum Kind {
 
 use Kind::*;
 
-/// Every object of a report: its type name and its fields.
-pub const OBJECTS: &[(&str, &[(&str, Kind)])] = &[
-    (
-        "Report",
-        &[
-            ("id", Str),
-            ("schema_version", Num),
-            ("created_at", Str),
-            ("project", Str),
-            ("environment", Str),
-            ("feedback", Obj("Feedback")),
-            ("page", Obj("Page")),
-            ("identity", Obj("Identity")),
-            ("metadata", Map(&Scalar)),
-            ("console", List(&Obj("ConsoleEntry"))),
-            ("errors", List(&Obj("ErrorEntry"))),
-            ("network", List(&Obj("NetworkEntry"))),
-            ("dom", Obj("DomSnapshot")),
-            ("annotations", List(&Obj("Annotation"))),
-            ("attachments", List(&Obj("Attachment"))),
-            ("redactions", Map(&Num)),
-            ("client", Obj("Client")),
-        ],
-    ),
-    (
-        "Feedback",
-        &[
-            ("text", Str),
-            ("category", Str),
-            ("severity", Str),
-            ("email", Str),
-        ],
-    ),
-    (
-        "Page",
-        &[
-            ("url", Str),
-            ("referrer", Str),
-            ("title", Str),
-            ("viewport", Obj("Size")),
-            ("screen", Obj("Size")),
-            ("device_pixel_ratio", Num),
-            ("user_agent", Str),
-            ("language", Str),
-            ("time_zone", Str),
-            ("local_time", Str),
-            ("visible_since", Str),
-            ("client_hints", Obj("ClientHints")),
-            ("connection", Obj("Connection")),
-        ],
-    ),
-    (
-        "ClientHints",
-        &[("brands", List(&Str)), ("mobile", Bool), ("platform", Str)],
-    ),
-    (
-        "Connection",
-        &[
-            ("effective_type", Str),
-            ("downlink_mbps", Num),
-            ("rtt_ms", Num),
-            ("save_data", Bool),
-        ],
-    ),
-    ("Size", &[("width", Num), ("height", Num)]),
-    ("Identity", &[("id", Str), ("email", Str), ("name", Str)]),
-    (
-        "ConsoleEntry",
-        &[
-            ("level", Str),
-            ("message", Str),
-            ("args", List(&Str)),
-            ("stack", Str),
-            ("timestamp", Num),
-            ("truncated", Bool),
-        ],
-    ),
-    (
-        "ErrorEntry",
-        &[
-            ("kind", Str),
-            ("message", Str),
-            ("source", Str),
-            ("line", Num),
-            ("column", Num),
-            ("stack", Str),
-            ("timestamp", Num),
-            ("count", Num),
-        ],
-    ),
-    (
-        "NetworkEntry",
-        &[
-            ("kind", Str),
-            ("method", Str),
-            ("url", Str),
-            ("status", Num),
-            ("start_time", Num),
-            ("duration_ms", Num),
-            ("request_headers", Map(&Str)),
-            ("response_headers", Map(&Str)),
-            ("request_body", Obj("Body")),
-            ("response_body", Obj("Body")),
-            ("error", Str),
-            ("aborted", Bool),
-        ],
-    ),
-    (
-        "Body",
-        &[
-            ("content_type", Str),
-            ("text", Str),
-            ("size", Num),
-            ("truncated", Bool),
-            ("opaque", Bool),
-            ("binary", Bool),
-        ],
-    ),
-    (
-        "DomSnapshot",
-        &[
-            ("format", Str),
-            ("node", Any),
-            ("attachment", Str),
-            ("truncated", Bool),
-            ("nodes", Num),
-        ],
-    ),
-    (
-        "Annotation",
-        &[
-            ("kind", Str),
-            ("points", List(&List(&Num))),
-            ("color", Str),
-            ("text", Str),
-        ],
-    ),
-    (
-        "Attachment",
-        &[
-            ("name", Str),
-            ("content_type", Str),
-            ("size", Num),
-            ("sha256", Str),
-        ],
-    ),
-    ("Client", &[("name", Str), ("version", Str)]),
-];
+pub use crate::report::OBJECTS;
+
+/// The JSON type of a Rust type in the report: the shape table is generated from the report's
+/// declaration ([`crate::schema`]) through this.
+pub trait Shape {
+    const KIND: Kind;
+}
+
+impl Shape for String {
+    const KIND: Kind = Str;
+}
+
+impl Shape for uuid::Uuid {
+    const KIND: Kind = Str;
+}
+
+impl Shape for u16 {
+    const KIND: Kind = Num;
+}
+
+impl Shape for u32 {
+    const KIND: Kind = Num;
+}
+
+impl Shape for u64 {
+    const KIND: Kind = Num;
+}
+
+impl Shape for f64 {
+    const KIND: Kind = Num;
+}
+
+impl Shape for bool {
+    const KIND: Kind = Bool;
+}
+
+impl Shape for Json {
+    const KIND: Kind = Any;
+}
+
+impl Shape for [f64; 2] {
+    const KIND: Kind = List(&Num);
+}
+
+impl Shape for crate::report::MetadataValue {
+    const KIND: Kind = Scalar;
+}
+
+/// An absent value is `null`, which every field takes.
+impl<T: Shape> Shape for Option<T> {
+    const KIND: Kind = T::KIND;
+}
+
+impl<T: Shape> Shape for Vec<T> {
+    const KIND: Kind = List(&T::KIND);
+}
+
+impl<V: Shape> Shape for crate::map::Map<V> {
+    const KIND: Kind = Map(&V::KIND);
+}
+
+/// The report's enums are strings on the wire.
+macro_rules! by_name {
+    ($($kind:ty),*) => {$(
+        impl Shape for $kind {
+            const KIND: Kind = Str;
+        }
+    )*};
+}
+
+by_name!(
+    crate::report::Environment,
+    crate::report::Severity,
+    crate::report::ConsoleLevel,
+    crate::report::ErrorKind,
+    crate::report::NetworkKind,
+    crate::report::AnnotationKind
+);
 
 /// A key given twice in one object: redaction walks the first and the relay reads the last, so a
 /// repeated key is refused rather than guessed at.
